@@ -1,0 +1,27 @@
+"""Account pages: security overview, API tokens, and the members admin screen."""
+
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from .middleware import needs_mfa_setup
+
+
+@login_required
+def security(request):
+    types = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
+    return render(request, "accounts/security.html", {
+        "has_totp": Authenticator.Type.TOTP in types,
+        "has_passkey": Authenticator.Type.WEBAUTHN in types,
+        "has_recovery": Authenticator.Type.RECOVERY_CODES in types,
+        "mfa_required": needs_mfa_setup(request.user),
+    })
+
+
+@login_required
+def tokens(request):  # replaced by the API tokens work
+    return render(request, "accounts/security.html", {})
+
+
+def members(request):  # replaced by the members admin work
+    return render(request, "accounts/security.html", {})

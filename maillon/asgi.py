@@ -1,0 +1,22 @@
+"""ASGI entry point: HTTP (Django) and WebSocket (Channels) on one port."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillon.settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+django_asgi = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from maillon.core.registry import registry  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(registry.websockets))),
+    }
+)

@@ -1,0 +1,15 @@
+"""The foundation's own periodic work."""
+
+from django.core.management import call_command
+from django_tasks import task
+
+
+@task()
+def clear_expired_sessions() -> None:
+    call_command("clearsessions")
+
+
+@task()
+def prune_task_results() -> None:
+    """Finished background-task rows older than 14 days are removed."""
+    call_command("prune_db_task_results", "--min-age-days", "14", verbosity=0)

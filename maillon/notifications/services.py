@@ -1,0 +1,61 @@
+"""The one function to tell a person something: ``notify()``."""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Notification
+from .tasks import send_email
+
+
+def user_group(user_id: int) -> str:
+    return f"user-{user_id}"
+
+
+def unread_count(user) -> int:
+    return Notification.objects.for_user(user).unread().count()
+
+
+def notify(user, title: str, *, body: str = "", url: str = "", organisation=None, email: bool = True) -> Notification:
+    """Create an in-app notification; after commit, push the new unread count live and
+    enqueue the e-mail (when asked and the person has an address)."""
+    notification = Notification.objects.create(recipient=user, organisation=organisation, title=title, body=body, url=url)
+
+    def after_commit():
+        _push_unread(user.pk)
+        if email and user.email:
+            context = {"notification": notification, "user": user, "base_url": settings.WAGTAILADMIN_BASE_URL}
+            send_email.enqueue(
+                to=[user.email],
+                subject=f"[Maillon] {title}",
+                body=render_to_string("notifications/email.txt", context),
+                notification_id=notification.pk,
+            )
+
+    transaction.on_commit(after_commit)
+    return notification
+
+
+def mark_read(user, notification_ids=None) -> int:
+    qs = Notification.objects.for_user(user).unread()
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    updated = qs.update(read_at=timezone.now())
+    transaction.on_commit(lambda: _push_unread(user.pk))
+    return updated
+
+
+def _push_unread(user_id: int) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    count = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+    try:
+        async_to_sync(layer.group_send)(user_group(user_id), {"type": "unread.count", "count": count})
+    except Exception:  # noqa: BLE001 - live updates are best effort, the page count stays right
+        return

@@ -1,0 +1,28 @@
+"""Background work of notifications: e-mails leave the request through the task queue."""
+
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
+from django_tasks import task
+
+
+@task()
+def send_email(*, to: list[str], subject: str, body: str, html_body: str = "", notification_id: int | None = None) -> int:
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+    if html_body:
+        message.attach_alternative(html_body, "text/html")
+    sent = message.send()
+    if notification_id is not None and sent:
+        from .models import Notification
+
+        Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    return sent
+
+
+@task()
+def purge_read_notifications(days: int = 180) -> int:
+    """Read notifications older than ``days`` are deleted (data minimisation)."""
+    from .models import Notification
+
+    cutoff = timezone.now() - timezone.timedelta(days=days)
+    deleted, _ = Notification.objects.filter(read_at__isnull=False, created_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,66 @@
+"""Resolve the organisation of each request (see README, « Organisation d'une requête »).
+
+Every organisation page lives under ``/<slug>/``. A URL pattern names the slug ``org``;
+this middleware removes it from the view's arguments and instead sets:
+
+- ``request.organisation``: the Organisation, only if the user is an active member;
+- ``request.membership``: that membership, roles prefetched.
+
+A request for an organisation the user does not belong to is a 404, the same answer as
+for one that does not exist, so nobody can probe other tenants. An organisation may also
+own a host name: on that host only its own slug is served and ``/`` leads to it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.http import Http404
+
+from .models import Organisation
+
+HOST_MAP_CACHE_KEY = "organisations:host-map"
+
+
+def host_map() -> dict[str, str]:
+    """{domain: slug} of organisations with their own host name, cached for a minute."""
+    mapping = cache.get(HOST_MAP_CACHE_KEY)
+    if mapping is None:
+        mapping = dict(Organisation.objects.filter(is_active=True, domain__isnull=False).values_list("domain", "slug"))
+        cache.set(HOST_MAP_CACHE_KEY, mapping, 60)
+    return mapping
+
+
+class OrganisationMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.organisation = None
+        request.membership = None
+        request.host_organisation_slug = host_map().get(request.get_host().split(":")[0].lower())
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.pop("org", None)
+        if slug is None:
+            return None
+        if request.host_organisation_slug and slug != request.host_organisation_slug:
+            raise Http404
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        from maillon.accounts.models import Membership
+
+        membership = (
+            Membership.objects.active().with_roles().select_related("organisation", "sector")
+            .filter(user=request.user, organisation__slug=slug, organisation__is_active=True)
+            .first()
+        )
+        if membership is None:
+            raise Http404
+        request.organisation = membership.organisation
+        request.membership = membership
+        if request.session.get("organisation") != slug:
+            request.session["organisation"] = slug
+        return None

@@ -1,0 +1,192 @@
+"""Tenants: organisations, the federations that group them, and their sectors.
+
+Every row that belongs to an organisation inherits ``TenantModel`` so that the one
+way to read it is ``Model.objects.for_organisation(org)``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+# Path segments used by the platform itself: an organisation may not take them as slug.
+RESERVED_SLUGS = {
+    "accounts", "comptes", "api", "admin", "cms", "django-admin", "static", "media", "healthz",
+    "readyz", "ws", "o", "documents", "images", "i18n", "jsi18n", "favicon.ico", "robots.txt",
+}
+
+# Seed 001 §3.5: the sectors of a social centre.
+DEFAULT_SECTORS = [
+    "Cyber Espace",
+    "Centre petite enfance",
+    "Multi-accueil",
+    "Secteur Petite Enfance",
+    "Secteur Enfance",
+    "Secteur Jeunes et Adolescents",
+    "Secteur Jeunes Adultes",
+    "Secteur Adultes et Familles",
+    "Actualité Administrative",
+    "Culture",
+    "Santé Bien-être",
+    "Non renseigné",
+]
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Saisissez une couleur au format #RRVVBB."))
+
+
+def validate_siret(value: str) -> None:
+    """SIRET: 14 digits passing the Luhn check (La Poste's 356000000 SIRETs excepted)."""
+    digits = re.sub(r"\s", "", value)
+    if not re.fullmatch(r"\d{14}", digits):
+        raise ValidationError(_("Un SIRET compte 14 chiffres."))
+    if digits.startswith("356000000"):
+        return
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        n = int(char) * (2 if index % 2 else 1)
+        total += n - 9 if n > 9 else n
+    if total % 10:
+        raise ValidationError(_("Ce SIRET n'est pas valide (clé de contrôle incorrecte)."))
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("Cet identifiant est réservé par la plateforme."))
+
+
+def relative_luminance(hex_value: str) -> float:
+    """WCAG 2.1 relative luminance of an #RRGGBB colour."""
+    channels = [int(hex_value[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    a, b = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+class Federation(models.Model):
+    """A federation (e.g. a departmental federation of social centres) groups organisations."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), unique=True)
+
+    class Meta:
+        verbose_name = _("fédération")
+        verbose_name_plural = _("fédérations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """A tenant: one social centre, federation office, commune or State service."""
+
+    class Kind(models.TextChoices):
+        SOCIAL_CENTRE = "centre_social", _("Centre social")
+        FEDERATION = "federation", _("Fédération")
+        COMMUNE = "commune", _("Commune")
+        STATE_SERVICE = "service_etat", _("Service de l'État")
+        ASSOCIATION = "association", _("Association")
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(
+        _("identifiant"), unique=True, validators=[validate_slug_not_reserved],
+        help_text=_("Utilisé dans les adresses : /identifiant/tableau-de-bord/"),
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.SOCIAL_CENTRE)
+    address = models.TextField(_("adresse"), blank=True)
+    siret = models.CharField(_("SIRET"), max_length=17, blank=True, validators=[validate_siret])
+    domain = models.CharField(
+        _("nom de domaine propre"), max_length=253, blank=True, null=True, unique=True,
+        help_text=_("Optionnel, par exemple intranet.centre-social.fr"),
+    )
+    federations = models.ManyToManyField(
+        Federation, blank=True, related_name="organisations", verbose_name=_("fédérations")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # Theme (charte graphique)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    primary_colour = models.CharField(_("couleur principale"), max_length=7, default="#1d4f91", validators=[hex_colour])
+    accent_colour = models.CharField(_("couleur d'accent"), max_length=7, default="#b8336a", validators=[hex_colour])
+    show_feder_block = models.BooleanField(
+        _("afficher le bloc de publicité FEDER"), default=False,
+        help_text=_("Emblème de l'UE et mention « Ce projet est cofinancé par l'Union Européenne avec le FEDER »."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("primary_colour", "accent_colour"):
+            value = getattr(self, field)
+            if re.fullmatch(r"#[0-9a-fA-F]{6}", value or "") and contrast_ratio(value, "#ffffff") < 4.5:
+                errors[field] = _(
+                    "Le texte blanc sur cette couleur ne serait pas assez lisible "
+                    "(contraste %(ratio).1f:1, il faut au moins 4,5:1). Choisissez une couleur plus foncée."
+                ) % {"ratio": contrast_ratio(value, "#ffffff")}
+        if self.domain:
+            self.domain = self.domain.lower().strip()
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:50]
+        if self.domain == "":
+            self.domain = None
+        super().save(*args, **kwargs)
+
+
+class TenantQuerySet(models.QuerySet):
+    """The one way to read tenant rows: always narrowed to an organisation."""
+
+    def for_organisation(self, organisation: Organisation | None):
+        if organisation is None:
+            return self.none()
+        return self.filter(organisation=organisation)
+
+
+class TenantModel(models.Model):
+    """Base for every row that belongs to an organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Sector(TenantModel):
+    """A sector of an organisation (Secteur Enfance, Cyber Espace, …)."""
+
+    name = models.CharField(_("nom"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("secteur")
+        verbose_name_plural = _("secteurs")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="sector_unique_name_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

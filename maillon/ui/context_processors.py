@@ -1,0 +1,50 @@
+"""What every page's layout needs: organisation, navigation, unread count, switcher."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
+
+from maillon.core.registry import registry, visible
+
+
+def _nav(request):
+    org = request.organisation
+    entries = []
+    for entry in visible(registry.nav.values(), request.membership):
+        try:
+            url = reverse(entry.url_name, kwargs={"org": org.slug})
+        except NoReverseMatch:
+            continue
+        active = request.path == url or (url.count("/") > 2 and request.path.startswith(url))
+        entries.append({"entry": entry, "url": url, "active": active})
+    return entries
+
+
+def _other_memberships(request):
+    from maillon.accounts.models import Membership
+
+    return list(
+        Membership.objects.active().filter(user=request.user, organisation__is_active=True)
+        .exclude(organisation=request.organisation).select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def _unread(request):
+    from maillon.notifications.services import unread_count
+
+    return unread_count(request.user)
+
+
+def layout(request):
+    org = getattr(request, "organisation", None)
+    if org is None or not request.user.is_authenticated:
+        return {"organisation": org}
+    nav = _nav(request)
+    return {
+        "organisation": org,
+        "membership": request.membership,
+        "nav_entries": nav,
+        "primary_nav": [n for n in nav if n["entry"].primary][:4],
+        "unread_count": SimpleLazyObject(lambda: _unread(request)),
+        "other_memberships": SimpleLazyObject(lambda: _other_memberships(request)),
+    }

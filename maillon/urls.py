@@ -1,0 +1,56 @@
+"""URL map. Organisation pages live under /<organisation-slug>/ (see README).
+
+Each Maillon app's ``urls.py`` may define ``org_urlpatterns`` (mounted under
+``/<org>/``) and ``urlpatterns`` (mounted at the root); they are discovered here, so a
+domain app adds its pages without editing this file.
+"""
+
+from importlib import import_module, util
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from maillon.api import api
+from maillon.core import views as core_views
+
+
+def _discover():
+    """One include per Maillon app: its root patterns, then its patterns under /<org>/."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("maillon."):
+            continue
+        module_name = f"{config.name}.urls"
+        if util.find_spec(module_name) is None:
+            continue
+        module = import_module(module_name)
+        patterns = list(getattr(module, "urlpatterns", []))
+        if getattr(module, "org_urlpatterns", None):
+            patterns.append(path("<slug:org>/", include(module.org_urlpatterns)))
+        namespace = getattr(module, "app_name", None)
+        found.append(path("", include((patterns, namespace), namespace=namespace) if namespace else include(patterns)))
+    return found
+
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("comptes/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    *_discover(),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns.append(path("", include(wagtail_urls)))
