@@ -1,4 +1,4 @@
-"""Account pages: security overview, API tokens, and the members admin screen."""
+"""Account security overview. Members admin, tokens and signing have their own modules."""
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.decorators import login_required
@@ -16,12 +16,3 @@ def security(request):
         "has_recovery": Authenticator.Type.RECOVERY_CODES in types,
         "mfa_required": needs_mfa_setup(request.user),
     })
-
-
-@login_required
-def tokens(request):  # replaced by the API tokens work
-    return render(request, "accounts/security.html", {})
-
-
-def members(request):  # replaced by the members admin work
-    return render(request, "accounts/security.html", {})

@@ -1,0 +1,7 @@
+"""Work in progress (issue #2)."""
+
+from django.shortcuts import render
+
+
+def tokens(request):
+    return render(request, "accounts/security.html", {})
