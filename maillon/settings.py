@@ -11,7 +11,6 @@ from pathlib import Path
 import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -247,17 +246,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Internationalisation: French first, Europe/Paris.
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français")), ("en", _("Anglais"))]
+LANGUAGES = [("fr", "Français"), ("en", "English")]  # each in its own language
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Static and media files, served by the app itself (WhiteNoise).
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = []
-MEDIA_URL = "/media/"
+MEDIA_URL = "/media/"  # logos: organisations.views.logo; later documents get access-checked views
 MEDIA_ROOT = Path(env("MAILLON_MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -6,3 +6,10 @@ class OrganisationsConfig(AppConfig):
     name = "maillon.organisations"
     label = "organisations"
     verbose_name = _("Organisations")
+
+    def ready(self):
+        from maillon.core.registry import register_nav
+
+        from .policies import THEME_EDITORS
+
+        register_nav("organisation", _("Organisation settings"), "organisations:settings", icon="home", order=220, roles=THEME_EDITORS)

@@ -36,14 +36,14 @@ DEFAULT_SECTORS = [
     "Non renseigné",
 ]
 
-hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Saisissez une couleur au format #RRVVBB."))
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 
 
 def validate_siret(value: str) -> None:
     """SIRET: 14 digits passing the Luhn check (La Poste's 356000000 SIRETs excepted)."""
     digits = re.sub(r"\s", "", value)
     if not re.fullmatch(r"\d{14}", digits):
-        raise ValidationError(_("Un SIRET compte 14 chiffres."))
+        raise ValidationError(_("A SIRET number has 14 digits."))
     if digits.startswith("356000000"):
         return
     total = 0
@@ -51,12 +51,12 @@ def validate_siret(value: str) -> None:
         n = int(char) * (2 if index % 2 else 1)
         total += n - 9 if n > 9 else n
     if total % 10:
-        raise ValidationError(_("Ce SIRET n'est pas valide (clé de contrôle incorrecte)."))
+        raise ValidationError(_("This SIRET number is not valid (wrong check digit)."))
 
 
 def validate_slug_not_reserved(value: str) -> None:
     if value in RESERVED_SLUGS:
-        raise ValidationError(_("Cet identifiant est réservé par la plateforme."))
+        raise ValidationError(_("This identifier is reserved by the platform."))
 
 
 def relative_luminance(hex_value: str) -> float:
@@ -74,12 +74,12 @@ def contrast_ratio(first: str, second: str) -> float:
 class Federation(models.Model):
     """A federation (e.g. a departmental federation of social centres) groups organisations."""
 
-    name = models.CharField(_("nom"), max_length=200)
-    slug = models.SlugField(_("identifiant"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("identifier"), unique=True)
 
     class Meta:
-        verbose_name = _("fédération")
-        verbose_name_plural = _("fédérations")
+        verbose_name = _("federation")
+        verbose_name_plural = _("federations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -90,35 +90,35 @@ class Organisation(models.Model):
     """A tenant: one social centre, federation office, commune or State service."""
 
     class Kind(models.TextChoices):
-        SOCIAL_CENTRE = "centre_social", _("Centre social")
-        FEDERATION = "federation", _("Fédération")
-        COMMUNE = "commune", _("Commune")
-        STATE_SERVICE = "service_etat", _("Service de l'État")
+        SOCIAL_CENTRE = "centre_social", _("Social centre")
+        FEDERATION = "federation", _("Federation")
+        COMMUNE = "commune", _("Municipality")
+        STATE_SERVICE = "service_etat", _("State service")
         ASSOCIATION = "association", _("Association")
 
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
-        _("identifiant"), unique=True, validators=[validate_slug_not_reserved],
-        help_text=_("Utilisé dans les adresses : /identifiant/tableau-de-bord/"),
+        _("identifier"), unique=True, validators=[validate_slug_not_reserved],
+        help_text=_("Used in addresses: /identifier/tableau-de-bord/"),
     )
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.SOCIAL_CENTRE)
-    address = models.TextField(_("adresse"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SOCIAL_CENTRE)
+    address = models.TextField(_("address"), blank=True)
     siret = models.CharField(_("SIRET"), max_length=17, blank=True, validators=[validate_siret])
     domain = models.CharField(
-        _("nom de domaine propre"), max_length=253, blank=True, null=True, unique=True,
-        help_text=_("Optionnel, par exemple intranet.centre-social.fr"),
+        _("own domain name"), max_length=253, blank=True, null=True, unique=True,
+        help_text=_("Optional, for example intranet.centre-social.fr"),
     )
     federations = models.ManyToManyField(
-        Federation, blank=True, related_name="organisations", verbose_name=_("fédérations")
+        Federation, blank=True, related_name="organisations", verbose_name=_("federations")
     )
     is_active = models.BooleanField(_("active"), default=True)
     # Theme (charte graphique)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
-    primary_colour = models.CharField(_("couleur principale"), max_length=7, default="#1d4f91", validators=[hex_colour])
-    accent_colour = models.CharField(_("couleur d'accent"), max_length=7, default="#b8336a", validators=[hex_colour])
+    primary_colour = models.CharField(_("main colour"), max_length=7, default="#1d4f91", validators=[hex_colour])
+    accent_colour = models.CharField(_("accent colour"), max_length=7, default="#b8336a", validators=[hex_colour])
     show_feder_block = models.BooleanField(
-        _("afficher le bloc de publicité FEDER"), default=False,
-        help_text=_("Emblème de l'UE et mention « Ce projet est cofinancé par l'Union Européenne avec le FEDER »."),
+        _("show the ERDF (FEDER) publicity block"), default=False,
+        help_text=_("EU emblem and the statement that the project is co-financed by the European Union through the ERDF."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -136,9 +136,9 @@ class Organisation(models.Model):
             value = getattr(self, field)
             if re.fullmatch(r"#[0-9a-fA-F]{6}", value or "") and contrast_ratio(value, "#ffffff") < 4.5:
                 errors[field] = _(
-                    "Le texte blanc sur cette couleur ne serait pas assez lisible "
-                    "(contraste %(ratio).1f:1, il faut au moins 4,5:1). Choisissez une couleur plus foncée."
-                ) % {"ratio": contrast_ratio(value, "#ffffff")}
+                    "White text on this colour would not be readable enough (contrast %(ratio)s:1, "
+                    "at least 4.5:1 is needed). Choose a darker colour."
+                ) % {"ratio": f"{contrast_ratio(value, '#ffffff'):.1f}".replace(".", ",")}
         if self.domain:
             self.domain = self.domain.lower().strip()
         if errors:
@@ -177,12 +177,12 @@ class TenantModel(models.Model):
 class Sector(TenantModel):
     """A sector of an organisation (Secteur Enfance, Cyber Espace, …)."""
 
-    name = models.CharField(_("nom"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        verbose_name = _("secteur")
-        verbose_name_plural = _("secteurs")
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
         ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="sector_unique_name_per_organisation")

@@ -23,8 +23,11 @@ def create_organisation(*, name: str, slug: str, kind: str = Organisation.Kind.S
 
 
 @transaction.atomic
-def update_theme(organisation: Organisation, *, actor, changed: dict) -> Organisation:
-    organisation.full_clean()
-    organisation.save()
-    record("organisation.theme", actor=actor, organisation=organisation, target=organisation, data=changed)
+def update_settings(form, *, actor, request=None) -> Organisation:
+    """Save a validated OrganisationSettingsForm and audit which fields changed."""
+    organisation = form.save()
+    record(
+        "organisation.settings", actor=actor, organisation=organisation, target=organisation,
+        data={"changed": sorted(form.changed_data)}, request=request,
+    )
     return organisation

@@ -1,10 +1,9 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext_lazy as _
 
 
 class Command(BaseCommand):
-    help = _("Prépare la démonstration : migrations, données fictives, puis démarre le serveur.")
+    help = "Prepare the demo: migrate, load fictional data, then serve on 127.0.0.1:8000."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="load the data and stop")

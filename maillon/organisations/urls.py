@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("media/logos/<str:path>", views.logo, name="logo"),
+]
+
+org_urlpatterns = [
+    path("admin/organisation/", views.organisation_settings, name="settings"),
+]
