@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import subprocess
 import sys
 import venv
@@ -60,7 +61,7 @@ def test(extra: list[str]) -> None:
     maillon("makemigrations", "--check", "--dry-run", env=check_env)
     maillon("check", env=check_env)
     prod_env = {
-        "MAILLON_ENV": "production", "SECRET_KEY": "ci-" + "k" * 60, "ALLOWED_HOSTS": "intranet.example.org",
+        "MAILLON_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "intranet.example.org",
         "MAILLON_DATA_DIR": str(ROOT / "data" / "ci"),
     }
     maillon("check", "--deploy", "--fail-level", "WARNING", env=prod_env)
