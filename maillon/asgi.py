@@ -1,6 +1,11 @@
 """ASGI entry point: HTTP (Django) and WebSocket (Channels) on one port."""
 
 import os
+import warnings
+
+# WhiteNoise serves static files with a synchronous iterator; under ASGI Django warns on
+# every file. The files are small and cached, so the warning is only noise.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillon.settings")
 

@@ -42,6 +42,9 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("comptes/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    # Both admins log in through allauth (MFA, rate limits): their own login forms are shadowed.
+    path("cms/login/", core_views.login_redirect, name="cms_login_redirect"),
+    path("django-admin/login/", core_views.login_redirect, name="admin_login_redirect"),
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

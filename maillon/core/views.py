@@ -53,3 +53,15 @@ def readyz(request):
     checks = {"database": _check(_database), "cache": _check(_cache), "channel_layer": _check(_channel_layer)}
     ready = all(c["ok"] for c in checks.values())
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+def login_redirect(request):
+    """Wagtail's and Django's admin login forms would skip MFA: send people to allauth's."""
+    from django.conf import settings
+    from django.contrib.auth.views import redirect_to_login
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    next_url = request.GET.get("next", "/cms/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/cms/"
+    return redirect_to_login(next_url, settings.LOGIN_URL)
