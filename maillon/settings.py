@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "ninja",  # serves the API docs' assets locally (the CSP forbids a CDN)
     "django_tasks",
     "django_tasks_db",
     "channels",

@@ -34,14 +34,14 @@ class AuditEntry(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("organisation")
     )
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("auteur"))
-    actor_label = models.CharField(_("auteur (texte)"), max_length=200, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor"))
+    actor_label = models.CharField(_("actor (text)"), max_length=200, blank=True)
     action = models.CharField(_("action"), max_length=80, db_index=True)
-    target_type = models.CharField(_("type d'objet"), max_length=80, blank=True)
-    target_id = models.CharField(_("identifiant d'objet"), max_length=64, blank=True)
-    target_label = models.CharField(_("objet"), max_length=200, blank=True)
-    data = models.JSONField(_("détails"), default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    target_type = models.CharField(_("object type"), max_length=80, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_label = models.CharField(_("object"), max_length=200, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     created_at = models.DateTimeField(_("date"), db_index=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
@@ -49,8 +49,8 @@ class AuditEntry(models.Model):
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("entrée d'audit")
-        verbose_name_plural = _("entrées d'audit")
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         ordering = ["id"]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import GENESIS_HASH, AuditEntry, AuditHead
 
@@ -70,13 +71,13 @@ def verify_chain(batch_size: int = 2000) -> VerificationResult:
             break
         for entry in batch:
             if entry.previous_hash != previous:
-                return VerificationResult(checked, entry.id, "chain broken: previous_hash does not match (an entry before it was removed or altered)")
+                return VerificationResult(checked, entry.id, _("chain broken: its previous hash does not match the entry before it (an entry was removed or altered)"))
             if entry.compute_hash() != entry.hash:
-                return VerificationResult(checked, entry.id, "content altered: hash does not match")
+                return VerificationResult(checked, entry.id, _("content altered: its hash does not match its content"))
             previous = entry.hash
             checked += 1
             last_id = entry.id
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != previous:
-        return VerificationResult(checked, last_id or None, "entries missing at the end of the chain")
+        return VerificationResult(checked, last_id or None, _("entries missing at the end of the chain (the last recorded hash is not this entry's)"))
     return VerificationResult(checked)

@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
 
     name = "maillon.core"
     label = "core"
-    verbose_name = _("Plateforme")
+    verbose_name = _("Platform")
 
     def ready(self):
         from datetime import time

@@ -21,13 +21,13 @@ class Notification(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("organisation")
     )
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("destinataire"))
-    title = models.CharField(_("titre"), max_length=200)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient"))
+    title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
-    url = models.CharField(_("lien"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("créée le"), auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("envoyée par e-mail le"), null=True, blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read on"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed on"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -44,17 +44,17 @@ class Notification(models.Model):
 class OutboxMessage(models.Model):
     """An e-mail 'sent' in development mode: kept here instead of leaving the machine."""
 
-    subject = models.CharField(_("objet"), max_length=300)
-    from_email = models.CharField(_("expéditeur"), max_length=300)
-    to = models.TextField(_("destinataires"))
-    body = models.TextField(_("texte"))
+    subject = models.CharField(_("subject"), max_length=300)
+    from_email = models.CharField(_("sender"), max_length=300)
+    to = models.TextField(_("recipients"))
+    body = models.TextField(_("text"))
     html_body = models.TextField(_("HTML"), blank=True)
-    attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
-    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    sent_at = models.DateTimeField(_("sent on"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("e-mail de développement")
-        verbose_name_plural = _("boîte d'envoi de développement")
+        verbose_name = _("development e-mail")
+        verbose_name_plural = _("development outbox")
         ordering = ["-sent_at", "-id"]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -17,7 +18,14 @@ def user_group(user_id: int) -> str:
     return f"user-{user_id}"
 
 
+def visible_to(user, organisation):
+    """A person's notifications seen from one organisation: that organisation's, plus
+    account-level ones (no organisation). Never another person's."""
+    return Notification.objects.for_user(user).filter(Q(organisation=organisation) | Q(organisation__isnull=True))
+
+
 def unread_count(user) -> int:
+    """Unread notifications of the person, all organisations (the header badge)."""
     return Notification.objects.for_user(user).unread().count()
 
 
@@ -41,12 +49,15 @@ def notify(user, title: str, *, body: str = "", url: str = "", organisation=None
     return notification
 
 
-def mark_read(user, notification_ids=None) -> int:
-    qs = Notification.objects.for_user(user).unread()
+def mark_read(user, notification_ids=None, *, organisation=None) -> int:
+    """Mark the person's unread notifications read: the given ids, or all of them (those
+    seen from ``organisation`` when it is given). Returns how many changed."""
+    qs = (visible_to(user, organisation) if organisation is not None else Notification.objects.for_user(user)).unread()
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     updated = qs.update(read_at=timezone.now())
-    transaction.on_commit(lambda: _push_unread(user.pk))
+    if updated:
+        transaction.on_commit(lambda: _push_unread(user.pk))
     return updated
 
 

@@ -3,15 +3,16 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import services
-from .models import Notification, OutboxMessage
+from .models import OutboxMessage
 from .policies import can_read_outbox
 
 
 def _mine(request):
-    return Notification.objects.for_user(request.user).for_organisation(request.organisation)
+    return services.visible_to(request.user, request.organisation)
 
 
 def notification_list(request):
@@ -21,7 +22,7 @@ def notification_list(request):
 
 @require_POST
 def mark_all_read(request):
-    services.mark_read(request.user, list(_mine(request).unread().values_list("pk", flat=True)))
+    services.mark_read(request.user, organisation=request.organisation)
     return redirect("notifications:list", org=request.organisation.slug)
 
 
@@ -29,7 +30,7 @@ def open_notification(request, pk):
     notification = get_object_or_404(_mine(request), pk=pk)
     if notification.read_at is None:
         services.mark_read(request.user, [notification.pk])
-    if notification.url.startswith("/"):
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
         return redirect(notification.url)
     return redirect("notifications:list", org=request.organisation.slug)
 

@@ -25,10 +25,16 @@ HOST_MAP_CACHE_KEY = "organisations:host-map"
 
 def host_map() -> dict[str, str]:
     """{domain: slug} of organisations with their own host name, cached for a minute."""
-    mapping = cache.get(HOST_MAP_CACHE_KEY)
+    try:
+        mapping = cache.get(HOST_MAP_CACHE_KEY)
+    except Exception:  # noqa: BLE001 - a cache outage must not take every page down
+        mapping = None
     if mapping is None:
         mapping = dict(Organisation.objects.filter(is_active=True, domain__isnull=False).values_list("domain", "slug"))
-        cache.set(HOST_MAP_CACHE_KEY, mapping, 60)
+        try:
+            cache.set(HOST_MAP_CACHE_KEY, mapping, 60)
+        except Exception:  # noqa: BLE001, S110 - served from the database until the cache is back
+            pass
     return mapping
 
 

@@ -6,7 +6,8 @@ from django.utils.functional import SimpleLazyObject
 from maillon.core.registry import registry, visible
 
 
-def _nav(request):
+def nav_entries(request) -> list[dict]:
+    """Navigation entries the member may use: [{entry, url, active}], in order."""
     org = request.organisation
     entries = []
     for entry in visible(registry.nav.values(), request.membership):
@@ -39,7 +40,7 @@ def layout(request):
     org = getattr(request, "organisation", None)
     if org is None or not request.user.is_authenticated:
         return {"organisation": org}
-    nav = _nav(request)
+    nav = nav_entries(request)
     return {
         "organisation": org,
         "membership": request.membership,

@@ -6,6 +6,20 @@ from maillon.accounts.roles import Role
 from maillon.core.registry import register_nav, register_panel
 
 
+def _organisation_panel(request):
+    """« Mon organisation »: home sector, job title, roles (with their sectors)."""
+    membership = request.membership
+    roles = []
+    for key, label in Role.choices:
+        sectors = [a.sector.name for a in membership.role_assignments.all() if a.role == key and a.sector_id]
+        if key in membership.roles:
+            roles.append({"key": key, "label": label, "sectors": sorted(sectors)})
+    from .context_processors import nav_entries
+
+    links = [item for item in nav_entries(request) if item["entry"].key != "dashboard"]
+    return {"membership": membership, "roles": roles, "links": links}
+
+
 def _notifications_panel(request):
     from maillon.notifications.models import Notification
 
@@ -13,9 +27,10 @@ def _notifications_panel(request):
     return {"notifications": latest}
 
 
-register_nav("dashboard", _("Tableau de bord"), "dashboard", icon="home", order=0, primary=True)
+register_nav("dashboard", _("Dashboard"), "dashboard", icon="home", order=0, primary=True)
 register_nav("notifications", _("Notifications"), "notifications:list", icon="bell", order=90, primary=True)
-register_nav("members", _("Équipe et comptes"), "accounts:members", icon="users", order=200, roles={Role.ADMIN, Role.HR})
-register_nav("outbox", _("E-mails envoyés (dév.)"), "notifications:outbox", icon="mail", order=210, roles={Role.ADMIN})
+register_nav("members", _("Team and accounts"), "accounts:members", icon="users", order=200, roles={Role.ADMIN, Role.HR})
+register_nav("outbox", _("Sent e-mails (dev.)"), "notifications:outbox", icon="mail", order=210, roles={Role.ADMIN})
 
+register_panel("organisation", "ui/panels/organisation.html", order=10, get_context=_organisation_panel)
 register_panel("notifications", "ui/panels/notifications.html", order=900, get_context=_notifications_panel)

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Command(BaseCommand):
-    help = _("Démarre le serveur ASGI (HTTP, WebSocket et fichiers statiques).")
+    @property
+    def help(self):  # argparse needs a str, not a lazy translation
+        return str(_("Start the ASGI server (HTTP, WebSocket and static files)."))
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("MAILLON_HOST", "127.0.0.1"))

@@ -1,9 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class Command(BaseCommand):
-    help = _("Affiche le code TOTP courant d'un compte de démonstration (jamais en production).")
+    @property
+    def help(self):  # argparse needs a str, not a lazy translation
+        return str(gettext_lazy("Print the current TOTP code of a demo account (never in production)."))
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -19,6 +22,6 @@ class Command(BaseCommand):
         from maillon.core.demo import totp_secret_for
 
         if settings.MAILLON_ENV == "production":
-            raise CommandError("Indisponible en production.")
+            raise CommandError(_("Not available in production."))
         counter = next(iter(yield_hotp_counters_from_time()))
         self.stdout.write(format_hotp_value(hotp_value(totp_secret_for(options["username"]), counter)))

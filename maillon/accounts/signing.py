@@ -1,0 +1,191 @@
+"""Signing an action: re-authentication (password or recent passkey) and a verifiable record.
+
+A feature that needs a signature (approving a request, validating a recap...) calls::
+
+    signature = sign(request, content={...}, purpose="leave.approve", target=leave_request,
+                     password=form.cleaned_data["password"])
+
+``content`` is the dict of what is being signed; only its SHA-256 (over canonical JSON) is
+stored. Later, ``verify(signature, content)`` says whether the record is intact (the seal
+matches) and whether the content still matches what was signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from datetime import UTC
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from maillon.audit.services import record
+
+from .models import Signature
+
+# Crockford's base 32: no I, L, O, U, so codes read aloud are not mistaken.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12  # 60 bits
+SEAL_SALT = "maillon.accounts.signing.seal"
+PASSKEY_WINDOW_SECONDS = 5 * 60
+RATE_LIMIT_ACTION = "login_failed"  # the same limits as failed logins (ACCOUNT_RATE_LIMITS)
+
+
+def canonical_json(content) -> bytes:
+    """One byte string per content, whatever the key order: sorted keys, no spaces, UTF-8."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def content_hash(content) -> str:
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def _sealed_facts(signature: Signature) -> bytes:
+    return canonical_json({
+        "organisation": signature.organisation_id,
+        "signer": signature.signer_id,
+        "signer_label": signature.signer_label,
+        "signed_at": signature.signed_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "purpose": signature.purpose,
+        "target_type": signature.target_type,
+        "target_id": signature.target_id,
+        "content_hash": signature.content_hash,
+        "method": signature.method,
+    })
+
+
+def compute_seal(signature: Signature) -> str:
+    """HMAC-SHA256 over who/when/what, keyed by a key derived from SECRET_KEY."""
+    return salted_hmac(SEAL_SALT, _sealed_facts(signature), algorithm="sha256").hexdigest()
+
+
+def code_from_seal(seal: str) -> str:
+    number = int(seal[:16], 16) >> 4  # 60 bits
+    chars = []
+    for _index in range(CODE_LENGTH):
+        number, rest = divmod(number, 32)
+        chars.append(CODE_ALPHABET[rest])
+    return "".join(reversed(chars))
+
+
+def normalise_code(raw: str) -> str:
+    """What a person typed -> the stored code (spaces, dashes, case and look-alikes ignored)."""
+    cleaned = "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    seal_ok: bool
+    content_ok: bool | None  # None: no content given to compare
+
+    @property
+    def ok(self) -> bool:
+        return self.seal_ok and self.content_ok is not False
+
+
+def verify(signature: Signature, content=None) -> VerificationResult:
+    """Is the record intact (seal and code)? Does ``content`` (when given) match what was signed?"""
+    expected = compute_seal(signature)
+    seal_ok = hmac.compare_digest(expected, signature.seal) and signature.code == code_from_seal(expected)
+    content_ok = None if content is None else hmac.compare_digest(content_hash(content), signature.content_hash)
+    return VerificationResult(seal_ok=seal_ok, content_ok=content_ok)
+
+
+def find_by_code(code: str, user) -> Signature | None:
+    """The signature with this code, if it belongs to one of ``user``'s organisations."""
+    normalised = normalise_code(code)
+    if len(normalised) != CODE_LENGTH:
+        return None
+    return (
+        Signature.objects.visible_to(user).select_related("organisation", "signer")
+        .filter(code=normalised).distinct().first()
+    )
+
+
+def recent_passkey_reauthentication(request) -> bool:
+    """True when the user re-authenticated with a passkey (allauth's reauthenticate flow)
+    within the last five minutes, in this session."""
+    from allauth.account.internal.flows.login import get_authentication_records
+    from allauth.mfa.models import Authenticator
+
+    records = get_authentication_records(request, request.user) if request.user.is_authenticated else []
+    now = time.time()
+    return any(
+        r.get("method") == "mfa" and r.get("type") == Authenticator.Type.WEBAUTHN and r.get("reauthenticated")
+        and now - r.get("at", 0) < PASSKEY_WINDOW_SECONDS
+        for r in records
+    )
+
+
+def _check_password(request, user, password: str) -> None:
+    from allauth.core import ratelimit
+
+    key = f"sign-{user.pk}"
+    if not ratelimit.consume(request, action=RATE_LIMIT_ACTION, key=key, dry_run=True):
+        raise ValidationError(
+            _("Too many wrong passwords. Wait a few minutes before signing again."), code="rate_limited"
+        )
+    if not user.check_password(password):
+        ratelimit.consume(request, action=RATE_LIMIT_ACTION, key=key)
+        raise ValidationError(_("This password is not correct: the action was not signed."), code="wrong_password")
+    ratelimit.clear(request, action=RATE_LIMIT_ACTION, key=key)
+
+
+def sign(request, *, content: dict, purpose: str, target: Model | None = None, password: str | None = None) -> Signature:
+    """Re-authenticate the person behind ``request`` and record their signature of ``content``.
+
+    Needs ``password`` (checked, rate-limited like login) or a passkey re-authentication
+    done in the last five minutes. Raises ValidationError (French message) otherwise.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        raise ValidationError(_("Sign in to sign."), code="anonymous")
+    organisation = getattr(request, "organisation", None) or getattr(target, "organisation", None)
+    if organisation is None:
+        raise ValidationError(_("A signature belongs to an organisation."), code="no_organisation")
+    if password:
+        _check_password(request, user, password)
+        method = Signature.Method.PASSWORD
+    elif recent_passkey_reauthentication(request):
+        method = Signature.Method.PASSKEY
+    else:
+        raise ValidationError(_("Enter your password to sign."), code="password_required")
+
+    signature = Signature(
+        organisation=organisation,
+        signer=user,
+        signer_label=str(user)[:200],
+        signed_at=timezone.now(),
+        purpose=purpose[:200],
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:200] if target is not None else "",
+        content_hash=content_hash(content),
+        method=method,
+    )
+    for _attempt in range(5):
+        signature.seal = compute_seal(signature)
+        signature.code = code_from_seal(signature.seal)
+        try:
+            with transaction.atomic():
+                signature.save()
+                record(
+                    "signature.create", actor=user, organisation=organisation, target=signature,
+                    data={"purpose": signature.purpose, "code": signature.code, "method": method,
+                          "content_hash": signature.content_hash, "target_type": signature.target_type,
+                          "target_id": signature.target_id},
+                    request=request,
+                )
+            return signature
+        except IntegrityError:  # the same code already exists (about 1 in 2**60): move by 1 µs
+            signature.pk = None
+            signature.signed_at += timezone.timedelta(microseconds=1)
+    raise ValidationError(_("The signature could not be recorded. Try again."), code="code_collision")

@@ -1,0 +1,103 @@
+"""The live unread count over WebSocket, through the real ASGI application."""
+
+import json
+
+import pytest
+from asgiref.sync import async_to_sync
+from asgiref.testing import ApplicationCommunicator
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.test import Client
+
+from maillon.notifications.services import mark_read, notify
+from maillon.testing import build_people
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class WebsocketCommunicator(ApplicationCommunicator):
+    """The part of channels.testing.WebsocketCommunicator these tests use. (Importing
+    channels.testing needs daphne, which Maillon does not install: it serves with uvicorn.)"""
+
+    def __init__(self, application, path, headers=None):
+        super().__init__(application, {
+            "type": "websocket", "path": path, "raw_path": path.encode(), "query_string": b"",
+            "headers": headers or [], "subprotocols": [], "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+        })
+
+    async def connect(self, timeout=5):
+        await self.send_input({"type": "websocket.connect"})
+        response = await self.receive_output(timeout)
+        if response["type"] == "websocket.close":
+            return False, response.get("code", 1000)
+        return True, response.get("subprotocol")
+
+    async def receive_json_from(self, timeout=5):
+        response = await self.receive_output(timeout)
+        assert response["type"] == "websocket.send", response
+        return json.loads(response["text"])
+
+    async def disconnect(self, code=1000, timeout=5):
+        await self.send_input({"type": "websocket.disconnect", "code": code})
+        await self.wait(timeout)
+
+
+def _application():
+    from maillon.asgi import application
+
+    return application
+
+
+def _headers(client=None):
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+    if client is not None:
+        cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        headers.append((b"cookie", cookie.encode()))
+    return headers
+
+
+def test_an_authenticated_person_gets_the_count_then_live_updates():
+    people = build_people()
+    notify(people.owner, "Déjà là", organisation=people.org, email=False)
+    client = Client()
+    client.force_login(people.owner)
+
+    async def scenario():
+        communicator = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client))
+        connected, _ = await communicator.connect()
+        assert connected
+        assert await communicator.receive_json_from(timeout=5) == {"unread": 1}
+        await database_sync_to_async(notify)(people.owner, "Nouveau", organisation=people.org, email=False)
+        assert await communicator.receive_json_from(timeout=5) == {"unread": 2}
+        # Someone else's notification pushes nothing to this person.
+        await database_sync_to_async(notify)(people.colleague, "Pas pour vous", organisation=people.org, email=False)
+        assert await communicator.receive_nothing(timeout=0.3)
+        await database_sync_to_async(mark_read)(people.owner)
+        assert await communicator.receive_json_from(timeout=5) == {"unread": 0}
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_an_anonymous_visitor_is_closed():
+    async def scenario():
+        communicator = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers())
+        connected, code = await communicator.connect()
+        assert not connected
+        assert code == 4401
+
+    async_to_sync(scenario)()
+
+
+def test_a_foreign_origin_is_refused():
+    people = build_people()
+    client = Client()
+    client.force_login(people.owner)
+
+    async def scenario():
+        headers = [h for h in _headers(client) if h[0] != b"origin"] + [(b"origin", b"https://evil.example")]
+        communicator = WebsocketCommunicator(_application(), "/ws/notifications/", headers=headers)
+        connected, _ = await communicator.connect()
+        assert not connected
+
+    async_to_sync(scenario)()
