@@ -13,6 +13,8 @@ own a host name: on that host only its own slug is served and ``/`` leads to it.
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
@@ -31,10 +33,9 @@ def host_map() -> dict[str, str]:
         mapping = None
     if mapping is None:
         mapping = dict(Organisation.objects.filter(is_active=True, domain__isnull=False).values_list("domain", "slug"))
-        try:
+        # Served from the database until the cache is back.
+        with contextlib.suppress(Exception):
             cache.set(HOST_MAP_CACHE_KEY, mapping, 60)
-        except Exception:  # noqa: BLE001, S110 - served from the database until the cache is back
-            pass
     return mapping
 
 
