@@ -5,15 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    STAFF = "staff", _("Salarié·e / animateur·rice")
-    SUPERVISOR = "supervisor", _("Encadrant·e")
-    COORDINATOR = "coordinator", _("Coordinateur·rice de secteur")
-    HR = "hr", _("Pôle ressources humaines")
-    DIRECTOR = "director", _("Direction")
-    EQUIPMENT_MANAGER = "equipment_manager", _("Gestionnaire du matériel")
-    RECEPTION = "reception", _("Accueil / gestion des salles")
-    COMMUNICATION = "communication", _("Communication")
-    ADMIN = "admin", _("Administration technique")
+    STAFF = "staff", _("Staff member / youth worker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    COORDINATOR = "coordinator", _("Sector coordinator")
+    HR = "hr", _("Human resources")
+    DIRECTOR = "director", _("Director")
+    EQUIPMENT_MANAGER = "equipment_manager", _("Equipment manager")
+    RECEPTION = "reception", _("Reception / room manager")
+    COMMUNICATION = "communication", _("Communication officer")
+    ADMIN = "admin", _("Technical administrator")
 
 
 # Roles that only make sense for given sectors (the sector is then required).
