@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "maillon.ui",
     # Domain apps plug in here (see docs/adding-a-domain-app.md)
     "maillon.agenda",
+    "maillon.leave",
+    "maillon.procedures",
+    "maillon.content",
+    "maillon.directory",
     # Third party
     "allauth",
     "allauth.account",
