@@ -59,15 +59,19 @@ class OrganisationMiddleware:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         from maillon.accounts.models import Membership
 
-        membership = (
+        # All of the person's memberships at once: the current one, and the others for the
+        # organisation switcher (one query and one prefetch, whatever the page).
+        memberships = list(
             Membership.objects.active().with_roles().select_related("organisation", "sector")
-            .filter(user=request.user, organisation__slug=slug, organisation__is_active=True)
-            .first()
+            .filter(user=request.user, organisation__is_active=True)
+            .order_by("organisation__name")
         )
+        membership = next((m for m in memberships if m.organisation.slug == slug), None)
         if membership is None:
             raise Http404
         request.organisation = membership.organisation
         request.membership = membership
+        request.other_memberships = [m for m in memberships if m is not membership]
         if request.session.get("organisation") != slug:
             request.session["organisation"] = slug
         return None

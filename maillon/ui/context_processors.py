@@ -21,13 +21,8 @@ def nav_entries(request) -> list[dict]:
 
 
 def _other_memberships(request):
-    from maillon.accounts.models import Membership
-
-    return list(
-        Membership.objects.active().filter(user=request.user, organisation__is_active=True)
-        .exclude(organisation=request.organisation).select_related("organisation")
-        .order_by("organisation__name")
-    )
+    """Loaded by the organisation middleware with the current membership."""
+    return getattr(request, "other_memberships", [])
 
 
 def _unread(request):
