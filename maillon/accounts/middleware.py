@@ -4,6 +4,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -32,23 +33,38 @@ def needs_mfa_setup(user) -> bool:
     return bool(row and row["sensitive"] and not row["protected"])
 
 
+def _has_second_factor(user) -> bool:
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
 class RequireMFAMiddleware:
+    """Runs after the organisation middleware: on organisation pages the person's memberships
+    and roles are already loaded, so people without a sensitive role cost no query."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            request.user.is_authenticated
-            and not request.path.startswith(ALLOWED_PREFIXES)
-            and needs_mfa_setup(request.user)
-        ):
-            if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
-                return JsonResponse({"detail": _("Activez la double authentification pour utiliser l'API.")}, status=403)
-            messages.warning(request, _(
-                "Votre rôle donne accès à des données sensibles : activez la double authentification "
-                "(application d'authentification ou clé d'accès) pour continuer."
-            ))
-            return redirect("mfa_index")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or request.path.startswith(ALLOWED_PREFIXES):
+            return None
+        membership = getattr(request, "membership", None)
+        if membership is not None:
+            memberships = [membership, *getattr(request, "other_memberships", [])]
+            required = settings.MAILLON_MFA_REQUIRED_ROLES
+            blocked = any(m.has_role(*required) for m in memberships) and not _has_second_factor(request.user)
+        else:
+            blocked = needs_mfa_setup(request.user)
+        if not blocked:
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": _("Turn on two-factor authentication to use the API.")}, status=403)
+        messages.warning(request, _(
+            "Your role gives access to sensitive data: turn on two-factor authentication "
+            "(authenticator app or passkey) to continue."
+        ))
+        return redirect("mfa_index")
