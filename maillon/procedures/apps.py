@@ -1,3 +1,5 @@
+from datetime import time
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,3 +10,17 @@ class ProceduresConfig(AppConfig):
     name = "maillon.procedures"
     label = "procedures"
     verbose_name = _("Procedures")
+
+    def ready(self):
+        from maillon.core import periodic
+        from maillon.core.registry import register_demo_seeder, register_nav, register_panel
+
+        from . import demo, tasks
+        from .panels import mine_panel, queue_panel
+
+        register_nav("procedures", _("Procedures"), "procedures:index", icon="file", order=20, primary=True)
+        register_panel("procedures_queue", "procedures/panels/queue.html", order=15, get_context=queue_panel)
+        register_panel("procedures_mine", "procedures/panels/mine.html", order=20, get_context=mine_panel)
+        periodic.register("procedures.reminders", tasks.send_reminders, "daily", at=time(8, 0))
+        periodic.register("procedures.retention_purge", tasks.purge_expired, "daily", at=time(3, 30))
+        register_demo_seeder(demo.seed)

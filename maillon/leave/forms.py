@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from maillon.accounts.models import Membership
+
+from .models import Half, LeaveSettings, LeaveType, LedgerEntry
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class SimulatorForm(forms.Form):
+    leave_type = forms.TypedChoiceField(label=_("Leave type"), coerce=int)
+    start_date = forms.DateField(label=_("First day"), widget=DateInput())
+    start_half = forms.ChoiceField(label=_("Starting"), choices=[(Half.MORNING, _("in the morning")), (Half.AFTERNOON, _("in the afternoon"))])
+    end_date = forms.DateField(label=_("Last day"), widget=DateInput())
+    end_half = forms.ChoiceField(label=_("Ending"), choices=[(Half.AFTERNOON, _("in the evening")), (Half.MORNING, _("at noon"))])
+
+    def __init__(self, *args, types, **kwargs):
+        """``types``: the active leave types, already fetched by the page."""
+        super().__init__(*args, **kwargs)
+        self.types = {t.pk: t for t in types}
+        self.fields["leave_type"].choices = [(t.pk, t.name) for t in types]
+
+    def clean_leave_type(self):
+        return self.types[self.cleaned_data["leave_type"]]
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user.get_full_name() or obj.user.username} ({obj.user.username})"
+
+
+class CorrectionForm(forms.Form):
+    membership = MemberChoiceField(label=_("Person"), queryset=Membership.objects.none())
+    leave_type = forms.ModelChoiceField(label=_("Leave type"), queryset=LeaveType.objects.none())
+    amount = forms.DecimalField(
+        label=_("Days"), max_digits=6, decimal_places=2, min_value=Decimal("-366"), max_value=Decimal("366"),
+        help_text=_("Positive to credit, negative to debit, for example -1.5. Half days: .5"),
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, help_text=_("Shown in the person's history."))
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        from . import services
+
+        self.fields["membership"].queryset = Membership.objects.for_organisation(organisation).active().select_related("user").order_by("user__last_name", "user__first_name")
+        self.fields["leave_type"].queryset = services.leave_types(organisation)
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount % Decimal("0.5"):
+            raise forms.ValidationError(_("Enter whole or half days (for example 1 or 1.5)."))
+        if amount == 0:
+            raise forms.ValidationError(_("A correction of 0 days changes nothing."))
+        return amount
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), help_text=_("One line per balance: login or e-mail; leave type code; days; optional comment."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is too large (2 MB at most)."))
+        data = upload.read()
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Save the file as CSV UTF-8 and try again.")) from None
+        return data
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = LeaveSettings
+        fields = ["counting_mode", "alsace_moselle", "period_start_month"]
+        widgets = {"counting_mode": forms.RadioSelect}
+
+
+class LeaveTypeForm(forms.ModelForm):
+    class Meta:
+        model = LeaveType
+        fields = ["name", "code", "counts_against_balance", "accrues_monthly", "is_paid_leave", "notice_days", "order", "is_active"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].lower()
+        clash = LeaveType.objects.for_organisation(self.organisation).filter(code=code)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Another leave type already uses this code."))
+        return code
+
+
+WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
+
+
+class CycleForm(forms.Form):
+    half_days = forms.TypedMultipleChoiceField(
+        label=_("Worked half days"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(2 * w + h, f"{WEEKDAYS[w]} {_('morning') if h == 0 else _('afternoon')}") for w in range(6) for h in (0, 1)],
+    )
+
+    def mask(self) -> int:
+        return sum(1 << bit for bit in self.cleaned_data["half_days"])
+
+
+class EntryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Person"), required=False)
+    leave_type = forms.ModelChoiceField(label=_("Leave type"), queryset=LeaveType.objects.none(), required=False, empty_label=_("All"))
+    kind = forms.ChoiceField(label=_("Movement"), required=False, choices=[("", _("All"))] + list(LedgerEntry.Kind.choices))
+    since = forms.DateField(label=_("Recorded from"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("Recorded until"), required=False, widget=DateInput())
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leave_type"].queryset = LeaveType.objects.for_organisation(organisation)

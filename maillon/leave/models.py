@@ -1,0 +1,181 @@
+"""Leave: types per organisation, settings, work cycles and the append-only ledger.
+
+A balance is always the sum of the ledger's entries for (person, leave type): nothing is
+ever updated or deleted, a correction is a new entry.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maillon.organisations.models import Organisation, TenantModel, TenantQuerySet
+
+
+class Half(models.TextChoices):
+    """Which half of a day. For a start date: ``am`` = from the morning (whole first day),
+    ``pm`` = from the afternoon. For an end date: ``am`` = until noon, ``pm`` = until the evening."""
+
+    MORNING = "am", _("morning")
+    AFTERNOON = "pm", _("afternoon")
+
+
+class CountingMode(models.TextChoices):
+    WORKING_DAYS = "ouvres", _("Working days, Monday to Friday (jours ouvrés, 25 a year)")
+    BUSINESS_DAYS = "ouvrables", _("Business days, Monday to Saturday (jours ouvrables, 30 a year)")
+
+
+# Paid leave acquired per reference year, by counting mode (Code du travail L3141-3).
+YEARLY_ENTITLEMENT = {CountingMode.WORKING_DAYS: 25, CountingMode.BUSINESS_DAYS: 30}
+
+
+class LeaveSettings(models.Model):
+    """One row per organisation (created on first use with the defaults)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="leave_settings")
+    counting_mode = models.CharField(_("counting mode"), max_length=10, choices=CountingMode.choices, default=CountingMode.BUSINESS_DAYS)
+    alsace_moselle = models.BooleanField(
+        _("Alsace-Moselle public holidays"), default=False,
+        help_text=_("Adds Good Friday and St Stephen's Day (26 December)."),
+    )
+    period_start_month = models.PositiveSmallIntegerField(
+        _("reference period starts in month"), default=6,
+        help_text=_("1 to 12. The default reference period runs from 1 June to 31 May."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("leave settings")
+        verbose_name_plural = _("leave settings")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    def clean(self) -> None:
+        if not 1 <= (self.period_start_month or 0) <= 12:
+            raise ValidationError({"period_start_month": _("Enter a month between 1 and 12.")})
+
+
+class LeaveTypeQuerySet(TenantQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class LeaveType(TenantModel):
+    code = models.SlugField(_("code"), max_length=30, help_text=_("Short identifier used in CSV files, for example cp or rtt."))
+    name = models.CharField(_("name"), max_length=120)
+    counts_against_balance = models.BooleanField(_("counted against a balance"), default=True)
+    accrues_monthly = models.BooleanField(
+        _("acquired every month"), default=False,
+        help_text=_("Paid leave: 2.5 business days or 25/12 working days are credited at the start of each month."),
+    )
+    is_paid_leave = models.BooleanField(
+        _("main paid leave"), default=False,
+        help_text=_("Fractionnement days are granted when this leave is taken outside 1 May – 31 October."),
+    )
+    notice_days = models.PositiveSmallIntegerField(_("notice period (days)"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = LeaveTypeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("leave type")
+        verbose_name_plural = _("leave types")
+        ordering = ["order", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="leavetype_unique_code_per_organisation")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Bit (2 * weekday + half) of WorkCycle.half_days; weekday 0 = Monday, half 0 = morning.
+FULL_TIME = 0b1111111111  # Monday to Friday, mornings and afternoons
+
+
+class WorkCycle(TenantModel):
+    """Which half days a person works (part time). Without a row: Monday to Friday."""
+
+    membership = models.OneToOneField("accounts.Membership", on_delete=models.CASCADE, related_name="work_cycle")
+    half_days = models.PositiveIntegerField(_("worked half days"), default=FULL_TIME)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("work cycle")
+        verbose_name_plural = _("work cycles")
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.half_days:014b}"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class LedgerQuerySet(TenantQuerySet):
+    def update(self, **kwargs):  # noqa: ARG002 - refused whatever the arguments
+        raise AppendOnlyError("The leave ledger is append-only: add a correction entry instead.")
+
+    def delete(self):
+        raise AppendOnlyError("The leave ledger is append-only: add a correction entry instead.")
+
+
+class LedgerEntry(TenantModel):
+    """One movement of a person's balance for one leave type. Append-only."""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening balance")
+        ACCRUAL = "accrual", _("Monthly accrual")
+        DEBIT = "debit", _("Leave taken")
+        CANCEL = "cancel", _("Cancelled leave credited back")
+        CORRECTION = "correction", _("Correction")
+        FRACTIONNEMENT = "fractionnement", _("Fractionnement days")
+
+    membership = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT, related_name="leave_entries", verbose_name=_("person"))
+    leave_type = models.ForeignKey(LeaveType, on_delete=models.PROTECT, related_name="entries", verbose_name=_("leave type"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("days"), max_digits=6, decimal_places=2, help_text=_("Positive: credit; negative: debit."))
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    start_half = models.CharField(max_length=2, choices=Half.choices, blank=True)
+    end_date = models.DateField(_("to"), null=True, blank=True)
+    end_half = models.CharField(max_length=2, choices=Half.choices, blank=True)
+    # Days of main paid leave of this debit taken outside 1 May – 31 October (fractionnement).
+    days_outside_main_period = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    reference = models.CharField(_("reference"), max_length=120, blank=True, db_index=True)
+    period_key = models.CharField(max_length=20, blank=True, help_text="YYYY-MM for accruals, YYYY (start year) for fractionnement")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["membership", "leave_type"], name="leave_entry_person_type")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "leave_type", "period_key"], condition=models.Q(kind="accrual"),
+                name="leave_entry_one_accrual_per_month",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], condition=models.Q(kind="debit"), name="leave_entry_one_debit_per_reference",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], condition=models.Q(kind="cancel"), name="leave_entry_one_cancel_per_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} ({self.leave_type_id})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("The leave ledger is append-only: add a correction entry instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The leave ledger is append-only: add a correction entry instead.")

@@ -1,0 +1,406 @@
+"""Leave services: the one place that writes the ledger.
+
+For the procedures app (« Autorisation d'absence et demande de congé »):
+
+    from maillon.leave import services as leave
+    leave.leave_types(organisation)                       # active LeaveType queryset
+    days = leave.count_request(membership, leave_type, start_date, "am", end_date, "pm")
+    leave.validate_request(membership, leave_type, start_date, "am", end_date, "pm")
+        # -> days; raises ValidationError({"start_date"/"end_date"/"leave_type": French message})
+    leave.balance(membership, leave_type)                 # Decimal, the ledger's sum
+    entry = leave.record_approved_request(membership=..., leave_type=..., start_date=...,
+        start_half="am", end_date=..., end_half="pm", reference=f"procedures.submission:{pk}", actor=user)
+    leave.cancel_request(f"procedures.submission:{pk}", actor=user)   # credits it back
+
+Halves: for the start date ``"am"`` means from the morning (whole first day) and ``"pm"``
+from the afternoon; for the end date ``"am"`` means until noon and ``"pm"`` until the
+evening. Both calls are idempotent per reference and audited.
+
+For the agenda app: ``absences_between(organisation, start, end)`` → approved, not
+cancelled leave as ``[(user_id, start_datetime, end_datetime)]`` (aware, Europe/Paris).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillon.audit.services import record
+
+from . import counting
+from .models import (
+    FULL_TIME,
+    YEARLY_ENTITLEMENT,
+    CountingMode,
+    Half,
+    LeaveSettings,
+    LeaveType,
+    LedgerEntry,
+    WorkCycle,
+)
+
+ZERO = Decimal("0.00")
+
+# The types every organisation starts with: (code, name, counted, accrues, main paid leave, notice days).
+DEFAULT_TYPES = [
+    ("cp", "Congés payés", True, True, True, 30),
+    ("rtt", "RTT", True, False, False, 7),
+    ("recup", "Récupération", True, False, False, 2),
+    ("sans-solde", "Congé sans solde", False, False, False, 30),
+    ("familial", "Événement familial", False, False, False, 0),
+]
+
+
+def settings_for(organisation) -> LeaveSettings:
+    found = getattr(organisation, "_leave_settings_cache", None)
+    if found is None:
+        found, _created = LeaveSettings.objects.get_or_create(organisation=organisation)
+        organisation._leave_settings_cache = found
+    return found
+
+
+def ensure_default_types(organisation) -> None:
+    """Create the five standard leave types once (idempotent)."""
+    existing = set(LeaveType.objects.for_organisation(organisation).values_list("code", flat=True))
+    LeaveType.objects.bulk_create([
+        LeaveType(organisation=organisation, code=code, name=name, counts_against_balance=counted,
+                  accrues_monthly=accrues, is_paid_leave=main, notice_days=notice, order=index)
+        for index, (code, name, counted, accrues, main, notice) in enumerate(DEFAULT_TYPES) if code not in existing
+    ])
+
+
+def leave_types(organisation):
+    """Active leave types of the organisation (the defaults are created on first use)."""
+    if not getattr(organisation, "_leave_types_ensured", False):
+        ensure_default_types(organisation)
+        organisation._leave_types_ensured = True
+    return LeaveType.objects.for_organisation(organisation).active()
+
+
+def active_types(organisation) -> list[LeaveType]:
+    """The active types as a list, in one query once the defaults exist."""
+    types = list(LeaveType.objects.for_organisation(organisation).active())
+    if not types and not getattr(organisation, "_leave_types_ensured", False):
+        types = list(leave_types(organisation))
+    return types
+
+
+def cycle_of(membership) -> int:
+    try:
+        return membership.work_cycle.half_days
+    except WorkCycle.DoesNotExist:
+        return FULL_TIME
+
+
+def set_cycle(membership, half_days: int, *, actor=None, request=None) -> WorkCycle:
+    with transaction.atomic():
+        cycle, _created = WorkCycle.objects.update_or_create(
+            membership=membership, defaults={"organisation": membership.organisation, "half_days": half_days}
+        )
+        record("leave.cycle", actor=actor, organisation=membership.organisation, target=membership, data={"half_days": half_days}, request=request)
+    return cycle
+
+
+def _count(membership, start_date, start_half, end_date, end_half) -> tuple[Decimal, Decimal]:
+    """(days, days outside 1 May – 31 October) of a request for this person."""
+    conf = settings_for(membership.organisation)
+    holidays = counting.holidays_between(start_date - timedelta(days=7), end_date + timedelta(days=7), conf.alsace_moselle)
+    kwargs = {"mode": conf.counting_mode, "cycle": cycle_of(membership), "holidays": holidays}
+    days = counting.count_days(start_date, start_half, end_date, end_half, **kwargs)
+    outside = counting.days_outside_main_period(start_date, start_half, end_date, end_half, **kwargs)
+    return days, outside
+
+
+def count_request(membership, leave_type, start_date: date, start_half: str, end_date: date, end_half: str) -> Decimal:
+    """How many days the request costs this person (their cycle, the organisation's mode and holidays)."""
+    return _count(membership, start_date, start_half, end_date, end_half)[0]
+
+
+def balance(membership, leave_type) -> Decimal:
+    """The ledger's sum for this person and leave type."""
+    total = LedgerEntry.objects.filter(membership=membership, leave_type=leave_type).aggregate(total=Sum("amount"))["total"]
+    return (total or ZERO).quantize(Decimal("0.01"))
+
+
+def balances(membership) -> list[dict]:
+    """Every active type with the person's balance, in one query."""
+    def fetch():
+        return list(LeaveType.objects.for_organisation(membership.organisation).active().annotate(
+            total=Sum("entries__amount", filter=Q(entries__membership=membership))))
+
+    types = fetch()
+    if types:
+        membership.organisation._leave_types_ensured = True
+    elif not getattr(membership.organisation, "_leave_types_ensured", False):
+        types = list(leave_types(membership.organisation)) and fetch()
+    return [{"type": t, "balance": (t.total or ZERO).quantize(Decimal("0.01"))} for t in types]
+
+
+def validate_request(membership, leave_type, start_date, start_half, end_date, end_half, *, today: date | None = None,
+                     available: Decimal | None = None) -> Decimal:
+    """Check a request before it is signed; returns its days or raises ValidationError on the field.
+    ``available``: the balance when the caller already has it (saves a query)."""
+    today = today or timezone.localdate()
+    if leave_type.organisation_id != membership.organisation_id or not leave_type.is_active:
+        raise ValidationError({"leave_type": _("Choose a leave type from the list.")})
+    if start_half not in Half.values or end_half not in Half.values:
+        raise ValidationError({"start_half": _("Choose morning or afternoon.")})
+    if (end_date, end_half) < (start_date, start_half):
+        raise ValidationError({"end_date": _("The end of the leave is before its start.")})
+    if (end_date - start_date).days > 366:
+        raise ValidationError({"end_date": _("A leave request cannot cover more than a year.")})
+    if leave_type.notice_days and (start_date - today).days < leave_type.notice_days:
+        raise ValidationError({"start_date": _("This leave must be requested at least %(days)s days in advance.") % {"days": leave_type.notice_days}})
+    days = count_request(membership, leave_type, start_date, start_half, end_date, end_half)
+    if days == 0:
+        raise ValidationError({"end_date": _("These dates contain no day you work (weekends, public holidays or your work cycle).")})
+    if leave_type.counts_against_balance:
+        available = balance(membership, leave_type) if available is None else available
+        if available - days < 0:
+            raise ValidationError({"end_date": _("This request needs %(days)s days but your balance is %(balance)s days.") % {
+                "days": format_days(days), "balance": format_days(available)}})
+    return days
+
+
+def format_days(value: Decimal) -> str:
+    value = Decimal(value).normalize()
+    text = f"{value:f}".replace(".", ",")
+    return text
+
+
+@transaction.atomic
+def record_approved_request(*, membership, leave_type, start_date, start_half, end_date, end_half, reference: str, actor, request=None) -> LedgerEntry:
+    """Debit an approved request (amount 0 for a type not counted against a balance, so the
+    absence is still known). Idempotent: a second call with the same reference returns the first entry."""
+    if leave_type.organisation_id != membership.organisation_id:
+        raise ValidationError({"leave_type": _("Choose a leave type from the list.")})
+    existing = LedgerEntry.objects.filter(organisation_id=membership.organisation_id, reference=reference, kind=LedgerEntry.Kind.DEBIT).first()
+    if existing is not None:
+        return existing
+    days, outside = _count(membership, start_date, start_half, end_date, end_half)
+    entry = LedgerEntry(
+        organisation_id=membership.organisation_id, membership=membership, leave_type=leave_type, kind=LedgerEntry.Kind.DEBIT,
+        amount=-days if leave_type.counts_against_balance else ZERO,
+        start_date=start_date, start_half=start_half, end_date=end_date, end_half=end_half,
+        days_outside_main_period=outside if leave_type.is_paid_leave else ZERO,
+        reference=reference, created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:  # a concurrent call recorded it first
+        return LedgerEntry.objects.get(organisation_id=membership.organisation_id, reference=reference, kind=LedgerEntry.Kind.DEBIT)
+    record("leave.debit", actor=actor, organisation=membership.organisation, target=entry, request=request, data={
+        "membership": membership.pk, "leave_type": leave_type.code, "days": str(days), "reference": reference,
+        "from": f"{start_date} {start_half}", "to": f"{end_date} {end_half}",
+    })
+    if leave_type.is_paid_leave:
+        update_fractionnement(membership, leave_type, start_date, actor=actor)
+    return entry
+
+
+@transaction.atomic
+def cancel_request(reference: str, actor, *, organisation=None, request=None) -> LedgerEntry | None:
+    """Credit back an approved request. Idempotent; None when nothing was debited under that reference."""
+    debits = LedgerEntry.objects.filter(reference=reference, kind=LedgerEntry.Kind.DEBIT).select_related("membership__organisation", "leave_type")
+    if organisation is not None:
+        debits = debits.filter(organisation=organisation)
+    debit = debits.first()
+    if debit is None:
+        return None
+    existing = LedgerEntry.objects.filter(organisation_id=debit.organisation_id, reference=reference, kind=LedgerEntry.Kind.CANCEL).first()
+    if existing is not None:
+        return existing
+    entry = LedgerEntry(
+        organisation_id=debit.organisation_id, membership=debit.membership, leave_type=debit.leave_type, kind=LedgerEntry.Kind.CANCEL,
+        amount=-debit.amount, start_date=debit.start_date, start_half=debit.start_half, end_date=debit.end_date,
+        end_half=debit.end_half, days_outside_main_period=-debit.days_outside_main_period, reference=reference,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        return LedgerEntry.objects.get(organisation_id=debit.organisation_id, reference=reference, kind=LedgerEntry.Kind.CANCEL)
+    record("leave.cancel", actor=actor, organisation=debit.membership.organisation, target=entry, request=request,
+           data={"membership": debit.membership_id, "leave_type": debit.leave_type.code, "days": str(entry.amount), "reference": reference})
+    if debit.leave_type.is_paid_leave:
+        update_fractionnement(debit.membership, debit.leave_type, debit.start_date, actor=actor)
+    return entry
+
+
+def update_fractionnement(membership, leave_type, day: date, *, actor=None) -> LedgerEntry | None:
+    """Bring the fractionnement days of the reference period containing ``day`` to what the
+    rule grants, with one new entry for the difference (or none)."""
+    conf = settings_for(membership.organisation)
+    start, end = counting.reference_period(day, conf.period_start_month)
+    key = str(start.year)
+    entries = LedgerEntry.objects.filter(membership=membership, leave_type=leave_type)
+    outside = entries.filter(kind__in=[LedgerEntry.Kind.DEBIT, LedgerEntry.Kind.CANCEL], start_date__gte=start, start_date__lte=end).aggregate(
+        total=Sum("days_outside_main_period"))["total"] or ZERO
+    # Only the main leave (four weeks) counts, not the fifth week.
+    main_leave = Decimal(24 if conf.counting_mode == CountingMode.BUSINESS_DAYS else 20)
+    target = Decimal(counting.fractionnement_days(min(outside, main_leave)))
+    granted = entries.filter(kind=LedgerEntry.Kind.FRACTIONNEMENT, period_key=key).aggregate(total=Sum("amount"))["total"] or ZERO
+    if target == granted:
+        return None
+    entry = LedgerEntry.objects.create(
+        organisation_id=membership.organisation_id, membership=membership, leave_type=leave_type, kind=LedgerEntry.Kind.FRACTIONNEMENT,
+        amount=target - granted, period_key=key, created_by=actor if getattr(actor, "pk", None) else None,
+        reason=_("%(days)s days of main leave taken outside 1 May – 31 October") % {"days": format_days(outside)},
+    )
+    record("leave.fractionnement", actor=actor, organisation=membership.organisation, target=entry,
+           data={"membership": membership.pk, "days": str(entry.amount), "period": key})
+    return entry
+
+
+@transaction.atomic
+def add_correction(*, membership, leave_type, amount: Decimal, reason: str, actor, request=None) -> LedgerEntry:
+    if leave_type.organisation_id != membership.organisation_id:
+        raise ValidationError({"leave_type": _("Choose a leave type from the list.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    if amount == 0:
+        raise ValidationError({"amount": _("A correction of 0 days changes nothing.")})
+    entry = LedgerEntry.objects.create(
+        organisation_id=membership.organisation_id, membership=membership, leave_type=leave_type, kind=LedgerEntry.Kind.CORRECTION,
+        amount=amount, reason=reason.strip(), created_by=actor,
+    )
+    record("leave.correction", actor=actor, organisation=membership.organisation, target=entry, request=request,
+           data={"membership": membership.pk, "leave_type": leave_type.code, "days": str(amount), "reason": reason.strip()})
+    return entry
+
+
+def accrue_month(organisation, month: date, *, actor=None) -> int:
+    """Credit the month's paid leave (the month containing ``month``) to every active member,
+    for every type acquired monthly. Idempotent: one accrual per person, type and month."""
+    from maillon.accounts.models import Membership
+
+    conf = settings_for(organisation)
+    period_start, _end = counting.reference_period(month, conf.period_start_month)
+    index = (month.year - period_start.year) * 12 + month.month - period_start.month + 1
+    amount = counting.monthly_accrual(YEARLY_ENTITLEMENT[conf.counting_mode], index)
+    key = f"{month.year:04d}-{month.month:02d}"
+    types = list(leave_types(organisation).filter(accrues_monthly=True))
+    members = list(Membership.objects.for_organisation(organisation).active().values_list("pk", flat=True))
+    if not types or not members:
+        return 0
+    done = set(LedgerEntry.objects.for_organisation(organisation).filter(kind=LedgerEntry.Kind.ACCRUAL, period_key=key).values_list("membership_id", "leave_type_id"))
+    rows = [
+        LedgerEntry(organisation=organisation, membership_id=member, leave_type=t, kind=LedgerEntry.Kind.ACCRUAL, amount=amount,
+                    period_key=key, reason=_("Paid leave acquired in %(month)s") % {"month": key})
+        for t in types for member in members if (member, t.pk) not in done
+    ]
+    with transaction.atomic():
+        LedgerEntry.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+        if rows:
+            record("leave.accrual", actor=actor, organisation=organisation, data={"month": key, "entries": len(rows), "days": str(amount)})
+    return len(rows)
+
+
+def accrue_all(today: date | None = None) -> int:
+    """The monthly job: credit the month that just started's accrual in every organisation."""
+    from maillon.organisations.models import Organisation
+
+    today = today or timezone.localdate()
+    return sum(accrue_month(organisation, today) for organisation in Organisation.objects.filter(is_active=True))
+
+
+@dataclass
+class ImportLine:
+    number: int
+    ok: bool
+    message: str
+
+
+def import_opening_balances(organisation, data: bytes | str, *, actor, request=None) -> list[ImportLine]:
+    """CSV ``login;type;days[;comment]`` (comma or semicolon, a header line is skipped).
+    Each line is its own result; good lines are recorded even when others fail."""
+    from maillon.accounts.models import Membership
+
+    text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
+    sample = text[:2000]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    types = {t.code: t for t in leave_types(organisation)}
+    members = {}
+    for m in Membership.objects.for_organisation(organisation).active().select_related("user"):
+        members[m.user.username.lower()] = m
+        if m.user.email:
+            members[m.user.email.lower()] = m
+    already = set(LedgerEntry.objects.for_organisation(organisation).filter(kind=LedgerEntry.Kind.OPENING).values_list("membership_id", "leave_type_id"))
+    report: list[ImportLine] = []
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if number == 1 and cells[0].lower() in {"login", "identifiant", "username", "email", "e-mail", "personne"}:
+            continue
+        if len(cells) < 3:
+            report.append(ImportLine(number, False, _("Expected: login; leave type; days.")))
+            continue
+        who, code, raw = cells[0].lower(), cells[1].lower(), cells[2].replace(",", ".").replace(" ", "")
+        membership = members.get(who)
+        if membership is None:
+            report.append(ImportLine(number, False, _("Nobody with the login or e-mail « %(who)s » in this organisation.") % {"who": cells[0]}))
+            continue
+        leave_type = types.get(code)
+        if leave_type is None:
+            report.append(ImportLine(number, False, _("Unknown leave type « %(code)s » (expected one of: %(codes)s).") % {
+                "code": cells[1], "codes": ", ".join(sorted(types))}))
+            continue
+        try:
+            amount = Decimal(raw)
+            if amount != amount.quantize(Decimal("0.01")) or abs(amount) > 999:
+                raise InvalidOperation
+        except InvalidOperation:
+            report.append(ImportLine(number, False, _("« %(value)s » is not a number of days.") % {"value": cells[2]}))
+            continue
+        if (membership.pk, leave_type.pk) in already:
+            report.append(ImportLine(number, False, _("%(person)s already has an opening balance for %(type)s: add a correction instead.") % {
+                "person": membership.user, "type": leave_type.name}))
+            continue
+        with transaction.atomic():
+            entry = LedgerEntry.objects.create(
+                organisation=organisation, membership=membership, leave_type=leave_type, kind=LedgerEntry.Kind.OPENING,
+                amount=amount, reason=(cells[3] if len(cells) > 3 else "")[:300], created_by=actor,
+            )
+            record("leave.opening", actor=actor, organisation=organisation, target=entry, request=request,
+                   data={"membership": membership.pk, "leave_type": code, "days": str(amount)})
+        already.add((membership.pk, leave_type.pk))
+        report.append(ImportLine(number, True, _("%(person)s: %(days)s days of %(type)s.") % {
+            "person": membership.user, "days": format_days(amount), "type": leave_type.name}))
+    return report
+
+
+def _bounds(start_date: date, start_half: str, end_date: date, end_half: str) -> tuple[datetime, datetime]:
+    zone = timezone.get_default_timezone()
+    start = datetime.combine(start_date, time(12) if start_half == Half.AFTERNOON else time(0), zone)
+    end = datetime.combine(end_date, time(12), zone) if end_half == Half.MORNING else datetime.combine(end_date + timedelta(days=1), time(0), zone)
+    return start, end
+
+
+def absences_between(organisation, start: date | datetime, end: date | datetime) -> list[tuple[int, datetime, datetime]]:
+    """Approved, not cancelled leave overlapping [start, end] (dates, inclusive; aware datetimes
+    are taken as their local date): ``[(user_id, start_datetime, end_datetime)]``, ordered by start."""
+    if isinstance(start, datetime):
+        start = timezone.localtime(start).date() if timezone.is_aware(start) else start.date()
+    if isinstance(end, datetime):
+        end = timezone.localtime(end).date() if timezone.is_aware(end) else end.date()
+    cancelled = LedgerEntry.objects.filter(organisation=organisation, kind=LedgerEntry.Kind.CANCEL, reference=OuterRef("reference"))
+    rows = (
+        LedgerEntry.objects.for_organisation(organisation)
+        .filter(Q(kind=LedgerEntry.Kind.DEBIT), start_date__lte=end, end_date__gte=start)
+        .exclude(Exists(cancelled))
+        .order_by("start_date", "start_half", "membership_id")
+        .values_list("membership__user_id", "start_date", "start_half", "end_date", "end_half")
+    )
+    return [(user_id, *_bounds(sd, sh, ed, eh)) for user_id, sd, sh, ed, eh in rows]

@@ -1,0 +1,23 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import ngettext
+
+from maillon.leave.services import format_days
+
+register = template.Library()
+
+
+@register.filter
+def days(value) -> str:
+    """« 2,5 jours », « 1 jour », « 0 jour »."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    return ngettext("%(n)s day", "%(n)s days", 2 if abs(value) > 1 else 1) % {"n": format_days(value)}
+
+
+@register.filter
+def signed(value) -> str:
+    value = Decimal(value)
+    return ("+" if value > 0 else "") + format_days(value)

@@ -1,0 +1,205 @@
+"""Leave pages: « Mes congés » for everyone, team ledgers and settings for HR."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from maillon.accounts.models import Membership
+
+from . import policies, services
+from .forms import (
+    CorrectionForm,
+    CycleForm,
+    EntryFilterForm,
+    ImportForm,
+    LeaveTypeForm,
+    SettingsForm,
+    SimulatorForm,
+)
+from .models import LeaveType, LedgerEntry
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def mine(request):
+    membership = request.membership
+    rows = services.balances(membership)
+    simulation = None
+    form = SimulatorForm(request.GET if "start_date" in request.GET else None, types=[r["type"] for r in rows])
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        current = next(r["balance"] for r in rows if r["type"].pk == data["leave_type"].pk)
+        try:
+            days = services.validate_request(membership, data["leave_type"], data["start_date"], data["start_half"], data["end_date"],
+                                             data["end_half"], available=current)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            simulation = {"days": days, "type": data["leave_type"], "balance": current,
+                          "after": current - days if data["leave_type"].counts_against_balance else None}
+    entries = LedgerEntry.objects.for_organisation(request.organisation).filter(membership=membership).select_related("leave_type")
+    page = Paginator(entries, 20).get_page(request.GET.get("page"))
+    return render(request, "leave/mine.html", {
+        "balances": rows, "form": form, "simulation": simulation, "page_obj": page,
+        "abilities": policies.abilities(membership), "mode": str(services.settings_for(request.organisation).get_counting_mode_display()).lower(),
+    })
+
+
+def _members(request):
+    return Membership.objects.for_organisation(request.organisation).active().select_related("user", "sector")
+
+
+def team(request):
+    _require(policies.can_view_all_ledgers(request.membership))
+    types = [t for t in services.active_types(request.organisation) if t.counts_against_balance]
+    members = _members(request).order_by("user__last_name", "user__first_name")
+    search = request.GET.get("q", "").strip()
+    if search:
+        members = members.filter(Q(user__first_name__icontains=search) | Q(user__last_name__icontains=search) | Q(user__username__icontains=search))
+    page = Paginator(members, 30).get_page(request.GET.get("page"))
+    sums = {
+        (m, t): total for m, t, total in LedgerEntry.objects.for_organisation(request.organisation)
+        .filter(membership__in=[m.pk for m in page.object_list]).values("membership", "leave_type")
+        .annotate(total=Sum("amount")).values_list("membership", "leave_type", "total")
+    }
+    rows = [{"membership": m, "balances": [(t, sums.get((m.pk, t.pk)) or Decimal(0)) for t in types]} for m in page.object_list]
+    return render(request, "leave/team.html", {
+        "types": types, "rows": rows, "page_obj": page, "search": search, "query": urlencode({"q": search}),
+        "abilities": policies.abilities(request.membership),
+    })
+
+
+def entries(request):
+    _require(policies.can_view_all_ledgers(request.membership))
+    form = EntryFilterForm(request.GET or None, organisation=request.organisation)
+    queryset = LedgerEntry.objects.for_organisation(request.organisation).select_related("membership__user", "leave_type", "created_by")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            q = data["q"]
+            queryset = queryset.filter(Q(membership__user__first_name__icontains=q) | Q(membership__user__last_name__icontains=q) | Q(membership__user__username__icontains=q))
+        if data["leave_type"]:
+            queryset = queryset.filter(leave_type=data["leave_type"])
+        if data["kind"]:
+            queryset = queryset.filter(kind=data["kind"])
+        if data["since"]:
+            queryset = queryset.filter(created_at__date__gte=data["since"])
+        if data["until"]:
+            queryset = queryset.filter(created_at__date__lte=data["until"])
+    if request.GET.get("export") == "csv":
+        return _csv(queryset)
+    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return render(request, "leave/entries.html", {"form": form, "page_obj": page, "query": query.urlencode(), "abilities": policies.abilities(request.membership)})
+
+
+def _csv(queryset) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="conges-mouvements-{timezone.localdate():%Y-%m-%d}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Recorded at"), _("Login"), _("Person"), _("Leave type"), _("Movement"), _("Days"), _("From"), _("To"), _("Reference"), _("Reason"), _("By")])
+    for e in queryset.iterator(chunk_size=1000):
+        writer.writerow([
+            timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"), e.membership.user.username, e.membership.user.get_full_name(),
+            e.leave_type.code, e.get_kind_display(), services.format_days(e.amount),
+            f"{e.start_date} {e.start_half}" if e.start_date else "", f"{e.end_date} {e.end_half}" if e.end_date else "",
+            e.reference, _safe_cell(e.reason), e.created_by.username if e.created_by else "",
+        ])
+    return response
+
+
+def _safe_cell(value: str) -> str:
+    """No formula injection in spreadsheets."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def correction(request):
+    _require(policies.can_correct(request.membership))
+    initial = {}
+    if request.GET.get("personne", "").isdigit():
+        initial["membership"] = request.GET["personne"]
+    form = CorrectionForm(request.POST or None, initial=initial, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_correction(membership=data["membership"], leave_type=data["leave_type"], amount=data["amount"],
+                                    reason=data["reason"], actor=request.user, request=request)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Correction recorded for %(person)s.") % {"person": data["membership"].user})
+            return redirect("leave:entries", org=request.organisation.slug)
+    return render(request, "leave/correction.html", {"form": form})
+
+
+def import_balances(request):
+    _require(policies.can_import(request.membership))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = services.import_opening_balances(request.organisation, form.cleaned_data["file"], actor=request.user, request=request)
+    return render(request, "leave/import.html", {
+        "form": form, "report": report, "ok": sum(1 for r in report or [] if r.ok), "failed": sum(1 for r in report or [] if not r.ok),
+        "types": services.leave_types(request.organisation),
+    })
+
+
+def settings_page(request):
+    _require(policies.can_configure(request.membership))
+    conf = services.settings_for(request.organisation)
+    form = SettingsForm(request.POST or None, instance=conf)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        from maillon.audit.services import record
+
+        record("leave.settings", actor=request.user, organisation=request.organisation, data=form.cleaned_data, request=request)
+        messages.success(request, _("Leave settings saved."))
+        return redirect("leave:settings", org=request.organisation.slug)
+    services.ensure_default_types(request.organisation)
+    types = LeaveType.objects.for_organisation(request.organisation)
+    return render(request, "leave/settings.html", {"form": form, "types": types})
+
+
+def leave_type(request, pk=None):
+    _require(policies.can_configure(request.membership))
+    instance = get_object_or_404(LeaveType.objects.for_organisation(request.organisation), pk=pk) if pk else LeaveType(organisation=request.organisation)
+    form = LeaveTypeForm(request.POST or None, instance=instance, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        from maillon.audit.services import record
+
+        record("leave.type", actor=request.user, organisation=request.organisation, target=saved, data=form.cleaned_data, request=request)
+        messages.success(request, _("Leave type « %(name)s » saved.") % {"name": saved.name})
+        return redirect("leave:settings", org=request.organisation.slug)
+    return render(request, "leave/type_form.html", {"form": form, "instance": instance})
+
+
+def cycle(request, pk):
+    _require(policies.can_configure(request.membership))
+    member = get_object_or_404(_members(request), pk=pk)
+    current = services.cycle_of(member)
+    form = CycleForm(request.POST or None, initial={"half_days": [bit for bit in range(14) if current >> bit & 1]})
+    if request.method == "POST" and form.is_valid():
+        services.set_cycle(member, form.mask(), actor=request.user, request=request)
+        messages.success(request, _("Work cycle of %(person)s saved.") % {"person": member.user})
+        return redirect("leave:team", org=request.organisation.slug)
+    return render(request, "leave/cycle.html", {"form": form, "member": member})

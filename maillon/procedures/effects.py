@@ -1,0 +1,95 @@
+"""Effects of an approved submission on other apps. Today: the leave request moves the balance.
+
+The « Autorisation d'absence et demande de congé » template has ``effect = "leave"`` and the
+fields ``leave_type`` (choice: the name or code of one of the organisation's leave types) and
+``period`` (date range with half days). ``maillon.leave.services`` gives ``count_request``,
+``validate_request``, ``balance``, ``record_approved_request`` and ``cancel_request`` (see its
+docstring); a type the leave app does not know (e.g. « Autorisation d'absence ») moves nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+
+from django.core.exceptions import ValidationError
+
+LEAVE_TYPE_FIELD = "leave_type"
+PERIOD_FIELD = "period"
+HALVES = {"morning": "am", "afternoon": "pm"}
+
+
+def leave_services():
+    try:
+        return importlib.import_module("maillon.leave.services")
+    except ImportError:
+        return None
+
+
+def reference_of(submission) -> str:
+    return f"procedures.submission:{submission.pk}"
+
+
+def _request_of(organisation, answers: dict):
+    """(leave services, LeaveType, start, start_half, end, end_half) or None."""
+    services = leave_services()
+    period = (answers or {}).get(PERIOD_FIELD)
+    name = (answers or {}).get(LEAVE_TYPE_FIELD)
+    if services is None or not period or not name or not hasattr(services, "leave_types"):
+        return None
+    wanted = str(name).strip().lower()
+    leave_type = next((t for t in services.leave_types(organisation) if wanted in (t.name.lower(), t.code.lower())), None)
+    if leave_type is None:
+        return None
+    return (services, leave_type, date.fromisoformat(period["start"]), HALVES.get(period.get("start_half"), "am"),
+            date.fromisoformat(period["end"]), HALVES.get(period.get("end_half"), "pm"))
+
+
+def preview(membership, answers: dict) -> dict | None:
+    """What the form shows before signing: days counted, balance now and after (None when not a leave)."""
+    found = _request_of(membership.organisation, answers)
+    if found is None:
+        return None
+    services, leave_type, start, start_half, end, end_half = found
+    days = services.count_request(membership, leave_type, start, start_half, end, end_half)
+    result = {"type": leave_type.name, "days": days, "counted": leave_type.counts_against_balance}
+    if leave_type.counts_against_balance:
+        current = services.balance(membership, leave_type)
+        result.update(balance=current, after=current - days)
+    return result
+
+
+def check(membership, answers: dict) -> dict[str, str]:
+    """Errors of the leave rules (notice, balance, no working day…), keyed by form field name."""
+    found = _request_of(membership.organisation, answers)
+    if found is None:
+        return {}
+    services, leave_type, start, start_half, end, end_half = found
+    try:
+        services.validate_request(membership, leave_type, start, start_half, end, end_half)
+    except ValidationError as error:
+        where = {"leave_type": LEAVE_TYPE_FIELD, "start_date": f"{PERIOD_FIELD}__start", "start_half": f"{PERIOD_FIELD}__start_half"}
+        return {where.get(field, f"{PERIOD_FIELD}__end"): " ".join(messages) for field, messages in error.message_dict.items()}
+    return {}
+
+
+def on_approved(submission, actor=None) -> None:
+    """Final approval of a leave request: debit the ledger (idempotent per submission)."""
+    if submission.version.effect != "leave":
+        return
+    found = _request_of(submission.organisation, submission.data)
+    if found is None:
+        return
+    from maillon.accounts.models import Membership
+
+    services, leave_type, start, start_half, end, end_half = found
+    membership = Membership.objects.get(organisation_id=submission.organisation_id, user_id=submission.applicant_id)
+    services.record_approved_request(membership=membership, leave_type=leave_type, start_date=start, start_half=start_half,
+                                     end_date=end, end_half=end_half, reference=reference_of(submission), actor=actor)
+
+
+def on_cancelled(submission, actor=None) -> None:
+    """An approved leave request cancelled: credit it back."""
+    services = leave_services()
+    if submission.version.effect == "leave" and services is not None and hasattr(services, "cancel_request"):
+        services.cancel_request(reference_of(submission), actor, organisation=submission.organisation)

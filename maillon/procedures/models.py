@@ -1,0 +1,258 @@
+"""Procedures (« démarches »): definitions with versioned schemas, submissions, approval steps.
+
+- ``Procedure``: what the back office edits (title, category, retention, the *draft* schema and
+  approval chain, effects). Publishing freezes the draft into a new ``ProcedureVersion``.
+- ``Submission``: one person's filled form; it keeps the version it was made with.
+- ``Step``: one approval step of a submission (role, sector, status, decision, signature).
+- ``Event``: the timeline (submitted, decided, withdrawn, reminded…).
+- ``Delegation``: an approver names a delegate for an absence period.
+- ``PurgeRecord``: what the retention job deleted.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from maillon.accounts.roles import Role
+from maillon.organisations.models import Sector, TenantModel, TenantQuerySet
+
+DEFAULT_CHAIN = {"steps": [{"role": Role.COORDINATOR}, {"role": Role.HR}, {"role": Role.DIRECTOR}], "reminder_days": 3}
+
+
+class Procedure(TenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", pgettext_lazy("procedure", "Published")
+        RETIRED = "retired", _("Retired")
+
+    class Category(models.TextChoices):
+        HR = "hr", _("Human resources")
+        FINANCE = "finance", _("Finance and purchasing")
+        LOGISTICS = "logistics", _("Premises and equipment")
+        VOLUNTEERING = "volunteering", _("Volunteering")
+        OTHER = "other", _("Other")
+
+    class Effect(models.TextChoices):
+        NONE = "", _("None")
+        LEAVE = "leave", _("Leave request (moves the leave balance)")
+
+    title = models.CharField(_("title"), max_length=160)
+    slug = models.SlugField(_("address"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    retention_years = models.PositiveSmallIntegerField(_("retention (years)"), default=3)
+    effect = models.CharField(_("effect"), max_length=20, choices=Effect.choices, default=Effect.NONE, blank=True)
+    template_key = models.CharField(_("template"), max_length=60, blank=True)
+    schema = models.JSONField(_("fields (draft)"), default=list, blank=True)
+    chain = models.JSONField(_("approval chain (draft)"), default=dict, blank=True)
+    current_version = models.ForeignKey("ProcedureVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    has_unpublished_changes = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "slug"], name="procedure_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProcedureVersion(TenantModel):
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    schema = models.JSONField(default=list)
+    chain = models.JSONField(default=dict)
+    effect = models.CharField(max_length=20, blank=True)
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("procedure version")
+        ordering = ["procedure", "-number"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
+
+class SubmissionQuerySet(TenantQuerySet):
+    def of(self, user):
+        return self.filter(applicant=user)
+
+
+class Submission(TenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Awaiting approval")
+        CHANGES = "changes", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="submissions")
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT, related_name="submissions")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="procedure_submissions")
+    sector = models.ForeignKey(Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    round = models.PositiveSmallIntegerField(default=0)
+    signature = models.ForeignKey("accounts.Signature", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["organisation", "status"], name="submission_org_status")]
+
+    def __str__(self) -> str:
+        return f"{self.version.title} n° {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:submission", kwargs={"org": self.organisation.slug, "pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"D-{self.pk:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.PENDING,)
+
+    def status_class(self) -> str:
+        return {"approved": "status-ok", "rejected": "status-off", "withdrawn": "status-off"}.get(self.status, "")
+
+
+class SubmissionFile(TenantModel):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
+    field_key = models.CharField(max_length=40)
+    file = models.FileField(upload_to="procedures/%Y/%m/")
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class StepQuerySet(TenantQuerySet):
+    def waiting(self):
+        return self.filter(status=Step.Status.WAITING)
+
+
+class Step(TenantModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        WAITING = "waiting", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        CHANGES = "changes", _("Changes requested")
+        SKIPPED = "skipped", _("Skipped")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="steps")
+    round = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=30, choices=Role.choices)
+    sector = models.ForeignKey(Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    label = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True)
+    skip_reason = models.CharField(max_length=200, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    comment = models.TextField(blank=True)
+    signature = models.ForeignKey("accounts.Signature", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = StepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submission", "round", "position"]
+        indexes = [models.Index(fields=["organisation", "status", "role"], name="step_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}/{self.round}/{self.position} {self.role}"
+
+    @property
+    def title(self) -> str:
+        if self.label:
+            return self.label
+        if self.sector_id and self.role == Role.COORDINATOR:
+            return _("Coordinator, %(sector)s") % {"sector": self.sector.name}
+        return str(Role(self.role).label)
+
+
+class Event(TenantModel):
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Draft created")
+        SUBMITTED = "submitted", _("Signed and submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        CHANGES = "changes", _("Changes requested")
+        SKIPPED = "skipped", _("Step skipped")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REMINDED = "reminded", _("Reminder sent")
+        COMPLETED = "completed", _("Approved (all steps)")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    step = models.ForeignKey(Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    comment = models.TextField(blank=True)
+    signature = models.ForeignKey("accounts.Signature", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class DelegationQuerySet(TenantQuerySet):
+    def active_on(self, day):
+        return self.filter(start__lte=day, end__gte=day)
+
+
+class Delegation(TenantModel):
+    """While ``delegator`` is away (start–end, inclusive), ``delegate`` may decide in their place."""
+
+    delegator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("approver"))
+    delegate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("delegate"))
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="delegation_end_after_start")]
+
+
+class PurgeRecord(TenantModel):
+    """What the retention job removed: kept so the organisation can show what was purged and when."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    procedure_title = models.CharField(max_length=160)
+    purged_at = models.DateTimeField(default=timezone.now)
+    cutoff = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    references = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-purged_at"]

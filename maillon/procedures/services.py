@@ -1,0 +1,484 @@
+"""Every write of the procedures app: editing and publishing procedures, drafts, signed
+submissions, signed decisions, withdrawals, delegations, reminders and the retention purge."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from maillon.accounts.models import Membership, RoleAssignment
+from maillon.accounts.signing import sign
+from maillon.audit.services import record
+from maillon.notifications.services import notify
+
+from . import effects, policies
+from . import schema as schema_mod
+from .models import (
+    DEFAULT_CHAIN,
+    Delegation,
+    Event,
+    Procedure,
+    ProcedureVersion,
+    PurgeRecord,
+    Step,
+    Submission,
+    SubmissionFile,
+)
+
+# ---------------------------------------------------------------- procedures (back office)
+
+
+def unique_slug(organisation, title: str, exclude_pk=None) -> str:
+    base = slugify(title)[:70] or "demarche"
+    slug, n = base, 2
+    qs = Procedure.objects.for_organisation(organisation)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_procedure(request, *, title, description="", category=Procedure.Category.OTHER, retention_years=3,
+                     effect="", schema=None, chain=None, template_key="") -> Procedure:
+    procedure = Procedure.objects.create(
+        organisation=request.organisation, title=title, slug=unique_slug(request.organisation, title),
+        description=description, category=category, retention_years=retention_years, effect=effect,
+        schema=schema or [], chain=chain or copy.deepcopy(DEFAULT_CHAIN), template_key=template_key,
+    )
+    record("procedures.create", actor=request.user, organisation=request.organisation, target=procedure, request=request,
+           data={"template": template_key})
+    return procedure
+
+
+@transaction.atomic
+def update_procedure(request, procedure: Procedure, **changes) -> Procedure:
+    for name, value in changes.items():
+        setattr(procedure, name, value)
+    procedure.has_unpublished_changes = True
+    procedure.save()
+    record("procedures.update", actor=request.user, organisation=procedure.organisation, target=procedure, request=request,
+           data={"changed": sorted(changes)})
+    return procedure
+
+
+def save_field(request, procedure: Procedure, spec: dict, original_key: str | None = None) -> Procedure:
+    fields = list(procedure.schema)
+    taken = {f["key"] for f in fields if f["key"] != original_key}
+    if original_key is None:
+        spec["key"] = schema_mod.make_key(spec["label"], taken)
+        fields.append(spec)
+    else:
+        spec["key"] = original_key
+        fields = [spec if f["key"] == original_key else f for f in fields]
+    return update_procedure(request, procedure, schema=fields)
+
+
+def move_field(request, procedure: Procedure, key: str, offset: int) -> Procedure:
+    fields = list(procedure.schema)
+    index = next((i for i, f in enumerate(fields) if f["key"] == key), None)
+    if index is None or not 0 <= index + offset < len(fields):
+        return procedure
+    fields[index], fields[index + offset] = fields[index + offset], fields[index]
+    return update_procedure(request, procedure, schema=fields)
+
+
+def delete_field(request, procedure: Procedure, key: str) -> Procedure:
+    fields = [f for f in procedure.schema if f["key"] != key]
+    for f in fields:  # rules pointing to the removed field would never match
+        if (f.get("show_if") or {}).get("field") == key:
+            f.pop("show_if")
+    return update_procedure(request, procedure, schema=fields)
+
+
+@transaction.atomic
+def publish(request, procedure: Procedure) -> ProcedureVersion:
+    problems = schema_mod.check_schema(procedure.schema)
+    if problems:
+        raise ValidationError(problems)
+    Procedure.objects.select_for_update().filter(pk=procedure.pk).first()  # one publication at a time
+    number = (procedure.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ProcedureVersion.objects.create(
+        organisation=procedure.organisation, procedure=procedure, number=number, title=procedure.title,
+        description=procedure.description, schema=copy.deepcopy(procedure.schema), chain=copy.deepcopy(procedure.chain),
+        effect=procedure.effect, published_by=request.user,
+    )
+    procedure.current_version = version
+    procedure.status = Procedure.Status.PUBLISHED
+    procedure.has_unpublished_changes = False
+    procedure.save(update_fields=["current_version", "status", "has_unpublished_changes", "updated_at"])
+    record("procedures.publish", actor=request.user, organisation=procedure.organisation, target=procedure, request=request,
+           data={"version": number})
+    return version
+
+
+@transaction.atomic
+def retire(request, procedure: Procedure) -> Procedure:
+    procedure.status = Procedure.Status.RETIRED
+    procedure.save(update_fields=["status", "updated_at"])
+    record("procedures.retire", actor=request.user, organisation=procedure.organisation, target=procedure, request=request)
+    return procedure
+
+
+def enable_template(request, key: str, *, publish_now: bool = True) -> Procedure:
+    from .catalog import TEMPLATES
+
+    template = TEMPLATES[key]
+    existing = Procedure.objects.for_organisation(request.organisation).filter(template_key=key).first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        procedure = create_procedure(
+            request, title=template["title"], description=template["description"], category=template["category"],
+            retention_years=template.get("retention_years", 3), effect=template.get("effect", ""),
+            schema=copy.deepcopy(template["fields"]), chain=copy.deepcopy(template.get("chain") or DEFAULT_CHAIN), template_key=key,
+        )
+        if publish_now:
+            publish(request, procedure)
+    return procedure
+
+
+# ---------------------------------------------------------------- drafts and submissions
+
+
+def _store_answers(submission: Submission, answers: dict) -> dict:
+    """Save uploads as SubmissionFile rows; the answers keep their id, name and size."""
+    stored = {}
+    for key, value in answers.items():
+        if isinstance(value, dict) and "upload" in value:
+            upload = value["upload"]
+            row = SubmissionFile.objects.create(organisation=submission.organisation, submission=submission, field_key=key,
+                                                file=upload, name=upload.name[:200], size=upload.size)
+            value = {"id": row.pk, "name": row.name, "size": row.size}
+        stored[key] = value
+    return stored
+
+
+@transaction.atomic
+def save_draft(request, procedure: Procedure, answers: dict, submission: Submission | None = None) -> Submission:
+    if submission is None:
+        membership = request.membership
+        submission = Submission.objects.create(
+            organisation=request.organisation, procedure=procedure, version=procedure.current_version,
+            applicant=request.user, sector=membership.sector, status=Submission.Status.DRAFT,
+        )
+        Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.CREATED, actor=request.user)
+        record("procedures.draft", actor=request.user, organisation=submission.organisation, target=submission, request=request)
+    elif not policies.can_edit(request.user.pk, submission.applicant_id, submission.status):
+        raise PermissionDenied
+    submission.data = _store_answers(submission, answers)
+    submission.amount = schema_mod.amount_of(submission.version.schema, submission.data, (submission.version.chain or {}).get("amount_field"))
+    submission.save(update_fields=["data", "amount", "updated_at"])
+    return submission
+
+
+def signed_content(submission: Submission) -> dict:
+    return {
+        "submission": submission.reference, "organisation": submission.organisation.slug,
+        "procedure": submission.version.title, "version": submission.version.number,
+        "applicant": submission.applicant_id, "answers": submission.data, "round": submission.round,
+    }
+
+
+def _org_assignments(organisation, exclude_user_id) -> list[tuple[str, int | None]]:
+    return list(
+        RoleAssignment.objects.filter(membership__organisation=organisation, membership__is_active=True, membership__user__is_active=True)
+        .exclude(membership__user_id=exclude_user_id).values_list("role", "sector_id")
+    )
+
+
+def approvers_for(step: Step):
+    """Users who hold the step's role (in its sector) in the organisation, plus their active delegates.
+    Never the applicant."""
+    from maillon.accounts.models import User
+
+    assignments = RoleAssignment.objects.filter(
+        membership__organisation_id=step.organisation_id, membership__is_active=True, role=step.role,
+    )
+    if step.sector_id:
+        assignments = assignments.filter(sector_id=step.sector_id)
+    holder_ids = set(assignments.values_list("membership__user_id", flat=True))
+    today = timezone.localdate()
+    delegate_ids = set(Delegation.objects.filter(organisation_id=step.organisation_id, delegator_id__in=holder_ids)
+                       .active_on(today).values_list("delegate_id", flat=True))
+    ids = (holder_ids | delegate_ids) - {step.submission.applicant_id}
+    return User.objects.filter(pk__in=ids, is_active=True)
+
+
+@transaction.atomic
+def submit(request, submission: Submission, *, password: str | None) -> Submission:
+    """Sign and send: re-authentication, then the approval chain starts."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not policies.can_edit(request.user.pk, submission.applicant_id, submission.status):
+        raise PermissionDenied
+    if submission.status == Submission.Status.CHANGES and submission.version_id != submission.procedure.current_version_id and submission.procedure.current_version_id:
+        pass  # keeps its version: the person answered the questions of that version
+    submission.round += 1
+    signature = sign(request, content=signed_content(submission), purpose="procedures.submit", target=submission, password=password)
+    now = timezone.now()
+    submission.status = Submission.Status.PENDING
+    submission.signature = signature
+    submission.submitted_at = now
+    submission.save(update_fields=["status", "signature", "submitted_at", "round", "updated_at"])
+    Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.SUBMITTED, actor=request.user,
+                         signature=signature)
+    membership = request.membership
+    planned = policies.plan_chain(
+        submission.version.chain or {}, policies.assignments_of(membership), submission.sector_id, submission.amount,
+        holders=_org_assignments(submission.organisation, submission.applicant_id),
+    )
+    for position, plan in enumerate(planned, start=1):
+        Step.objects.create(
+            organisation=submission.organisation, submission=submission, round=submission.round, position=position,
+            role=plan.role, sector_id=plan.sector_id, label=plan.label[:120],
+            status=Step.Status.SKIPPED if plan.skip_reason else Step.Status.PLANNED, skip_reason=plan.skip_reason,
+        )
+    record("procedures.submit", actor=request.user, organisation=submission.organisation, target=submission, request=request,
+           data={"signature": signature.code, "round": submission.round, "steps": [p.role for p in planned if not p.skip_reason]})
+    _advance(submission, actor=request.user)
+    return submission
+
+
+def _advance(submission: Submission, *, actor) -> None:
+    """Open the next planned step of the current round, or close the submission as approved."""
+    next_step = submission.steps.filter(round=submission.round, status=Step.Status.PLANNED).order_by("position").first()
+    if next_step is None:
+        _complete(submission, actor=actor)
+        return
+    next_step.status = Step.Status.WAITING
+    next_step.activated_at = timezone.now()
+    next_step.save(update_fields=["status", "activated_at"])
+    recipients = list(approvers_for(next_step))
+    title = _("To approve: %(procedure)s from %(person)s") % {"procedure": submission.version.title, "person": submission.applicant}
+    url = submission.get_absolute_url()
+
+    def send():
+        for user in recipients:
+            notify(user, title, url=url, organisation=submission.organisation)
+
+    transaction.on_commit(send)
+
+
+def _complete(submission: Submission, *, actor) -> None:
+    submission.status = Submission.Status.APPROVED
+    submission.closed_at = timezone.now()
+    submission.save(update_fields=["status", "closed_at", "updated_at"])
+    Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.COMPLETED, actor=actor)
+    effects.on_approved(submission, actor=actor)
+    record("procedures.approved", actor=actor, organisation=submission.organisation, target=submission)
+    applicant, title, url = submission.applicant, _("Approved: %(procedure)s") % {"procedure": submission.version.title}, submission.get_absolute_url()
+    transaction.on_commit(lambda: notify(applicant, title, url=url, organisation=submission.organisation))
+
+
+def delegated_assignments(organisation, user, day: date | None = None) -> list[list[tuple[str, int | None]]]:
+    """The assignments of everyone who delegated to ``user`` for ``day`` (one query)."""
+    day = day or timezone.localdate()
+    delegator_ids = list(Delegation.objects.for_organisation(organisation).filter(delegate=user).active_on(day).values_list("delegator_id", flat=True))
+    if not delegator_ids:
+        return []
+    rows = RoleAssignment.objects.filter(membership__organisation=organisation, membership__is_active=True,
+                                         membership__user_id__in=delegator_ids).values_list("membership__user_id", "role", "sector_id")
+    by_user: dict[int, list] = {}
+    for user_id, role, sector_id in rows:
+        by_user.setdefault(user_id, []).append((role, sector_id))
+    return list(by_user.values())
+
+
+def user_can_decide(membership, step: Step, delegated=None) -> bool:
+    if step.status != Step.Status.WAITING:
+        return False
+    if delegated is None:
+        delegated = delegated_assignments(membership.organisation, membership.user)
+    return policies.can_decide(membership.user_id, step.submission.applicant_id, step.role, step.sector_id,
+                               policies.assignments_of(membership), delegated)
+
+
+DECISIONS = {"approve": Step.Status.APPROVED, "reject": Step.Status.REJECTED, "changes": Step.Status.CHANGES}
+
+
+@transaction.atomic
+def decide(request, step: Step, decision: str, *, comment: str = "", password: str | None) -> Step:
+    """Approve, reject or ask for changes, signed. Only the step's approver (or their delegate)."""
+    step = Step.objects.select_for_update().select_related("submission__version", "submission__applicant", "submission__organisation").get(pk=step.pk)
+    submission = step.submission
+    if decision not in DECISIONS:
+        raise ValidationError({"decision": _("Choose a decision.")})
+    if not user_can_decide(request.membership, step):
+        raise PermissionDenied
+    if decision in ("reject", "changes") and not comment.strip():
+        raise ValidationError({"comment": _("Explain your decision in a comment.")})
+    content = {**signed_content(submission), "step": step.position, "role": step.role, "decision": decision, "comment": comment}
+    signature = sign(request, content=content, purpose=f"procedures.{decision}", target=submission, password=password)
+    now = timezone.now()
+    on_behalf = None
+    if not policies.holds_step(policies.assignments_of(request.membership), step.role, step.sector_id):
+        on_behalf = _delegator_for(step, request.user)
+    step.status = DECISIONS[decision]
+    step.decided_at, step.decided_by, step.comment, step.signature, step.on_behalf_of = now, request.user, comment, signature, on_behalf
+    step.save()
+    kind = {"approve": Event.Kind.APPROVED, "reject": Event.Kind.REJECTED, "changes": Event.Kind.CHANGES}[decision]
+    Event.objects.create(organisation=submission.organisation, submission=submission, kind=kind, actor=request.user, step=step,
+                         comment=comment, signature=signature)
+    record(f"procedures.{decision}", actor=request.user, organisation=submission.organisation, target=submission, request=request,
+           data={"step": step.position, "role": step.role, "signature": signature.code, "on_behalf_of": on_behalf.pk if on_behalf else None})
+    if decision == "approve":
+        _advance(submission, actor=request.user)
+        if submission.status != Submission.Status.APPROVED:
+            applicant = submission.applicant
+            title = _("%(procedure)s: step « %(step)s » approved") % {"procedure": submission.version.title, "step": step.title}
+            transaction.on_commit(lambda: notify(applicant, title, url=submission.get_absolute_url(), organisation=submission.organisation, email=False))
+        return step
+    submission.status = Submission.Status.REJECTED if decision == "reject" else Submission.Status.CHANGES
+    if decision == "reject":
+        submission.closed_at = now
+    submission.save(update_fields=["status", "closed_at", "updated_at"])
+    submission.steps.filter(round=submission.round, status=Step.Status.PLANNED).update(status=Step.Status.CANCELLED)
+    applicant = submission.applicant
+    title = (_("Rejected: %(procedure)s") if decision == "reject" else _("Changes requested: %(procedure)s")) % {"procedure": submission.version.title}
+    transaction.on_commit(lambda: notify(applicant, title, body=comment, url=submission.get_absolute_url(), organisation=submission.organisation))
+    return step
+
+
+def _delegator_for(step: Step, delegate):
+    from maillon.accounts.models import User
+
+    holder_ids = RoleAssignment.objects.filter(membership__organisation_id=step.organisation_id, role=step.role)
+    if step.sector_id:
+        holder_ids = holder_ids.filter(sector_id=step.sector_id)
+    delegation = Delegation.objects.filter(organisation_id=step.organisation_id, delegate=delegate,
+                                           delegator_id__in=holder_ids.values("membership__user_id")).active_on(timezone.localdate()).first()
+    return User.objects.filter(pk=delegation.delegator_id).first() if delegation else None
+
+
+@transaction.atomic
+def withdraw(request, submission: Submission) -> Submission:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    decided = submission.steps.filter(round=submission.round, status__in=[Step.Status.APPROVED, Step.Status.REJECTED]).count()
+    if not policies.can_withdraw(request.user.pk, submission.applicant_id, submission.status, decided):
+        raise PermissionDenied
+    submission.status = Submission.Status.WITHDRAWN
+    submission.closed_at = timezone.now()
+    submission.save(update_fields=["status", "closed_at", "updated_at"])
+    submission.steps.filter(round=submission.round, status__in=[Step.Status.PLANNED, Step.Status.WAITING]).update(status=Step.Status.CANCELLED)
+    Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.WITHDRAWN, actor=request.user)
+    record("procedures.withdraw", actor=request.user, organisation=submission.organisation, target=submission, request=request)
+    return submission
+
+
+@transaction.atomic
+def delete_draft(request, submission: Submission) -> None:
+    if submission.applicant_id != request.user.pk or submission.status != Submission.Status.DRAFT:
+        raise PermissionDenied
+    record("procedures.delete_draft", actor=request.user, organisation=submission.organisation, target=submission, request=request)
+    for row in submission.files.all():
+        row.file.delete(save=False)
+    submission.delete()
+
+
+# ---------------------------------------------------------------- delegations
+
+
+@transaction.atomic
+def add_delegation(request, *, delegate, start: date, end: date) -> Delegation:
+    if end < start:
+        raise ValidationError({"end": _("The end comes before the start: check the dates.")})
+    if delegate.pk == request.user.pk:
+        raise ValidationError({"delegate": _("Choose someone other than yourself.")})
+    if not Membership.objects.for_organisation(request.organisation).active().filter(user=delegate).exists():
+        raise ValidationError({"delegate": _("This person is not a member of the organisation.")})
+    delegation = Delegation.objects.create(organisation=request.organisation, delegator=request.user, delegate=delegate, start=start, end=end)
+    record("procedures.delegate", actor=request.user, organisation=request.organisation, target=delegation, request=request,
+           data={"delegate": delegate.pk, "start": start.isoformat(), "end": end.isoformat()})
+    title = _("%(person)s asks you to approve procedures in their place from %(start)s to %(end)s") % {
+        "person": request.user, "start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")}
+    transaction.on_commit(lambda: notify(delegate, title, organisation=request.organisation))
+    return delegation
+
+
+@transaction.atomic
+def remove_delegation(request, delegation: Delegation) -> None:
+    if delegation.delegator_id != request.user.pk:
+        raise PermissionDenied
+    record("procedures.undelegate", actor=request.user, organisation=request.organisation, target=delegation, request=request)
+    delegation.delete()
+
+
+# ---------------------------------------------------------------- periodic jobs
+
+
+def send_reminders(now=None) -> int:
+    """Remind the approvers of every step waiting longer than its procedure's ``reminder_days``
+    (again every ``reminder_days`` while it waits). Returns how many steps were reminded."""
+    now = now or timezone.now()
+    count = 0
+    waiting = Step.objects.waiting().select_related("submission__version", "submission__applicant", "submission__organisation")
+    for step in waiting.iterator():
+        days = int((step.submission.version.chain or {}).get("reminder_days") or 0)
+        if days <= 0:
+            continue
+        since = step.reminded_at or step.activated_at
+        if since is None or now - since < timedelta(days=days):
+            continue
+        with transaction.atomic():
+            step.reminded_at = now
+            step.save(update_fields=["reminded_at"])
+            Event.objects.create(organisation=step.organisation, submission=step.submission, kind=Event.Kind.REMINDED, step=step, at=now)
+            title = _("Reminder: %(procedure)s from %(person)s is waiting for your decision") % {
+                "procedure": step.submission.version.title, "person": step.submission.applicant}
+            for user in approvers_for(step):
+                notify(user, title, url=step.submission.get_absolute_url(), organisation=step.organisation)
+        count += 1
+    return count
+
+
+CLOSED = [Submission.Status.APPROVED, Submission.Status.REJECTED, Submission.Status.WITHDRAWN]
+
+
+def expired(procedure: Procedure, now=None):
+    """Submissions of ``procedure`` past its retention: closed (or a draft untouched) more than N years ago."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=365 * procedure.retention_years + procedure.retention_years // 4)
+    qs = Submission.objects.filter(procedure=procedure)
+    return cutoff, qs.filter(Q(status__in=CLOSED, closed_at__lt=cutoff) | Q(status=Submission.Status.DRAFT, updated_at__lt=cutoff))
+
+
+def purge_expired(now=None) -> list[PurgeRecord]:
+    """Delete expired submissions (answers, files, steps, timeline); keep a PurgeRecord per procedure.
+    Signatures stay (they hold only a hash of the content)."""
+    now = now or timezone.now()
+    records = []
+    for procedure in Procedure.objects.all().select_related("organisation"):
+        cutoff, qs = expired(procedure, now)
+        rows = list(qs.values_list("pk", flat=True))
+        if not rows:
+            continue
+        with transaction.atomic():
+            for row in SubmissionFile.objects.filter(submission_id__in=rows):
+                row.file.delete(save=False)
+            references = [f"D-{pk:06d}" for pk in rows]
+            Submission.objects.filter(pk__in=rows).delete()
+            purge = PurgeRecord.objects.create(organisation=procedure.organisation, procedure=procedure, procedure_title=procedure.title,
+                                               purged_at=now, cutoff=cutoff, count=len(rows), references=references)
+            record("procedures.purge", organisation=procedure.organisation, target=procedure,
+                   data={"count": len(rows), "cutoff": cutoff.isoformat(), "references": references})
+        records.append(purge)
+    return records
+
+
+@dataclass
+class Abilities:
+    edit: bool = False
+    submit: bool = False
+    withdraw: bool = False
+    decide: bool = False
+    oversee: bool = False
+    delete: bool = False

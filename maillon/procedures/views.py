@@ -1,0 +1,284 @@
+"""Staff side: the procedures catalogue, filling and signing, a submission's page, decisions,
+withdrawal, the approval queue, delegations, HR follow-up with CSV export, the printable recap."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillon.accounts.forms import SignatureForm
+
+from . import effects, policies, queries, services
+from . import schema as s
+from .forms import DecisionForm, DelegationForm, FilterForm
+from .models import Delegation, Procedure, Step, Submission, SubmissionFile
+
+PAGE_SIZE = 30
+
+
+def index(request):
+    procedures = list(queries.published(request.organisation).select_related("current_version").only(
+        "title", "slug", "description", "category", "current_version__number"))
+    by_category: dict[str, list] = {}
+    labels = dict(Procedure.Category.choices)
+    for procedure in procedures:
+        by_category.setdefault(labels.get(procedure.category, procedure.category), []).append(procedure)
+    mine = queries.submissions(request.organisation).of(request.user).order_by("-updated_at")
+    page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "procedures/index.html", {
+        "categories": sorted(by_category.items()), "page_obj": page, "query": "",
+        "can_manage": policies.can_manage_procedures(request.membership), "can_oversee": policies.can_oversee(request.membership),
+    })
+
+
+def _fill(request, procedure: Procedure, submission: Submission | None):
+    version = submission.version if submission else procedure.current_version
+    answers = submission.data if submission else {}
+    action = request.POST.get("action", "save") if request.method == "POST" else None
+    signature_form = SignatureForm(request.POST if action == "submit" else None, request=request)
+    if request.method == "POST" and "add_row" in request.POST:
+        form = s.SubmissionForm(version.schema, request.POST, request.FILES, answers=answers, draft=True)
+        form.is_valid()
+    elif request.method == "POST":
+        form = s.SubmissionForm(version.schema, request.POST, request.FILES, answers=answers, draft=action != "submit")
+        if form.is_valid():
+            submission = services.save_draft(request, procedure, form.answers_out, submission)
+            problems = effects.check(request.membership, submission.data) if action == "submit" and version.effect == "leave" else {}
+            if action != "submit":
+                messages.success(request, _("Draft saved. You can come back to it from « My procedures »."))
+                return redirect("procedures:edit", org=request.organisation.slug, pk=submission.pk)
+            if not problems and signature_form.is_valid():
+                try:
+                    services.submit(request, submission, password=signature_form.cleaned_data.get("password") or None)
+                except ValidationError as error:
+                    signature_form.add_error("password", error)
+                else:
+                    messages.success(request, _("Your request is signed and sent. You will be notified of each decision."))
+                    return redirect(submission.get_absolute_url())
+            # Keep what was typed: the answers are now in the draft, the file inputs point to stored files.
+            answers = submission.data
+            form = s.SubmissionForm(version.schema, request.POST, answers=answers, draft=False)
+            form.is_valid()
+            for name, message in problems.items():
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        form = s.SubmissionForm(version.schema, answers=answers)
+    preview = effects.preview(request.membership, getattr(form, "answers_out", None) or answers) if version.effect == "leave" else None
+    return render(request, "procedures/fill.html", {
+        "procedure": procedure, "version": version, "form": form, "signature_form": signature_form, "submission": submission,
+        "leave": preview,
+    })
+
+
+def start(request, slug):
+    procedure = get_object_or_404(queries.published(request.organisation).select_related("current_version"), slug=slug)
+    return _fill(request, procedure, None)
+
+
+def _own_submission(request, pk):
+    return get_object_or_404(queries.submissions(request.organisation).select_related("procedure"), pk=pk, applicant=request.user)
+
+
+def edit(request, pk):
+    submission = _own_submission(request, pk)
+    if not policies.can_edit(request.user.pk, submission.applicant_id, submission.status):
+        return redirect(submission.get_absolute_url())
+    return _fill(request, submission.procedure, submission)
+
+
+def _visible_submission(request, pk) -> tuple[Submission, list]:
+    submission = get_object_or_404(
+        queries.submissions(request.organisation).select_related("signature", "procedure")
+        .prefetch_related(Prefetch("steps", queryset=Step.objects.select_related("sector", "decided_by", "on_behalf_of", "signature"))),
+        pk=pk,
+    )
+    assignments = queries.all_assignments(request.membership)
+    if not queries.can_view(request.membership, submission, assignments):
+        raise Http404
+    return submission, assignments
+
+
+def detail(request, pk):
+    submission, _assignments = _visible_submission(request, pk)
+    waiting = next((st for st in submission.steps.all() if st.status == Step.Status.WAITING), None)
+    can_decide = waiting is not None and services.user_can_decide(request.membership, waiting)
+    decided = sum(1 for st in submission.steps.all() if st.round == submission.round and st.status in (Step.Status.APPROVED, Step.Status.REJECTED))
+    return render(request, "procedures/detail.html", {
+        "submission": submission, "rows": s.answer_rows(submission.version.schema, submission.data),
+        "timeline": queries.timeline(submission), "waiting": waiting, "can_decide": can_decide,
+        "decision_form": DecisionForm(), "signature_form": SignatureForm(request=request) if can_decide else None,
+        "can_withdraw": policies.can_withdraw(request.user.pk, submission.applicant_id, submission.status, decided),
+        "can_edit": policies.can_edit(request.user.pk, submission.applicant_id, submission.status),
+        "can_print": True, "is_applicant": submission.applicant_id == request.user.pk,
+    })
+
+
+@require_POST
+def decide(request, pk):
+    submission, _assignments = _visible_submission(request, pk)
+    step = next((st for st in submission.steps.all() if st.status == Step.Status.WAITING), None)
+    if step is None or not services.user_can_decide(request.membership, step):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    signature_form = SignatureForm(request.POST, request=request)
+    if form.is_valid() and signature_form.is_valid():
+        try:
+            services.decide(request, step, form.cleaned_data["decision"], comment=form.cleaned_data["comment"],
+                            password=signature_form.cleaned_data.get("password") or None)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                form.add_error(None, error)
+            else:
+                signature_form.add_error("password", error)
+        else:
+            messages.success(request, _("Your decision is signed and recorded."))
+            return redirect("procedures:queue", org=request.organisation.slug)
+    return render(request, "procedures/detail.html", {
+        "submission": submission, "rows": s.answer_rows(submission.version.schema, submission.data),
+        "timeline": queries.timeline(submission), "waiting": step, "can_decide": True,
+        "decision_form": form, "signature_form": signature_form, "can_print": True,
+    }, status=200)
+
+
+def withdraw(request, pk):
+    submission = _own_submission(request, pk)
+    if request.method == "POST":
+        try:
+            services.withdraw(request, submission)
+        except PermissionDenied:
+            messages.error(request, _("This request can no longer be withdrawn: a decision has been made."))
+        else:
+            messages.success(request, _("Your request is withdrawn."))
+        return redirect(submission.get_absolute_url())
+    return render(request, "procedures/confirm.html", {
+        "title": _("Withdraw this request?"), "text": _("The approvers will no longer see it. This cannot be undone; you can make a new request."),
+        "button": _("Withdraw"), "back": submission.get_absolute_url(),
+    })
+
+
+def delete_draft(request, pk):
+    submission = _own_submission(request, pk)
+    if submission.status != Submission.Status.DRAFT:
+        raise Http404
+    if request.method == "POST":
+        services.delete_draft(request, submission)
+        messages.success(request, _("Draft deleted."))
+        return redirect("procedures:index", org=request.organisation.slug)
+    return render(request, "procedures/confirm.html", {
+        "title": _("Delete this draft?"), "text": _("What you typed will be lost."), "button": _("Delete"), "back": submission.get_absolute_url(),
+    })
+
+
+def download(request, pk, file_id):
+    submission, _assignments = _visible_submission(request, pk)
+    row = get_object_or_404(SubmissionFile.objects.for_organisation(request.organisation), pk=file_id, submission=submission)
+    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name)
+
+
+def queue(request):
+    assignments = queries.all_assignments(request.membership)
+    steps = queries.queue(request.membership, assignments)
+    page = Paginator(steps, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "procedures/queue.html", {"page_obj": page, "query": ""})
+
+
+def _filtered(request):
+    form = FilterForm(request.GET or None, organisation=request.organisation)
+    qs = queries.submissions(request.organisation).exclude(status=Submission.Status.DRAFT).order_by("-submitted_at", "-pk")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("q"):
+            term = data["q"].strip()
+            match = Q(applicant__last_name__icontains=term) | Q(applicant__first_name__icontains=term) | Q(version__title__icontains=term)
+            digits = term.upper().removeprefix("D-").lstrip("0")
+            if digits.isdigit():
+                match |= Q(pk=int(digits))
+            qs = qs.filter(match)
+        if data.get("procedure"):
+            qs = qs.filter(procedure=data["procedure"])
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+        if data.get("sector"):
+            qs = qs.filter(sector=data["sector"])
+        if data.get("since"):
+            qs = qs.filter(submitted_at__date__gte=data["since"])
+        if data.get("until"):
+            qs = qs.filter(submitted_at__date__lte=data["until"])
+    return form, qs
+
+
+def oversee(request):
+    if not policies.can_oversee(request.membership):
+        raise PermissionDenied
+    form, qs = _filtered(request)
+    if request.GET.get("format") == "csv":
+        return _csv(request, qs)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = dict(queries.submissions(request.organisation).exclude(status="draft").values_list("status").annotate(n=Count("pk")).order_by())
+    return render(request, "procedures/oversee.html", {
+        "form": form, "page_obj": page, "query": query.urlencode(), "csv_query": (query.urlencode() + "&" if query else "") + "format=csv",
+        "counts": [(label, counts.get(value, 0)) for value, label in Submission.Status.choices if value != "draft"],
+    })
+
+
+def _csv(request, qs):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="demarches-{timezone.localdate():%Y-%m-%d}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Reference"), _("Procedure"), _("Version"), _("Applicant"), _("Sector"), _("Status"), _("Submitted at"),
+                     _("Closed at"), _("Amount"), _("Answers")])
+    for sub in qs.iterator(chunk_size=500):
+        answers = " | ".join(f"{r['label']} : {r['value'] or '; '.join(' / '.join(line) for line in r.get('lines', []))}"
+                             for r in s.answer_rows(sub.version.schema, sub.data))
+        writer.writerow([sub.reference, sub.version.title, sub.version.number, str(sub.applicant), sub.sector.name if sub.sector else "",
+                         sub.get_status_display(), timezone.localtime(sub.submitted_at).strftime("%d/%m/%Y %H:%M") if sub.submitted_at else "",
+                         timezone.localtime(sub.closed_at).strftime("%d/%m/%Y %H:%M") if sub.closed_at else "",
+                         str(sub.amount).replace(".", ",") if sub.amount is not None else "", answers])
+    return response
+
+
+def recap(request, pk):
+    submission, _assignments = _visible_submission(request, pk)
+    if not (policies.can_oversee(request.membership) or submission.applicant_id == request.user.pk):
+        raise PermissionDenied
+    signed_steps = [st for st in submission.steps.all() if st.signature_id]
+    return render(request, "procedures/recap.html", {
+        "submission": submission, "rows": s.answer_rows(submission.version.schema, submission.data),
+        "signed_steps": signed_steps, "printed_at": timezone.now(),
+    })
+
+
+def delegations(request):
+    form = DelegationForm(request.POST or None, organisation=request.organisation, user=request.user)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            delegation = get_object_or_404(Delegation.objects.for_organisation(request.organisation), pk=request.POST.get("remove"), delegator=request.user)
+            services.remove_delegation(request, delegation)
+            messages.success(request, _("Delegation removed."))
+            return redirect("procedures:delegations", org=request.organisation.slug)
+        if form.is_valid():
+            try:
+                services.add_delegation(request, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Delegation saved: your delegate is notified."))
+                return redirect("procedures:delegations", org=request.organisation.slug)
+    qs = Delegation.objects.for_organisation(request.organisation).select_related("delegator", "delegate")
+    return render(request, "procedures/delegations.html", {
+        "form": form, "given": qs.filter(delegator=request.user, end__gte=timezone.localdate()),
+        "received": qs.filter(delegate=request.user, end__gte=timezone.localdate()),
+    })
