@@ -3,16 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AgendaConfig(AppConfig):
-    """Events, plannings, resources and bookings. For now: the resources (rooms, equipment)."""
+    """Events, plannings, rooms and equipment, bookings and the conflict engine."""
 
     name = "maillon.agenda"
     label = "agenda"
     verbose_name = _("Agenda")
 
     def ready(self):
-        from maillon.core.registry import register_demo_seeder, register_nav
+        from maillon.core.registry import register_demo_seeder, register_nav, register_panel
 
-        from .demo import seed_resources
+        from .demo import seed_agenda, seed_resources
+        from .panels import my_planning
 
-        register_nav("resources", _("Rooms and equipment"), "agenda:resources", icon="calendar", order=40, primary=True)
+        register_nav("agenda", _("Planning"), "agenda:index", icon="calendar", order=20, primary=True)
+        register_nav("resources", _("Rooms and equipment"), "agenda:resources", icon="calendar", order=40)
+        register_panel("my_planning", "agenda/panels/my_planning.html", order=20, get_context=my_planning)
         register_demo_seeder(seed_resources)
+        register_demo_seeder(seed_agenda)

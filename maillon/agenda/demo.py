@@ -33,3 +33,58 @@ def seed_resources(context) -> None:
                 organisation=organisation, name=name,
                 defaults={"kind": Resource.Kind.EQUIPMENT, "category": category, "description": description},
             )
+
+
+def seed_agenda(context) -> None:
+    """A realistic planning for Les Tilleuls: weekly activities, meetings, room and vehicle
+    bookings, a booking waiting for reception, funding deadlines. Dates follow today."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from maillon.accounts.models import Membership
+    from maillon.organisations.models import Sector
+
+    from . import services
+    from .models import Event
+    from .recurrence import PARIS, build_rule
+
+    org = context.main
+    if Event.objects.for_organisation(org).exists():
+        return
+    Resource.objects.for_organisation(org).filter(name="Salle polyvalente Les Marronniers").update(buffer_minutes=15)
+    Resource.objects.for_organisation(org).filter(name="Salle de réunion Le Chêne").update(moderated=True)
+    rooms = {r.name: r for r in Resource.objects.for_organisation(org)}
+
+    def member(username):
+        return Membership.objects.with_roles().select_related("organisation", "user").get(organisation=org, user=context.people[username])
+
+    def sector(name):
+        return Sector.objects.for_organisation(org).get(name=name)
+
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+
+    def at(days, hour, minute=0):
+        return datetime.combine(monday + timedelta(days=days), time(hour, minute), tzinfo=PARIS)
+
+    coordo, anim, directrice = member("coordo.enfance"), member("animateur"), member("directrice")
+    jeunes = member("coordo.jeunes")
+    plan = [
+        (coordo, "Accueil périscolaire du mercredi", at(2, 9), at(2, 12), Event.Kind.ACTIVITY, ["Salle d'activités Les Lucioles"], [anim], build_rule("weekly", count=30), "Secteur Enfance"),
+        (coordo, "Atelier cuisine parents-enfants", at(4, 14), at(4, 16), Event.Kind.ACTIVITY, ["Salle polyvalente Les Marronniers"], [], build_rule("biweekly", count=12), "Secteur Adultes et Familles"),
+        (jeunes, "Soirée jeux de société ados", at(4, 18), at(4, 21), Event.Kind.ACTIVITY, ["Salle polyvalente Les Marronniers"], [], build_rule("monthly", count=8), "Secteur Jeunes et Adolescents"),
+        (directrice, "Réunion d'équipe", at(1, 9, 30), at(1, 11), Event.Kind.MEETING, ["Salle de réunion Le Chêne", "Vidéoprojecteur n° 1"], [coordo, jeunes], build_rule("weekly", count=40), ""),
+        (coordo, "Sortie à la ferme pédagogique", at(8, 9), at(8, 17), Event.Kind.ACTIVITY, ["Minibus 9 places"], [anim], "", "Secteur Enfance"),
+        (jeunes, "Permanence Point Information Jeunesse", at(3, 14), at(3, 17), Event.Kind.ACTIVITY, ["Cyber Espace"], [], build_rule("weekly", count=20), "Secteur Jeunes et Adolescents"),
+        (anim, "Préparation du carnaval", at(10, 14), at(10, 16), Event.Kind.BOOKING, ["Salle de réunion Le Chêne"], [], "", "Secteur Enfance"),
+        (directrice, "Dépôt du dossier CAF – prestation de service", at(24, 9), at(24, 10), Event.Kind.FUNDING, [], [], "", ""),
+        (directrice, "Bilan FEDER annuel", at(45, 9), at(45, 10), Event.Kind.FUNDING, [], [], "", ""),
+        (directrice, "Fête de quartier", at(30, 14), at(30, 19), Event.Kind.ACTIVITY, ["Sonorisation portable"], [], "", ""),
+    ]
+    for who, title, start, end, kind, resource_names, people, rule, sector_name in plan:
+        services.create_event(
+            who, title=title, start=start, end=end, kind=kind, resources=[rooms[n] for n in resource_names], people=people,
+            rrule=rule, sector=sector(sector_name) if sector_name else None, allow_past=True, skip_conflicting=True,
+            reminder_days=[30, 7] if kind == Event.Kind.FUNDING else [],
+            place=resource_names[0] if resource_names and kind != Event.Kind.FUNDING else "",
+        )

@@ -1,13 +1,25 @@
-"""Bookable resources of an organisation: rooms and equipment.
+"""Events, their occurrences, bookable resources and allocations.
 
-People are resources too, through their membership; events, allocations and the conflict
-engine come with the plannings issue.
+- ``Resource``: a room or an item of equipment (people are resources through their membership).
+- ``Event``: what happens (activity, funding deadline, team shift, meeting, booking), with an
+  optional RFC 5545 recurrence rule (``rrule``) expanded in Europe/Paris wall time.
+- ``Occurrence``: one materialised instance of an event (a single event has one). Editing
+  « this one » changes one occurrence; « this and following » splits the series.
+- ``Allocation``: a resource or a person on one occurrence. ``block_end`` is ``end`` plus the
+  room's buffer, so two allocations of a resource conflict when [start, block_end) overlap.
+  On PostgreSQL a range exclusion constraint (migration 0003) is the last guard.
 """
 
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maillon.organisations.models import TenantModel
+from maillon.organisations.models import Sector, TenantModel, TenantQuerySet
 
 
 class Resource(TenantModel):
@@ -23,6 +35,10 @@ class Resource(TenantModel):
         LAPTOP = "laptop", _("Laptop")
         OTHER = "other", _("Other equipment")
 
+    # Categories whose booking needs an administrative procedure (order of mission, mileage
+    # claim): booking one calls the hooks of ``maillon.agenda.hooks``.
+    PROCEDURE_CATEGORIES = frozenset({Category.VEHICLE})
+
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     name = models.CharField(_("name"), max_length=120)
@@ -31,6 +47,12 @@ class Resource(TenantModel):
     wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
     location = models.CharField(_("location"), max_length=120, blank=True)
     is_active = models.BooleanField(_("bookable"), default=True)
+    buffer_minutes = models.PositiveSmallIntegerField(
+        _("buffer between bookings (minutes)"), default=0, help_text=_("For example 15 minutes for cleaning.")
+    )
+    moderated = models.BooleanField(
+        _("moderated"), default=False, help_text=_("Bookings by ordinary staff wait for the manager's approval.")
+    )
 
     class Meta:
         verbose_name = _("resource")
@@ -40,3 +62,141 @@ class Resource(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def needs_procedure(self) -> bool:
+        return self.category in self.PROCEDURE_CATEGORIES
+
+
+class EventQuerySet(TenantQuerySet):
+    pass
+
+
+class Event(TenantModel):
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", _("Activity / highlight")
+        FUNDING = "funding", _("Funding deadline")
+        SHIFT = "shift", _("Team shift")
+        MEETING = "meeting", _("Meeting")
+        BOOKING = "booking", _("Booking")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("To be approved")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ACTIVITY)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    sector = models.ForeignKey(Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("sector"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    # First occurrence, in UTC (shown in Europe/Paris). The rule repeats its local wall time.
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    all_day = models.BooleanField(_("all day"), default=False)
+    rrule = models.CharField(_("recurrence rule"), max_length=300, blank=True, help_text="RFC 5545 RRULE, e.g. FREQ=WEEKLY;UNTIL=20270630T235959")
+    exdates = models.JSONField(_("excluded dates"), default=list, blank=True)  # local ISO datetimes
+    series_parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("split from"))
+    reminder_days = models.JSONField(_("reminders (days before)"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_recurring(self) -> bool:
+        return bool(self.rrule)
+
+
+class OccurrenceQuerySet(TenantQuerySet):
+    def between(self, start, end):
+        return self.filter(start__lt=end, end__gt=start, cancelled=False)
+
+
+class Occurrence(TenantModel):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="occurrences")
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    # The start the rule gave (RECURRENCE-ID), kept when « this one » is moved.
+    original_start = models.DateTimeField()
+    detached = models.BooleanField(default=False)  # edited on its own
+    cancelled = models.BooleanField(default=False)
+
+    objects = OccurrenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [models.Index(fields=["organisation", "start"], name="agenda_occ_org_start")]
+
+    def __str__(self) -> str:
+        return f"{self.event} ({self.start:%Y-%m-%d %H:%M})"
+
+
+class AllocationQuerySet(TenantQuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Allocation(TenantModel):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        PENDING = "pending", _("Awaiting approval")
+        REFUSED = "refused", _("Refused")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="allocations")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, null=True, blank=True, related_name="allocations")
+    membership = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, null=True, blank=True, related_name="allocations")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    block_end = models.DateTimeField()  # end + the resource's buffer
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED)
+    active = models.BooleanField(default=True)  # pending or confirmed: blocks the slot
+    overbooking_reason = models.CharField(max_length=300, blank=True)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["resource", "start"], name="agenda_alloc_res_start"),
+            models.Index(fields=["membership", "block_end"], name="agenda_alloc_mem_end"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(resource__isnull=False) & models.Q(membership__isnull=True))
+                | (models.Q(resource__isnull=True) & models.Q(membership__isnull=False)),
+                name="allocation_resource_xor_person",
+            ),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="allocation_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource or self.membership} {self.start:%Y-%m-%d %H:%M}"
+
+
+class CalendarToken(TenantModel):
+    """A secret for the iCalendar feeds (phone subscriptions). Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def generate() -> str:
+        return secrets.token_urlsafe(24)

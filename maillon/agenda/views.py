@@ -1,9 +1,364 @@
-"""Rooms and equipment of the organisation, visible to all its staff."""
+"""Pages of the agenda: plannings (list, day, week, month), events, bookings, moderation,
+iCalendar feeds. Thin: scoped querysets, policies, services."""
 
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import RowNumber, TruncDate
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .models import Resource
+from maillon.accounts.models import Membership
+from maillon.organisations.models import Sector
+
+from . import conflicts as engine
+from . import ical, policies, services
+from .forms import EventForm, MoveForm
+from .models import Allocation, CalendarToken, Event, Occurrence, Resource
+from .recurrence import PARIS, expand
+
+VIEWS = ("liste", "jour", "semaine", "mois")
+PER_DAY = 8  # occurrences shown per day in the week and month views (the rest: « n more »)
+
+
+def _visible(request):
+    """Occurrences this person may see: published events, and their own drafts."""
+    qs = Occurrence.objects.for_organisation(request.organisation).filter(cancelled=False)
+    if not request.membership.has_role("coordinator", "director"):
+        qs = qs.filter(Q(event__status=Event.Status.PUBLISHED) | Q(event__created_by=request.user))
+    rooms = Allocation.objects.filter(active=True, resource__isnull=False).select_related("resource")
+    return qs.select_related("event", "event__sector").prefetch_related(Prefetch("allocations", queryset=rooms, to_attr="rooms"))
+
+
+def _allocated(resource_id=None, user_id=None):
+    allocs = Allocation.objects.filter(occurrence=OuterRef("pk"), active=True)
+    if resource_id:
+        allocs = allocs.filter(resource_id=resource_id)
+    if user_id:
+        allocs = allocs.filter(membership__user_id=user_id)
+    return Exists(allocs)
+
+
+def _parse_day(value) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return timezone.localdate()
+
+
+def _window(view: str, day: date) -> tuple[date, date]:
+    if view == "jour":
+        return day, day + timedelta(days=1)
+    if view == "semaine":
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=7)
+    if view == "mois":
+        first = day.replace(day=1)
+        start = first - timedelta(days=first.weekday())
+        nxt = (first + timedelta(days=32)).replace(day=1)
+        end = nxt + timedelta(days=(7 - nxt.weekday()) % 7)
+        return start, end
+    return day, day + timedelta(days=31)
+
+
+def _moment(d: date) -> datetime:
+    return datetime.combine(d, datetime.min.time(), tzinfo=PARIS)
+
+
+def index(request):
+    view = request.GET.get("vue") if request.GET.get("vue") in VIEWS else "liste"
+    day = _parse_day(request.GET.get("date"))
+    start, end = _window(view, day)
+    qs = _visible(request).filter(start__lt=_moment(end), end__gt=_moment(start))
+    filters = {}
+    resource_id, person_id, sector_id = (request.GET.get(k, "") for k in ("ressource", "personne", "secteur"))
+    if resource_id.isdigit():
+        qs = qs.filter(_allocated(resource_id=int(resource_id)))
+        filters["ressource"] = resource_id
+    if person_id.isdigit():
+        qs = qs.filter(_allocated(user_id=int(person_id)))
+        filters["personne"] = person_id
+    if sector_id.isdigit():
+        qs = qs.filter(event__sector_id=int(sector_id))
+        filters["secteur"] = sector_id
+    if request.GET.get("moi"):
+        qs = qs.filter(_allocated(user_id=request.user.pk) | Q(event__created_by=request.user))
+        filters["moi"] = "1"
+    search = request.GET.get("q", "").strip()[:100]
+    if search:
+        qs = qs.filter(event__title__icontains=search)
+        filters["q"] = search
+    query = "&".join(f"{k}={v}" for k, v in filters.items())
+    context = {
+        "view": view, "day": day, "start": start, "end": end - timedelta(days=1), "filters": filters, "query": query, "search": search,
+        "resources": Resource.objects.for_organisation(request.organisation).filter(is_active=True).only("pk", "name", "kind"),
+        "sectors": Sector.objects.for_organisation(request.organisation).only("pk", "name"),
+        "members": Membership.objects.for_organisation(request.organisation).active().select_related("user").only(
+            "pk", "user__id", "user__first_name", "user__last_name", "user__username").order_by("user__last_name"),
+        "previous": _step(view, day, -1), "next": _step(view, day, 1), "today": timezone.localdate(),
+    }
+    if view == "liste":
+        context["page_obj"] = Paginator(qs, 25).get_page(request.GET.get("page"))
+        context["page_query"] = f"{query}&vue=liste&date={day.isoformat()}"
+    else:
+        context["days"] = _days(start, end, qs, limit=PER_DAY if view != "jour" else 200)
+        if view == "mois":
+            context["weeks"] = [context["days"][i:i + 7] for i in range(0, len(context["days"]), 7)]
+    return render(request, "agenda/index.html", context)
+
+
+def _step(view, day: date, direction: int) -> date:
+    if view == "jour":
+        return day + timedelta(days=direction)
+    if view == "mois":
+        return (day.replace(day=1) + timedelta(days=32 * direction if direction > 0 else -1)).replace(day=1)
+    return day + timedelta(days=7 * direction) if view == "semaine" else day + timedelta(days=31 * direction)
+
+
+def _days(start: date, end: date, occurrences, *, limit: int) -> list[dict]:
+    """The days of a period with at most ``limit`` occurrences each (one query, ranked per
+    local day by a window function) and how many more there are: the page stays the same
+    size whatever the number of events."""
+    local_day = TruncDate("start", tzinfo=PARIS)
+    ranked = occurrences.annotate(
+        rank=Window(RowNumber(), partition_by=[local_day], order_by=[F("start").asc(), F("pk").asc()]),
+        day_total=Window(Count("pk"), partition_by=[local_day]),
+    ).filter(rank__lte=limit)
+    days = {start + timedelta(days=i): [] for i in range((end - start).days)}
+    totals = dict.fromkeys(days, 0)
+    for occ in ranked:
+        d = timezone.localtime(occ.start).date()
+        if d in days:
+            days[d].append(occ)
+            totals[d] = occ.day_total
+    return [{"date": d, "items": items, "more": totals[d] - len(items)} for d, items in days.items()]
+
+
+def new_event(request):
+    membership = request.membership
+    initial = {"day": _parse_day(request.GET.get("date"))}
+    resource_id = request.GET.get("ressource", "")
+    if resource_id.isdigit():
+        resource = get_object_or_404(Resource.objects.for_organisation(request.organisation), pk=resource_id)
+        initial.update(resources=[resource], kind=Event.Kind.BOOKING)
+    if request.GET.get("type") in Event.Kind.values:
+        initial["kind"] = request.GET["type"]
+    form = EventForm(request.POST or None, initial=initial, organisation=request.organisation, membership=membership)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.create_event(
+                membership, title=data["title"], start=data["start"], end=data["end"], kind=data["kind"],
+                resources=data["resources"], people=data["people"], rrule=data["rrule"], sector=data["sector"],
+                place=data["place"], description=data["description"], overbook_reason=data["overbook_reason"],
+                skip_conflicting=data["skip_conflicting"], request=request,
+            )
+        except services.ConflictError as error:
+            conflict = error
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            _form_errors(form, error)
+        except PermissionDenied:
+            form.add_error("kind", _("You may not create this kind of event."))
+        else:
+            if result.skipped:
+                messages.warning(request, _("Booked, except %(n)s dates that were already taken.") % {"n": len({c.candidate.ref for c in result.skipped})})
+            elif any(policies.needs_approval(membership, r) for r in data["resources"]):
+                messages.success(request, _("Request sent: the booking waits for approval."))
+            else:
+                messages.success(request, _("Saved."))
+            return redirect("agenda:event", org=request.organisation.slug, pk=result.event.pk)
+    return render(request, "agenda/event_form.html", {
+        "form": form, "conflict": conflict, "conflict_partial": _conflict_context(conflict),
+    })
+
+
+def _conflict_context(error):
+    if error is None:
+        return None
+    occurrences = {c.candidate.ref for c in error.conflicts}
+    return {"messages": error.messages, "only_people": error.only_people, "count": len(occurrences), "conflicts": error.conflicts}
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    mapping = {"start": "start_time", "end": "end_time", "rrule": "repeat"}
+    if hasattr(error, "error_dict"):
+        for field, errs in error.message_dict.items():
+            field = mapping.get(field, field)
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_POST
+def check(request):
+    """Live conflict check while the form is being filled (htmx): nothing is saved."""
+    form = EventForm(request.POST, organisation=request.organisation, membership=request.membership)
+    found, problem = [], ""
+    if form.is_valid():
+        data = form.cleaned_data
+        occurrences = [(s, e) for s, e, _o in expand(data["start"], data["end"], data["rrule"])]
+        found = engine.check(request.organisation, occurrences, list(data["resources"]), [m.user_id for m in data["people"]])
+    else:
+        problem = next(iter(form.errors.values()))[0] if form.errors else ""
+    return render(request, "agenda/partials/conflicts.html", {
+        "checked": form.is_valid(), "problem": problem, "messages_list": [services.describe(c) for c in found[:20]],
+        "more": max(0, len(found) - 20),
+    })
+
+
+def _event_or_404(request, pk):
+    event = get_object_or_404(Event.objects.for_organisation(request.organisation).select_related("sector", "created_by"), pk=pk)
+    if not policies.can_see_event(request.membership, event):
+        raise Http404
+    return event
+
+
+def event_detail(request, pk):
+    event = _event_or_404(request, pk)
+    now = timezone.now()
+    occurrences = event.occurrences.filter(cancelled=False, end__gte=now - timedelta(days=1)).prefetch_related(
+        Prefetch("allocations", queryset=Allocation.objects.filter(active=True).select_related("resource", "membership__user"))
+    )
+    page = Paginator(occurrences, 20).get_page(request.GET.get("page"))
+    locked = services.is_locked(event)
+    return render(request, "agenda/event.html", {
+        "event": event, "page_obj": page, "locked": locked,
+        "can_edit": policies.can_edit_event(request.membership, event, locked=locked),
+    })
+
+
+def event_ics(request, pk):
+    event = _event_or_404(request, pk)
+    body = ical.calendar(event.occurrences.filter(cancelled=False).select_related("event"), name=event.title)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="evenement-{event.pk}.ics"'
+    return response
+
+
+def _occurrence_or_404(request, pk):
+    occ = get_object_or_404(Occurrence.objects.for_organisation(request.organisation).select_related("event"), pk=pk)
+    if not policies.can_see_event(request.membership, occ.event):
+        raise Http404
+    return occ
+
+
+def move_occurrence(request, pk):
+    occ = _occurrence_or_404(request, pk)
+    if not policies.can_edit_event(request.membership, occ.event, locked=services.is_locked(occ.event)):
+        raise PermissionDenied
+    local = timezone.localtime(occ.start)
+    form = MoveForm(request.POST or None, initial={
+        "day": local.date(), "start_time": local.time(), "end_time": timezone.localtime(occ.end).time(), "scope": "this"})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = services.edit_occurrence(request.membership, occ, data["scope"], start=data["start"], end=data["end"], request=request)
+        except services.ConflictError as error:
+            conflict = error
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("agenda:event", org=request.organisation.slug, pk=target.pk)
+    return render(request, "agenda/move.html", {"form": form, "occurrence": occ, "conflict_partial": _conflict_context(conflict)})
+
+
+def cancel_occurrence(request, pk):
+    occ = _occurrence_or_404(request, pk)
+    if not policies.can_edit_event(request.membership, occ.event, locked=services.is_locked(occ.event)):
+        raise PermissionDenied
+    if request.method == "POST":
+        scope = request.POST.get("scope") if request.POST.get("scope") in ("this", "following", "all") else "this"
+        services.cancel_occurrence(request.membership, occ, scope, request=request)
+        messages.success(request, _("Cancelled."))
+        return redirect("agenda:index", org=request.organisation.slug)
+    return render(request, "agenda/cancel.html", {"occurrence": occ})
+
+
+def pending(request):
+    """Bookings of moderated rooms and items waiting for this manager's decision."""
+    kinds = [k for k in Resource.Kind.values if policies.can_manage_resource(request.membership, Resource(kind=k))]
+    if not kinds:
+        raise PermissionDenied
+    qs = (Allocation.objects.for_organisation(request.organisation)
+          .filter(status=Allocation.Status.PENDING, resource__kind__in=kinds)
+          .select_related("resource", "occurrence__event", "booked_by").order_by("start"))
+    if request.method == "POST":
+        allocation = get_object_or_404(qs, pk=request.POST.get("allocation", "0") if request.POST.get("allocation", "").isdigit() else 0)
+        approve = request.POST.get("decision") == "approve"
+        try:
+            services.decide(request.membership, allocation, approve, request=request)
+            messages.success(request, _("Booking approved.") if approve else _("Booking refused."))
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        return redirect("agenda:pending", org=request.organisation.slug)
+    return render(request, "agenda/pending.html", {"page_obj": Paginator(qs, 25).get_page(request.GET.get("page")), "query": ""})
+
+
+def resource_detail(request, pk):
+    resource = get_object_or_404(Resource.objects.for_organisation(request.organisation), pk=pk)
+    day = _parse_day(request.GET.get("date"))
+    start, end = _window("semaine", day)
+    qs = _visible(request).filter(_allocated(resource_id=resource.pk), start__lt=_moment(end), end__gt=_moment(start))
+    return render(request, "agenda/resource.html", {
+        "resource": resource, "days": _days(start, end, qs, limit=PER_DAY), "day": day,
+        "previous": day - timedelta(days=7), "next": day + timedelta(days=7),
+        "can_book": policies.can_book(request.membership, resource),
+        "needs_approval": policies.needs_approval(request.membership, resource),
+    })
+
+
+def feeds(request):
+    """The personal iCalendar subscription: create (or replace) and revoke the secret URL."""
+    raw = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.revoke_calendar_token(request.membership, request=request)
+            messages.success(request, _("The subscription address no longer works."))
+            return redirect("agenda:feeds", org=request.organisation.slug)
+        raw = services.new_calendar_token(request.membership, request=request)
+    has_token = raw is not None or CalendarToken.objects.filter(user=request.user, organisation=request.organisation).exists()
+    url = request.build_absolute_uri(reverse("agenda:feed", kwargs={"token": raw})) if raw else ""
+    rooms = Resource.objects.for_organisation(request.organisation).filter(is_active=True)
+    return render(request, "agenda/feeds.html", {"url": url, "raw": raw, "has_token": has_token, "rooms": rooms})
+
+
+def _token_or_404(token: str) -> CalendarToken:
+    found = CalendarToken.objects.select_related("user", "organisation").filter(token_hash=CalendarToken.hash(token)).first()
+    if found is None or not found.user.is_active or not Membership.objects.filter(user=found.user, organisation=found.organisation).active().exists():
+        raise Http404
+    return found
+
+
+def feed(request, token):
+    """Personal feed (no session: the secret token is the key): what the person is on or created."""
+    found = _token_or_404(token)
+    since = timezone.now() - timedelta(days=60)
+    qs = Occurrence.objects.for_organisation(found.organisation).filter(cancelled=False, end__gte=since).filter(
+        _allocated(user_id=found.user_id) | Q(event__created_by=found.user)).select_related("event")[:2000]
+    return HttpResponse(ical.calendar(qs, name=_("My planning")), content_type="text/calendar; charset=utf-8")
+
+
+def resource_feed(request, token, pk):
+    found = _token_or_404(token)
+    resource = get_object_or_404(Resource.objects.for_organisation(found.organisation), pk=pk)
+    since = timezone.now() - timedelta(days=60)
+    qs = Occurrence.objects.for_organisation(found.organisation).filter(cancelled=False, end__gte=since, event__status=Event.Status.PUBLISHED).filter(
+        _allocated(resource_id=resource.pk)).select_related("event")[:2000]
+    return HttpResponse(ical.calendar(qs, name=resource.name), content_type="text/calendar; charset=utf-8")
 
 
 def resources(request):

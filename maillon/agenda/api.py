@@ -1,0 +1,159 @@
+"""API of the agenda: resources, events (occurrences in a period), bookings, conflict checks.
+
+Same policies and services as the pages; the organisation comes from X-Organisation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from maillon.accounts.models import Membership
+from maillon.api import current_membership
+from maillon.core.registry import register_api_router
+
+from . import conflicts as engine
+from . import policies, services
+from .models import Event, Occurrence, Resource
+from .recurrence import expand
+
+router = Router(tags=["agenda"])
+
+
+class ResourceOut(Schema):
+    id: int
+    name: str
+    kind: str
+    category: str
+    capacity: int | None
+    location: str
+    moderated: bool
+    buffer_minutes: int
+
+
+class OccurrenceOut(Schema):
+    id: int
+    event_id: int
+    title: str
+    kind: str
+    status: str
+    start: datetime
+    end: datetime
+    place: str
+
+
+class Period(Schema):
+    start: datetime
+    end: datetime
+    resource: int | None = None
+
+
+class BookingIn(Schema):
+    title: str = Field(max_length=200)
+    start: datetime
+    end: datetime
+    kind: str = Event.Kind.BOOKING
+    resources: list[int] = []
+    people: list[int] = Field(default=[], description="user ids")
+    rrule: str = Field(default="", description="RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=10")
+    place: str = ""
+    description: str = ""
+    skip_conflicting: bool = Field(default=False, description="book the free occurrences of a recurring booking")
+    overbook_reason: str = Field(default="", description="a coordinator booking a busy person")
+
+
+class BookingOut(Schema):
+    event_id: int
+    occurrences: int
+    skipped: list[str]
+
+
+class CheckOut(Schema):
+    free: bool
+    conflicts: list[str]
+
+
+def _aware(value: datetime) -> datetime:
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+def _parts(membership, payload):
+    org = membership.organisation
+    resources = list(Resource.objects.for_organisation(org).filter(pk__in=payload.resources, is_active=True))
+    people = list(Membership.objects.for_organisation(org).active().filter(user_id__in=payload.people))
+    if len(resources) != len(set(payload.resources)):
+        raise ValidationError({"resources": _("This room or item does not exist or cannot be booked.")})
+    if len(people) != len(set(payload.people)):
+        raise ValidationError({"people": _("This person is not a member of the organisation.")})
+    return resources, people
+
+
+@router.get("/resources", response=list[ResourceOut], summary="Rooms and equipment")
+def list_resources(request):
+    membership = current_membership(request)
+    return list(Resource.objects.for_organisation(membership.organisation).filter(is_active=True)[:500])
+
+
+@router.get("/occurrences", response=list[OccurrenceOut], summary="Events in a period (at most 500)")
+def list_occurrences(request, period: Query[Period]):
+    membership = current_membership(request)
+    qs = Occurrence.objects.for_organisation(membership.organisation).between(_aware(period.start), _aware(period.end))
+    if not membership.has_role("coordinator", "director"):
+        qs = qs.filter(Q(event__status=Event.Status.PUBLISHED) | Q(event__created_by=request.user))
+    if period.resource:
+        qs = qs.filter(allocations__resource_id=period.resource, allocations__active=True).distinct()
+    return [
+        {"id": o.pk, "event_id": o.event_id, "title": o.event.title, "kind": o.event.kind, "status": o.event.status,
+         "start": o.start, "end": o.end, "place": o.event.place}
+        for o in qs.select_related("event")[:500]
+    ]
+
+
+@router.post("/conflicts", response=CheckOut, summary="Check a booking without saving it")
+def check_conflicts(request, payload: BookingIn):
+    membership = current_membership(request)
+    resources, people = _parts(membership, payload)
+    start, end = _aware(payload.start), _aware(payload.end)
+    if end <= start:
+        raise ValidationError({"end": _("The end must be after the start.")})
+    occurrences = [(s, e) for s, e, _o in expand(start, end, payload.rrule)]
+    found = engine.check(membership.organisation, occurrences, resources, [m.user_id for m in people])
+    return {"free": not found, "conflicts": [services.describe(c) for c in found]}
+
+
+@router.post("/bookings", response={201: BookingOut, 409: CheckOut}, summary="Book rooms, equipment and people")
+def create_booking(request, payload: BookingIn):
+    membership = current_membership(request)
+    resources, people = _parts(membership, payload)
+    try:
+        result = services.create_event(
+            membership, title=payload.title, start=_aware(payload.start), end=_aware(payload.end), kind=payload.kind,
+            resources=resources, people=people, rrule=payload.rrule, place=payload.place, description=payload.description,
+            skip_conflicting=payload.skip_conflicting, overbook_reason=payload.overbook_reason, request=request,
+        )
+    except services.ConflictError as error:
+        return Status(409, {"free": False, "conflicts": error.messages})
+    return Status(201, {"event_id": result.event.pk, "occurrences": result.event.occurrences.count(),
+                        "skipped": [services.describe(c) for c in result.skipped]})
+
+
+@router.get("/events/{event_id}", response=list[OccurrenceOut], summary="The dates of one event")
+def event_occurrences(request, event_id: int):
+    membership = current_membership(request)
+    event = get_object_or_404(Event.objects.for_organisation(membership.organisation), pk=event_id)
+    if not policies.can_see_event(membership, event):
+        raise Http404
+    return [
+        {"id": o.pk, "event_id": event.pk, "title": event.title, "kind": event.kind, "status": event.status,
+         "start": o.start, "end": o.end, "place": event.place}
+        for o in event.occurrences.filter(cancelled=False)[:500]
+    ]
+
+
+register_api_router("agenda", router)
