@@ -287,6 +287,7 @@ WAGTAILADMIN_LOGIN_URL = "/comptes/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/comptes/login/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party avatars (privacy, CSP)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
 

@@ -8,3 +8,11 @@ class DirectoryConfig(AppConfig):
     name = "maillon.directory"
     label = "directory"
     verbose_name = _("Directory")
+
+    def ready(self):
+        from maillon.core.registry import register_demo_seeder, register_nav
+
+        from .demo import seed
+
+        register_nav("directory", _("Directory"), "directory:partners", icon="users", order=45, primary=True)
+        register_demo_seeder(seed)

@@ -1,0 +1,201 @@
+"""Organisation pages (served here, never by Wagtail's catch-all), news, documents, search."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from . import policies, search, services
+from .editors import ensure_home
+from .forms import DocumentForm, ReplaceForm
+from .models import Document, DocumentCategory, HomePage, NewsPage, pages_of
+
+SEARCH_KINDS = {"page": _("Pages"), "news": _("News"), "document": _("Documents"), "directory": _("Directory")}
+
+
+def _home(request) -> HomePage | None:
+    return HomePage.objects.filter(organisation=request.organisation).first()
+
+
+def _menu(home: HomePage):
+    return list(home.get_children().live().in_menu().only("title", "url_path", "path", "depth"))
+
+
+def render_page(request, page, *, preview: bool = False):
+    page = page.specific
+    home = HomePage.objects.filter(path=page.path[: page.steplen * 2]).select_related("organisation").first()
+    organisation = home.organisation if home else None
+    if not preview and (organisation is None or organisation != request.organisation):
+        raise Http404
+    membership = request.membership
+    if preview and membership is None and organisation is not None:
+        from maillon.accounts.models import Membership
+
+        membership = Membership.objects.active().with_roles().filter(user=request.user, organisation=organisation).first()
+        request.organisation, request.membership = organisation, membership
+    context = {"page": page, "home": home, "menu": _menu(home) if home else [], "preview": preview}
+    body = getattr(page, "body", None)
+    names = {b.value["category"] for b in body if b.block_type == "documents"} if body is not None else set()
+    if page.specific_class.__name__ == "DocumentLibraryPage":
+        names = set(page.category_names()) or {"*"}
+    if names and membership is not None:
+        documents = Document.objects.visible_to(membership).select_related("category", "current", "organisation").exclude(current=None)
+        if "*" not in names:
+            documents = documents.filter(category__name__in=names)
+        grouped: dict[str, list] = {}
+        for document in documents.order_by("category__position", "category__name", "title"):
+            grouped.setdefault(document.category.name, []).append(document)
+        context["documents_by_category"] = grouped
+    if isinstance(page, HomePage):
+        context["news"] = list(pages_of(organisation, NewsPage).order_by("-date", "-pk")[:6])
+    template = f"content/{page._meta.model_name}.html"
+    return render(request, template, context)
+
+
+def home(request):
+    page = _home(request) or ensure_home(request.organisation)
+    return render_page(request, page)
+
+
+def page(request, path: str):
+    home_page = _home(request)
+    if home_page is None:
+        raise Http404
+    found = Page.objects.live().filter(url_path=home_page.url_path + path.strip("/") + "/").first()
+    if found is None:
+        raise Http404
+    return render_page(request, found)
+
+
+def news(request):
+    queryset = pages_of(request.organisation, NewsPage).only("title", "url_path", "path", "depth", "date", "category", "intro").order_by("-date", "-pk")
+    category = request.GET.get("categorie")
+    if category in NewsPage.Category.values:
+        queryset = queryset.filter(category=category)
+    page_obj = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    return render(request, "content/news_list.html", {
+        "page_obj": page_obj, "categories": NewsPage.Category.choices, "category": category, "query": f"categorie={category or ''}",
+    })
+
+
+def back_office(request):
+    """The « Back office » entry: prepares the organisation's tree, opens it in Wagtail."""
+    if not policies.can_edit_pages(request.membership):
+        raise PermissionDenied
+    home_page = ensure_home(request.organisation)
+    return redirect("wagtailadmin_explore", home_page.pk)
+
+
+# ---------------------------------------------------------------- documents
+
+
+def documents(request):
+    visible = Document.objects.visible_to(request.membership).select_related("category", "current", "organisation")
+    categories = list(DocumentCategory.objects.for_organisation(request.organisation))
+    category = request.GET.get("categorie", "")
+    if category.isdigit():
+        visible = visible.filter(category_id=int(category))
+    q = request.GET.get("q", "").strip()
+    if q:
+        visible = visible.filter(title__icontains=q)
+    page_obj = Paginator(visible.order_by("category__position", "category__name", "title"), 30).get_page(request.GET.get("page"))
+    return render(request, "content/documents.html", {
+        "page_obj": page_obj, "categories": categories, "category": category, "search": q,
+        "query": f"categorie={category}&q={q}", "can_manage": policies.can_manage_documents(request.membership),
+    })
+
+
+def _manageable(request, pk):
+    if not policies.can_manage_documents(request.membership):
+        raise PermissionDenied
+    return get_object_or_404(Document.objects.for_organisation(request.organisation).select_related("category", "current"), pk=pk)
+
+
+def document_add(request):
+    if not policies.can_manage_documents(request.membership):
+        raise PermissionDenied
+    form = DocumentForm(request.POST or None, request.FILES or None, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        document = services.create_document(request, title=data["title"], category=data["category"], upload=data["file"], description=data["description"], roles=data["roles"])
+        messages.success(request, _("The document « %(title)s » was added.") % {"title": document.title})
+        return redirect("content:document", org=request.organisation.slug, pk=document.pk)
+    return render(request, "content/document_form.html", {"form": form, "title": _("Add a document")})
+
+
+def document(request, pk):
+    doc = get_object_or_404(Document.objects.visible_to(request.membership).select_related("category", "current"), pk=pk)
+    can_manage = policies.can_manage_documents(request.membership)
+    versions = list(doc.versions.select_related("uploaded_by")) if can_manage else []
+    return render(request, "content/document.html", {"document": doc, "versions": versions, "can_manage": can_manage, "replace_form": ReplaceForm()})
+
+
+def document_edit(request, pk):
+    doc = _manageable(request, pk)
+    initial = {"title": doc.title, "category": doc.category, "description": doc.description, "roles": doc.role_list}
+    form = DocumentForm(request.POST or None, organisation=request.organisation, with_file=False, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.update_document(request, doc, title=data["title"], category=data["category"], description=data["description"], roles=data["roles"])
+        messages.success(request, _("The document was saved."))
+        return redirect("content:document", org=request.organisation.slug, pk=doc.pk)
+    return render(request, "content/document_form.html", {"form": form, "title": _("Edit « %(title)s »") % {"title": doc.title}, "document": doc})
+
+
+@require_POST
+def document_replace(request, pk):
+    doc = _manageable(request, pk)
+    form = ReplaceForm(request.POST, request.FILES)
+    if form.is_valid():
+        version = services.replace_file(request, doc, form.cleaned_data["file"])
+        messages.success(request, _("Version %(number)s is now the one downloaded, at the same address.") % {"number": version.number})
+        return redirect("content:document", org=request.organisation.slug, pk=doc.pk)
+    versions = list(doc.versions.select_related("uploaded_by"))
+    return render(request, "content/document.html", {"document": doc, "versions": versions, "can_manage": True, "replace_form": form}, status=400)
+
+
+def document_delete(request, pk):
+    doc = _manageable(request, pk)
+    if request.method == "POST":
+        services.delete_document(request, doc)
+        messages.success(request, _("The document « %(title)s » was deleted.") % {"title": doc.title})
+        return redirect("content:documents", org=request.organisation.slug)
+    return render(request, "content/document_delete.html", {"document": doc})
+
+
+def download(request, pk, slug=None):
+    """The only way to a document's file: member of its organisation, with an allowed role."""
+    doc = get_object_or_404(Document.objects.visible_to(request.membership).select_related("current"), pk=pk)
+    version = doc.current
+    if version is None:
+        raise Http404
+    if request.GET.get("version") and policies.can_manage_documents(request.membership):
+        version = get_object_or_404(doc.versions.all(), number=request.GET["version"]) if request.GET["version"].isdigit() else version
+    response = FileResponse(version.file.open("rb"), content_type=version.content_type or mimetypes.guess_type(version.original_name)[0] or "application/octet-stream")
+    inline = version.content_type in {"application/pdf", "image/png", "image/jpeg"}
+    response["Content-Disposition"] = content_disposition_header(not inline, version.original_name)
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---------------------------------------------------------------- search
+
+
+def search_view(request):
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("type", "")
+    kinds = [kind] if kind in SEARCH_KINDS and kind != "directory" else (["partner", "contact", "facilitator", "link", "person"] if kind == "directory" else None)
+    results = search.search(request.membership, q, kinds=kinds, limit=50) if q else []
+    for result in results:
+        result.kind_label = SEARCH_KINDS.get(result.kind) or SEARCH_KINDS["directory"]
+    return render(request, "content/search.html", {"q": q, "kind": kind, "kinds": SEARCH_KINDS.items(), "results": results})

@@ -1,0 +1,148 @@
+"""Directory pages: thin views over scoped querysets, policies and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from maillon.accounts.models import Membership
+
+from . import policies, services
+from .forms import ContactForm, FacilitatorForm, LinkForm, PartnerForm
+from .models import Contact, Facilitator, Link, Partner
+from .vcard import vcard
+
+EDITABLE = {
+    "partenaire": (Partner, PartnerForm, "directory:partners"),
+    "animateur": (Facilitator, FacilitatorForm, "directory:facilitators"),
+    "lien": (Link, LinkForm, "directory:links"),
+}
+
+
+def _abilities(request) -> dict:
+    return {"can_edit": policies.can_edit_directory(request.membership), "can_see_comments": policies.can_see_internal_comments(request.membership)}
+
+
+def partners(request):
+    queryset = Partner.objects.for_organisation(request.organisation).annotate(contact_count=Count("contacts"))
+    kind = request.GET.get("type")
+    if kind in Partner.Kind.values:
+        queryset = queryset.filter(kind=kind)
+    q = request.GET.get("q", "").strip()
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(tags__icontains=q) | Q(contacts__name__icontains=q)).distinct()
+    page_obj = Paginator(queryset.order_by("name"), 30).get_page(request.GET.get("page"))
+    return render(request, "directory/partners.html", {
+        "page_obj": page_obj, "kinds": Partner.Kind.choices, "kind": kind, "search": q, "query": f"type={kind or ''}&q={q}", **_abilities(request),
+    })
+
+
+def partner(request, pk):
+    found = get_object_or_404(Partner.objects.for_organisation(request.organisation), pk=pk)
+    return render(request, "directory/partner.html", {"partner": found, "contacts": list(found.contacts.all()), **_abilities(request)})
+
+
+def facilitators(request):
+    queryset = Facilitator.objects.for_organisation(request.organisation)
+    q = request.GET.get("q", "").strip()
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(skills__icontains=q))
+    page_obj = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    return render(request, "directory/facilitators.html", {"page_obj": page_obj, "search": q, "query": f"q={q}", **_abilities(request)})
+
+
+def links(request):
+    all_links = list(Link.objects.for_organisation(request.organisation))
+    return render(request, "directory/links.html", {
+        "portals": [link for link in all_links if link.kind == Link.Kind.FUNDER_PORTAL],
+        "useful": [link for link in all_links if link.kind == Link.Kind.USEFUL], **_abilities(request),
+    })
+
+
+def staff(request):
+    queryset = Membership.objects.active().for_organisation(request.organisation).with_roles().select_related("user", "sector")
+    sector = request.GET.get("secteur", "")
+    if sector.isdigit():
+        queryset = queryset.filter(sector_id=int(sector))
+    q = request.GET.get("q", "").strip()
+    if q:
+        queryset = queryset.filter(Q(user__first_name__icontains=q) | Q(user__last_name__icontains=q) | Q(job_title__icontains=q))
+    from maillon.organisations.models import Sector
+
+    page_obj = Paginator(queryset.order_by("user__last_name", "user__first_name"), 40).get_page(request.GET.get("page"))
+    return render(request, "directory/staff.html", {
+        "page_obj": page_obj, "sectors": Sector.objects.for_organisation(request.organisation), "sector": sector, "search": q,
+        "query": f"secteur={sector}&q={q}",
+    })
+
+
+def edit(request, kind, pk=None):
+    if kind not in EDITABLE:
+        raise PermissionDenied
+    model, form_class, list_url = EDITABLE[kind]
+    if not policies.can_edit_directory(request.membership):
+        raise PermissionDenied
+    instance = get_object_or_404(model.objects.for_organisation(request.organisation), pk=pk) if pk else model(organisation=request.organisation)
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save(request, form.save(commit=False), created=pk is None)
+        messages.success(request, _("« %(name)s » was saved.") % {"name": saved})
+        if isinstance(saved, Partner):
+            return redirect(saved.get_absolute_url())
+        return redirect(list_url, org=request.organisation.slug)
+    title = _("Edit « %(name)s »") % {"name": instance} if pk else _("Add: %(what)s") % {"what": model._meta.verbose_name}
+    return render(request, "directory/form.html", {"form": form, "title": title, "back_url": list_url})
+
+
+def contact_edit(request, partner_pk, pk=None):
+    if not policies.can_edit_directory(request.membership):
+        raise PermissionDenied
+    owner = get_object_or_404(Partner.objects.for_organisation(request.organisation), pk=partner_pk)
+    instance = get_object_or_404(Contact.objects.for_organisation(request.organisation).filter(partner=owner), pk=pk) if pk else Contact(partner=owner, organisation=request.organisation)
+    form = ContactForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save(request, form.save(commit=False), created=pk is None)
+        messages.success(request, _("« %(name)s » was saved.") % {"name": saved})
+        return redirect(owner.get_absolute_url())
+    title = _("Edit « %(name)s »") % {"name": instance} if pk else _("Add a contact at %(name)s") % {"name": owner}
+    return render(request, "directory/form.html", {"form": form, "title": title, "back_url": "directory:partners"})
+
+
+def delete(request, kind, pk):
+    models = {**{k: v[0] for k, v in EDITABLE.items()}, "contact": Contact}
+    if kind not in models or not policies.can_edit_directory(request.membership):
+        raise PermissionDenied
+    instance = get_object_or_404(models[kind].objects.for_organisation(request.organisation), pk=pk)
+    if request.method == "POST":
+        back = instance.partner.get_absolute_url() if isinstance(instance, Contact) else None
+        services.delete(request, instance)
+        messages.success(request, _("« %(name)s » was deleted.") % {"name": instance})
+        return redirect(back) if back else redirect(EDITABLE[kind][2], org=request.organisation.slug)
+    return render(request, "directory/delete.html", {"object": instance})
+
+
+def _vcard_response(text: str, name: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "contact"}.vcf"'
+    return response
+
+
+def contact_vcard(request, pk):
+    c = get_object_or_404(Contact.objects.for_organisation(request.organisation).select_related("partner"), pk=pk)
+    return _vcard_response(vcard(name=c.name, organisation=c.partner.name, title=c.function, phone=c.phone, email=c.email, address=c.address), c.name)
+
+
+def facilitator_vcard(request, pk):
+    f = get_object_or_404(Facilitator.objects.for_organisation(request.organisation), pk=pk)
+    return _vcard_response(vcard(name=f.name, title=f.skills, phone=f.phone, email=f.email, note=f.rates), f.name)
+
+
+def person_vcard(request, pk):
+    m = get_object_or_404(Membership.objects.active().for_organisation(request.organisation).select_related("user"), pk=pk)
+    return _vcard_response(vcard(name=m.user.get_full_name() or m.user.username, organisation=request.organisation.name, title=m.job_title, phone=m.user.phone, email=m.user.email), str(m.user))
