@@ -16,7 +16,7 @@ class AgendaConfig(AppConfig):
         from .panels import my_planning
 
         register_nav("agenda", _("Planning"), "agenda:index", icon="calendar", order=20, primary=True)
-        register_nav("resources", _("Rooms and equipment"), "agenda:resources", icon="calendar", order=40)
+        register_nav("resources", _("Rooms and equipment"), "agenda:resources", icon="box", order=40)
         register_panel("my_planning", "agenda/panels/my_planning.html", order=20, get_context=my_planning)
         register_demo_seeder(seed_resources)
         register_demo_seeder(seed_agenda)

@@ -17,9 +17,9 @@ class ContentConfig(AppConfig):
         from .demo import seed
         from .panels import news_panel
 
-        register_nav("news", _("News"), "content:home", icon="home", order=15)
+        register_nav("news", _("News"), "content:home", icon="news", order=15)
         register_nav("documents", _("Documents"), "content:documents", icon="file", order=50, primary=True)
-        register_nav("search", _("Search"), "content:search", icon="circle", order=90)
+        register_nav("search", _("Search"), "content:search", icon="search", order=90)
         register_nav("back_office", _("Edit the intranet"), "content:back_office", icon="upload", order=95, roles={Role.COMMUNICATION})
         register_panel("news", "content/panels/news.html", order=5, get_context=news_panel)
         register_demo_seeder(seed)

@@ -14,5 +14,5 @@ class DirectoryConfig(AppConfig):
 
         from .demo import seed
 
-        register_nav("directory", _("Directory"), "directory:partners", icon="users", order=45, primary=True)
+        register_nav("directory", _("Directory"), "directory:partners", icon="book", order=45, primary=True)
         register_demo_seeder(seed)

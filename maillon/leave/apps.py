@@ -20,7 +20,7 @@ class LeaveConfig(AppConfig):
         from .panels import balance_panel
         from .policies import LEDGER_ROLES
 
-        register_nav("leave", _("My leave"), "leave:mine", icon="calendar", order=25, primary=True)
+        register_nav("leave", _("My leave"), "leave:mine", icon="sun", order=25, primary=True)
         register_nav("leave_team", _("Team leave"), "leave:team", icon="users", order=205, roles=LEDGER_ROLES)
         register_panel("leave", "leave/panels/balance.html", order=15, get_context=balance_panel)
         periodic.register("leave.monthly_accrual", tasks.monthly_accrual, "monthly", at=time(1, 30))

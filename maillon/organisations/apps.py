@@ -12,4 +12,4 @@ class OrganisationsConfig(AppConfig):
 
         from .policies import THEME_EDITORS
 
-        register_nav("organisation", _("Organisation settings"), "organisations:settings", icon="home", order=220, roles=THEME_EDITORS)
+        register_nav("organisation", _("Organisation settings"), "organisations:settings", icon="settings", order=220, roles=THEME_EDITORS)
