@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "maillon.procedures",
     "maillon.content",
     "maillon.directory",
+    "maillon.meetings",
     # Third party
     "allauth",
     "allauth.account",
