@@ -112,10 +112,10 @@ def get_document(request, document_id: int):
     return _document(get_object_or_404(Document.objects.visible_to(membership).select_related("category", "current", "organisation"), pk=document_id))
 
 
-@router.get("/search", response=list[SearchResultOut], summary="Search pages, news, documents and the directory (what the caller may see)")
+@router.get("/search", response=list[SearchResultOut], summary="Search pages, news, documents, the directory, procedures and upcoming events (what the caller may see)")
 def search_all(request, filters: Query[SearchFilters]):
     membership = current_membership(request)
-    return [{"kind": e.kind, "title": e.title, "summary": e.summary, "url": e.url} for e in search.search(membership, filters.q, limit=50)]
+    return [{"kind": e.kind, "title": e.title, "summary": e.summary, "url": e.url} for e in search.search_everything(membership, filters.q, limit=50)]
 
 
 register_api_router("content", router)

@@ -11,9 +11,10 @@ class ContentConfig(AppConfig):
 
     def ready(self):
         from maillon.accounts.roles import Role
+        from maillon.core import periodic
         from maillon.core.registry import register_demo_seeder, register_nav, register_panel
 
-        from . import signals  # noqa: F401
+        from . import signals, tasks  # noqa: F401
         from .demo import seed
         from .panels import news_panel
 
@@ -23,3 +24,4 @@ class ContentConfig(AppConfig):
         register_nav("back_office", _("Edit the intranet"), "content:back_office", icon="upload", order=95, roles={Role.COMMUNICATION})
         register_panel("news", "content/panels/news.html", order=5, get_context=news_panel)
         register_demo_seeder(seed)
+        periodic.register("content.publish_scheduled", tasks.publish_scheduled, "hourly")

@@ -94,3 +94,77 @@ def search(membership, query: str, *, kinds=None, limit: int = 50) -> list[Searc
             entries = entries.filter(text__contains=term)
         entries = entries.order_by("-updated_at")
     return list(entries[:limit])
+
+
+# ---------------------------------------------------------------- live sources
+
+LIVE_ROWS = 500  # candidates read per source (published procedures, upcoming events)
+
+
+def _matches(terms: list[str], *texts: str) -> bool:
+    haystack = normalise(" ".join(t or "" for t in texts))
+    return all(term in haystack for term in terms)
+
+
+def procedures_matching(membership, terms: list[str]) -> list[SearchEntry]:
+    """Published procedures of the organisation (every staff member may start one): one query."""
+    from django.apps import apps
+    from django.urls import reverse
+
+    if not apps.is_installed("maillon.procedures"):
+        return []
+    from maillon.procedures.queries import published
+
+    rows = published(membership.organisation).order_by("title").values_list("title", "slug", "description")[:LIVE_ROWS]
+    slug = membership.organisation.slug
+    return [
+        SearchEntry(kind="procedure", object_id=proc_slug, title=title, summary=(description or "")[:200],
+                    url=reverse("procedures:start", kwargs={"org": slug, "slug": proc_slug}))
+        for title, proc_slug, description in rows if _matches(terms, title, description)
+    ]
+
+
+def events_matching(membership, terms: list[str], *, now=None) -> list[SearchEntry]:
+    """Upcoming published events (no room bookings) of the organisation: one query."""
+    from django.apps import apps
+    from django.db.models import Min
+    from django.urls import reverse
+    from django.utils import formats, timezone
+
+    if not apps.is_installed("maillon.agenda"):
+        return []
+    from maillon.agenda.models import Event
+
+    now = now or timezone.now()
+    rows = (
+        Event.objects.for_organisation(membership.organisation)
+        .filter(status=Event.Status.PUBLISHED, occurrences__end__gte=now, occurrences__cancelled=False)
+        .exclude(kind=Event.Kind.BOOKING)
+        .annotate(next_start=Min("occurrences__start"))
+        .order_by("next_start").values_list("pk", "title", "description", "place", "next_start")[:LIVE_ROWS]
+    )
+    slug = membership.organisation.slug
+    return [
+        SearchEntry(kind="event", object_id=str(pk), title=title,
+                    summary=" · ".join(p for p in (formats.date_format(timezone.localtime(start), "j F Y H:i"), place) if p),
+                    url=reverse("agenda:event", kwargs={"org": slug, "pk": pk}))
+        for pk, title, description, place, start in rows if _matches(terms, title, description, place)
+    ]
+
+
+LIVE_SOURCES = {"procedure": procedures_matching, "event": events_matching}
+
+
+def search_everything(membership, query: str, *, kinds=None, limit: int = 50) -> list[SearchEntry]:
+    """The index (pages, news, documents, directory) plus live sources (procedures, events)."""
+    query = (query or "").strip()[:200]
+    if membership is None or not query:
+        return []
+    indexed_kinds = [k for k in kinds if k not in LIVE_SOURCES] if kinds else None
+    results = search(membership, query, kinds=indexed_kinds, limit=limit) if indexed_kinds is None or indexed_kinds else []
+    terms = _sqlite_terms(query)
+    live = []
+    for kind, source in LIVE_SOURCES.items():
+        if terms and (not kinds or kind in kinds):
+            live.extend(source(membership, terms))
+    return (live + results)[:limit]

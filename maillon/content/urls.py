@@ -16,5 +16,6 @@ org_urlpatterns = [
     path("documents/<int:pk>/remplacer/", views.document_replace, name="document_replace"),
     path("documents/<int:pk>/supprimer/", views.document_delete, name="document_delete"),
     path("documents/<int:pk>/fichier/<slug:slug>", views.download, name="download"),
+    path("images/<int:pk>/<str:spec>/", views.image, name="image"),
     path("recherche/", views.search_view, name="search"),
 ]

@@ -11,15 +11,18 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from . import policies, search, services
 from .editors import ensure_home
 from .forms import DocumentForm, ReplaceForm
+from .images import IMAGE_SPECS, images_of
 from .models import Document, DocumentCategory, HomePage, NewsPage, pages_of
 
-SEARCH_KINDS = {"page": _("Pages"), "news": _("News"), "document": _("Documents"), "directory": _("Directory")}
+SEARCH_KINDS = {"page": gettext_lazy("Pages"), "news": gettext_lazy("News"), "document": gettext_lazy("Documents"), "directory": gettext_lazy("Directory"),
+                "procedure": gettext_lazy("Procedures"), "event": gettext_lazy("Events")}
 
 
 def _home(request) -> HomePage | None:
@@ -188,6 +191,19 @@ def download(request, pk, slug=None):
     return response
 
 
+def image(request, pk, spec):
+    """An image of the organisation's collection, in one of the allowed sizes (members only)."""
+    if spec not in IMAGE_SPECS:
+        raise Http404
+    found = get_object_or_404(images_of(request.organisation), pk=pk)
+    rendition = found.get_rendition(spec)
+    content_type = mimetypes.guess_type(rendition.file.name)[0] or "application/octet-stream"
+    response = FileResponse(rendition.file.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # ---------------------------------------------------------------- search
 
 
@@ -195,7 +211,7 @@ def search_view(request):
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("type", "")
     kinds = [kind] if kind in SEARCH_KINDS and kind != "directory" else (["partner", "contact", "facilitator", "link", "person"] if kind == "directory" else None)
-    results = search.search(request.membership, q, kinds=kinds, limit=50) if q else []
+    results = search.search_everything(request.membership, q, kinds=kinds, limit=50) if q else []
     for result in results:
         result.kind_label = SEARCH_KINDS.get(result.kind) or SEARCH_KINDS["directory"]
     return render(request, "content/search.html", {"q": q, "kind": kind, "kinds": SEARCH_KINDS.items(), "results": results})

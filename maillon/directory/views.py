@@ -8,12 +8,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillon.accounts.models import Membership
 
-from . import policies, services
+from . import policies, presence, services
 from .forms import ContactForm, FacilitatorForm, LinkForm, PartnerForm
 from .models import Contact, Facilitator, Link, Partner
 from .vcard import vcard
@@ -66,6 +67,9 @@ def links(request):
 
 
 def staff(request):
+    """Colleagues with sector, roles, contact and whether they are present today."""
+    from maillon.organisations.models import Sector
+
     queryset = Membership.objects.active().for_organisation(request.organisation).with_roles().select_related("user", "sector")
     sector = request.GET.get("secteur", "")
     if sector.isdigit():
@@ -73,12 +77,24 @@ def staff(request):
     q = request.GET.get("q", "").strip()
     if q:
         queryset = queryset.filter(Q(user__first_name__icontains=q) | Q(user__last_name__icontains=q) | Q(job_title__icontains=q))
-    from maillon.organisations.models import Sector
-
+    day = timezone.localdate()
+    absences = presence.absences_today(request.organisation, day)
+    away = [user_id for user_id, spans in absences.items() if presence.describe(spans, day).status == presence.ABSENT]
+    shown = request.GET.get("presence", "")
+    if shown == "present":
+        queryset = queryset.exclude(user_id__in=away)
+    elif shown == "absent":
+        queryset = queryset.filter(user_id__in=away)
+    else:
+        shown = ""
     page_obj = Paginator(queryset.order_by("user__last_name", "user__first_name"), 40).get_page(request.GET.get("page"))
+    page_obj.object_list = list(page_obj.object_list)
+    presences = presence.presence_today(request.organisation, page_obj.object_list, day=day, absences=absences)
+    for m in page_obj.object_list:
+        m.presence = presences[m.pk]
     return render(request, "directory/staff.html", {
         "page_obj": page_obj, "sectors": Sector.objects.for_organisation(request.organisation), "sector": sector, "search": q,
-        "query": f"secteur={sector}&q={q}",
+        "shown": shown, "away_count": len(away), "query": f"secteur={sector}&q={q}&presence={shown}",
     })
 
 

@@ -1,0 +1,80 @@
+"""Search also finds published procedures and upcoming published events, never others'."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from maillon.agenda.models import Event, Occurrence
+from maillon.procedures.models import Procedure, ProcedureVersion
+from maillon.testing import QueryCounter
+
+
+def procedure(org, title, status=Procedure.Status.PUBLISHED, description=""):
+    proc = Procedure.objects.create(organisation=org, title=title, slug=title.lower().replace(" ", "-")[:60], status=status, description=description)
+    if status == Procedure.Status.PUBLISHED:
+        version = ProcedureVersion.objects.create(organisation=org, procedure=proc, number=1, title=title)
+        proc.current_version = version
+        proc.save(update_fields=["current_version"])
+    return proc
+
+
+def event(org, title, days, status=Event.Status.PUBLISHED, kind=Event.Kind.ACTIVITY, place=""):
+    start = timezone.now() + timedelta(days=days)
+    found = Event.objects.create(organisation=org, title=title, start=start, end=start + timedelta(hours=2), status=status, kind=kind, place=place)
+    Occurrence.objects.create(organisation=org, event=found, start=start, end=start + timedelta(hours=2), original_start=start)
+    return found
+
+
+def test_it_finds_published_procedures_and_upcoming_events(people, login):
+    procedure(people.org, "Note de frais", description="Remboursement des dépenses")
+    procedure(people.org, "Frais brouillon", status=Procedure.Status.DRAFT)
+    procedure(people.other_org, "Frais d'ailleurs")
+    upcoming = event(people.org, "Fête de fin d'année", 10, place="Grande salle")
+    event(people.org, "Fête passée", -10)
+    event(people.org, "Fête en préparation", 5, status=Event.Status.DRAFT)
+    event(people.org, "Fête salle réservée", 3, kind=Event.Kind.BOOKING)
+    event(people.other_org, "Fête d'ailleurs", 4)
+    client = login(people.colleague)
+    page = client.get("/essais/recherche/?q=frais").content.decode()
+    assert "Note de frais" in page and "/essais/demarches/nouvelle/note-de-frais/" in page and "Démarches" in page
+    assert "brouillon" not in page and "ailleurs" not in page
+    page = client.get("/essais/recherche/?q=fete").content.decode()
+    assert "Fête de fin d&#x27;année" in page and f"/essais/agenda/evenements/{upcoming.pk}/" in page and "Grande salle" in page
+    for hidden in ("passée", "préparation", "réservée", "ailleurs"):
+        assert hidden not in page
+    # Accent-insensitive, several words, and by type.
+    assert "Note de frais" in client.get("/essais/recherche/?q=dépenses remboursement").content.decode()
+    only_events = client.get("/essais/recherche/?q=frais&type=event").content.decode()
+    assert "Note de frais" not in only_events
+    assert "Fête de fin" in client.get("/essais/recherche/?q=fete&type=event").content.decode()
+
+
+def test_it_shows_nothing_of_them_to_the_other_organisation(people, login):
+    procedure(people.org, "Note de frais")
+    event(people.org, "Fête de fin d'année", 10)
+    page = login(people.outsider).get("/autre/recherche/?q=fete frais").content.decode()
+    assert "Note de frais" not in page and "Fête de fin" not in page
+    assert login(people.outsider).get("/essais/recherche/?q=frais").status_code == 404
+
+
+def test_it_searches_in_a_fixed_number_of_queries(people, login):
+    client = login(people.colleague)
+    procedure(people.org, "Atelier 0")
+    event(people.org, "Atelier sortie 0", 2)
+    client.get("/essais/recherche/?q=atelier")
+    with QueryCounter() as few:
+        client.get("/essais/recherche/?q=atelier")
+    for i in range(1, 8):
+        procedure(people.org, f"Atelier {i}")
+        event(people.org, f"Atelier sortie {i}", 2 + i)
+    with QueryCounter() as many:
+        page = client.get("/essais/recherche/?q=atelier").content.decode()
+    assert "Atelier sortie 7" in page and "Atelier 7" in page
+    assert len(many) == len(few) <= 10
+
+
+def test_it_offers_them_in_the_api(people, login):
+    procedure(people.org, "Note de frais")
+    response = login(people.colleague).get("/api/v1/content/search?q=frais", headers={"X-Organisation": "essais"})
+    assert response.status_code == 200
+    assert [r["kind"] for r in response.json()] == ["procedure"]
