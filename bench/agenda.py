@@ -112,6 +112,29 @@ def main() -> int:
             services.create_event(membership, title=f"Réservation {i}", start=start, end=start + timedelta(hours=1), resources=[rooms[i % 40]])
             booking_times.append((time.perf_counter() - t0) * 1000)
         booking = {"median_ms": round(statistics.median(booking_times), 2), "p95_ms": p95(booking_times)}
+
+        # A team planning of two weeks: 12 people, 4 shifts a day with 3 people each; the live
+        # conflict computation (engine + working time + ratio) and its page.
+        from maillon.agenda import plannings
+        from maillon.organisations.models import Sector
+
+        sector = Sector.objects.for_organisation(org).get(name="Secteur Enfance")
+        team = list(Membership.objects.for_organisation(org).select_related("user")[:12])
+        first = monday + timedelta(days=35)
+        planning = plannings.create_planning(membership, title="Bench", sector=sector, start_date=first, end_date=first + timedelta(days=13))
+        for day in range(14):
+            for slot in range(4):
+                start = datetime.combine(first + timedelta(days=day), datetime.min.time(), tzinfo=PARIS) + timedelta(hours=8 + 2 * slot)
+                plannings.add_shift(membership, planning, title=f"Créneau {slot}", start=start, end=start + timedelta(hours=2),
+                                    people=[team[(slot * 3 + k) % 12] for k in range(3)], children_from_6=30)
+        planning_times = []
+        for _i in range(20):
+            t0 = time.perf_counter()
+            found = plannings.problems(planning)
+            planning_times.append((time.perf_counter() - t0) * 1000)
+        measured = measure("planning", f"/les-tilleuls/agenda/plannings/{planning.pk}/", "coordo.enfance", 20)
+        team_planning = {"shifts": 56, "problems": len(found), "check_p95_ms": p95(planning_times),
+                         "page_queries": measured["queries"], "page_p95_ms": measured["p95_ms"]}
         database = connection.vendor
 
     figures = {"check_p95_ms": check["p95_ms"], "week_queries": week["queries"], "week_html_gzip": week["html_gzip"], "booking_p95_ms": booking["p95_ms"]}
@@ -120,9 +143,11 @@ def main() -> int:
     print(f"conflict check against {check['allocations']:,} allocations: median {check['median_ms']} ms, p95 {check['p95_ms']} ms (budget ≤ 5 ms)")
     print(f"week view, {week['events_in_week']} events in the week: {week['queries']} queries, HTML {week['html_gzip'] / 1024:.1f} KB gzip, p95 {week['p95_ms']} ms (budgets ≤ 12 queries, ≤ 30 KB)")
     print(f"booking ({args.runs}): median {booking['median_ms']} ms, p95 {booking['p95_ms']} ms (budget ≤ 100 ms)")
+    print(f"team planning, {team_planning['shifts']} shifts: problems p95 {team_planning['check_p95_ms']} ms, "
+          f"page {team_planning['page_queries']} queries, p95 {team_planning['page_p95_ms']} ms")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "agenda.json").write_text(json.dumps({"database": database, "budgets": BUDGETS, "check": check, "week": week,
-                                                    "booking": booking, "failures": failures}, indent=2, ensure_ascii=False))
+                                                    "booking": booking, "team_planning": team_planning, "failures": failures}, indent=2, ensure_ascii=False))
     if failures:
         print("\nOVER BUDGET:\n  " + "\n  ".join(failures))
         return 1

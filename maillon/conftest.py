@@ -22,3 +22,7 @@ def login(client):
         return client
 
     return _login
+
+
+# The meetings app (issue 5) is work in progress and not in INSTALLED_APPS yet.
+collect_ignore = ["meetings"]

@@ -137,6 +137,26 @@ def existing_slots(organisation, candidates: list[Slot], *, exclude_occurrences:
         for user_id, begins, ends in absences(organisation, lo, hi):
             if user_id in user_ids:
                 slots.append(Slot(("person", user_id), begins, ends, "leave"))
+    slots += closure_slots(organisation, resource_ids, user_ids, lo, hi)
+    return slots
+
+
+def closure_slots(organisation, resource_ids, user_ids, lo: datetime, hi: datetime) -> list[Slot]:
+    """Closures as blocking slots: a room's or item's own, and the organisation's (which
+    block every resource and person asked about). One query."""
+    from django.db.models import Q
+
+    from .models import Closure
+
+    rows = Closure.objects.filter(organisation=organisation, start__lt=hi, end__gt=lo).filter(
+        Q(resource__isnull=True) | Q(resource_id__in=list(resource_ids)))
+    slots = []
+    for closure in rows:
+        if closure.resource_id:
+            slots.append(Slot(("resource", closure.resource_id), closure.start, closure.end, closure))
+            continue
+        slots += [Slot(("resource", rid), closure.start, closure.end, closure) for rid in resource_ids]
+        slots += [Slot(("person", uid), closure.start, closure.end, closure) for uid in user_ids]
     return slots
 
 

@@ -88,3 +88,64 @@ def seed_agenda(context) -> None:
             reminder_days=[30, 7] if kind == Event.Kind.FUNDING else [],
             place=resource_names[0] if resource_names and kind != Event.Kind.FUNDING else "",
         )
+
+
+def seed_plannings(context) -> None:
+    """Work profiles for the Enfance team, a published holiday-club planning for next week
+    and a draft one the week after (with problems left to fix), and two closures."""
+    import contextlib
+    from datetime import datetime, time, timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from maillon.accounts.models import Membership
+    from maillon.organisations.models import Sector
+
+    from . import plannings, services
+    from .models import Closure, Planning, WorkProfile
+    from .recurrence import PARIS
+
+    org = context.main
+    if Planning.objects.for_organisation(org).exists():
+        return
+    members = Membership.objects.with_roles().select_related("organisation", "user").filter(organisation=org)
+    by_name = {m.user.username: m for m in members}
+    coordo, anim, encadrant, directrice = (by_name[n] for n in ("coordo.enfance", "animateur", "encadrant", "directrice"))
+    enfance = Sector.objects.for_organisation(org).get(name="Secteur Enfance")
+    others = list(members.filter(sector=enfance).exclude(pk__in=[coordo.pk, anim.pk, encadrant.pk]).order_by("user__last_name"))[:3]
+    team = [encadrant, *others, anim]
+    contracts = [(WorkProfile.Contract.CDI, 35, ["bafd", "bafa", "psc1"]), (WorkProfile.Contract.PART_TIME, 24, ["bafa"]),
+                 (WorkProfile.Contract.CEE, None, ["bafa"]), (WorkProfile.Contract.CIVIC, 24, []),
+                 (WorkProfile.Contract.CDI, 35, ["bafa", "psc1"])]
+    for person, (contract, hours, quals) in zip(team, contracts, strict=False):
+        plannings.save_profile(coordo, person, contract=contract, weekly_hours=hours, qualifications=quals)
+
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday()) + timedelta(days=7)
+
+    def at(day, hour, minute=0):
+        return datetime.combine(monday + timedelta(days=day), time(hour, minute), tzinfo=PARIS)
+
+    def build(title, first_day, publish):
+        planning = plannings.create_planning(coordo, title=title, sector=enfance, start_date=monday + timedelta(days=first_day),
+                                             end_date=monday + timedelta(days=first_day + 4))
+        for day in range(first_day, first_day + 5):
+            plannings.add_shift(coordo, planning, title="Accueil du matin", start=at(day, 8), end=at(day, 12, 30), people=team[:3],
+                                supervisors_needed=2, qualification="bafa", children_under_6=8, children_from_6=14)
+            plannings.add_shift(coordo, planning, title="Activités de l'après-midi", start=at(day, 13, 30), end=at(day, 17, 30),
+                                people=team[2:4], supervisors_needed=2, children_under_6=6, children_from_6=12)
+        if publish:
+            # Should a colleague's booking collide, the demo shows the planning as a draft.
+            with contextlib.suppress(ValidationError):
+                plannings.publish(coordo, planning)
+        return planning
+
+    build("Accueil de loisirs – vacances, semaine 1", 0, True)
+    draft = build("Accueil de loisirs – vacances, semaine 2", 7, False)
+    # Problems to show: a long outing day, too few adults, the animator already busy.
+    plannings.add_shift(coordo, draft, title="Sortie au lac (journée)", start=at(9, 7, 30), end=at(9, 19), people=[team[3], anim],
+                        supervisors_needed=3, children_from_6=30)
+    rooms = {r.name: r for r in Resource.objects.for_organisation(org)}
+    services.create_closure(directrice, resource=None, start=at(18, 0), end=at(19, 0), reason="Journée pédagogique de l'équipe")
+    Closure.objects.create(organisation=org, resource=rooms["Cyber Espace"], start=at(21, 0), end=at(26, 0),
+                           reason="Remplacement des postes informatiques", created_by=directrice.user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from maillon.accounts.models import Membership
 from maillon.organisations.models import Sector
 
-from .models import Event, Resource
+from .models import Event, Planning, Qualification, Resource, WorkProfile
 from .recurrence import PARIS, build_rule
 
 REPEAT_CHOICES = [
@@ -102,4 +102,92 @@ class MoveForm(forms.Form):
             data["end"] = datetime.combine(day, end, tzinfo=PARIS)
             if data["end"] <= data["start"]:
                 self.add_error("end_time", _("The end must be after the start."))
+        return data
+
+
+# ---- team plannings and closures -------------------------------------------------------
+
+
+class PlanningForm(forms.ModelForm):
+    class Meta:
+        model = Planning
+        fields = ["title", "sector", "start_date", "end_date", "children_per_adult_under_6", "children_per_adult_from_6"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, sectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = sectors
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj.user)
+
+
+def _members(organisation):
+    return Membership.objects.for_organisation(organisation).active().select_related("user").order_by("user__last_name", "user__first_name")
+
+
+class ShiftForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    day = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput(), initial=time(9, 0))
+    end_time = forms.TimeField(label=_("End time"), widget=TimeInput(), initial=time(12, 0),
+                               help_text=_("An end before the start means the next day (night shift)."))
+    supervisors_needed = forms.IntegerField(label=_("Supervisors needed"), min_value=0, max_value=50, initial=1)
+    qualification = forms.ChoiceField(label=_("Qualification required"), choices=[("", _("None"))] + Qualification.choices, required=False)
+    children_under_6 = forms.IntegerField(label=_("Children under 6"), min_value=0, max_value=500, initial=0)
+    children_from_6 = forms.IntegerField(label=_("Children aged 6 and over"), min_value=0, max_value=500, initial=0)
+    people = PeopleField(label=_("People"), queryset=Membership.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = _members(organisation)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("start_time") and data.get("end_time"):
+            start = datetime.combine(data["day"], data["start_time"], tzinfo=PARIS)
+            end = datetime.combine(data["day"], data["end_time"], tzinfo=PARIS)
+            if end <= start:
+                end = datetime.combine(data["day"] + timedelta(days=1), data["end_time"], tzinfo=PARIS)
+            data["start"], data["end"] = start, end
+        return data
+
+
+class AssignForm(forms.Form):
+    people = PeopleField(label=_("People"), queryset=Membership.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = _members(organisation)
+
+
+class WorkProfileForm(forms.Form):
+    contract = forms.ChoiceField(label=_("Contract type"), choices=WorkProfile.Contract.choices)
+    weekly_hours = forms.DecimalField(label=_("Weekly hours"), max_digits=4, decimal_places=1, required=False,
+                                      help_text=_("Leave empty for no contractual limit (volunteers)."))
+    qualifications = forms.MultipleChoiceField(label=_("Qualifications"), choices=Qualification.choices, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+
+
+class ClosureForm(forms.Form):
+    resource = forms.ModelChoiceField(label=_("Room or item"), queryset=Resource.objects.none(), required=False,
+                                      empty_label=_("The whole organisation"))
+    first_day = forms.DateField(label=_("First day"), widget=DateInput())
+    last_day = forms.DateField(label=_("Last day"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, resources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].queryset = resources
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first_day") and data.get("last_day"):
+            if data["last_day"] < data["first_day"]:
+                self.add_error("last_day", _("The last day must be on or after the first day."))
+            else:
+                data["start"] = datetime.combine(data["first_day"], time(0), tzinfo=PARIS)
+                data["end"] = datetime.combine(data["last_day"] + timedelta(days=1), time(0), tzinfo=PARIS)
         return data

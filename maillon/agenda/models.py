@@ -200,3 +200,106 @@ class CalendarToken(TenantModel):
     @staticmethod
     def generate() -> str:
         return secrets.token_urlsafe(24)
+
+
+# ---- team plannings (« plannings d'équipe ») and closures ---------------------------------
+
+
+class Qualification(models.TextChoices):
+    BAFA = "bafa", "BAFA"
+    BAFD = "bafd", "BAFD"
+    PSC1 = "psc1", "PSC1"
+    SB = "sb", _("Lifeguard (SB)")
+
+
+class WorkProfile(TenantModel):
+    """A person's contract in the organisation: type, weekly hours, qualifications."""
+
+    class Contract(models.TextChoices):
+        CDI = "cdi", _("Permanent contract (CDI)")
+        CDD = "cdd", _("Fixed-term contract (CDD)")
+        PART_TIME = "part_time", _("Part time")
+        CEE = "cee", _("Educational commitment contract (CEE)")
+        CIVIC = "civic", _("Civic service")
+        VOLUNTEER = "volunteer", _("Volunteer")
+
+    membership = models.OneToOneField("accounts.Membership", on_delete=models.CASCADE, related_name="work_profile")
+    contract = models.CharField(_("contract type"), max_length=20, choices=Contract.choices, default=Contract.CDI)
+    weekly_hours = models.DecimalField(_("weekly hours"), max_digits=4, decimal_places=1, null=True, blank=True,
+                                       help_text=_("Leave empty for no contractual limit (volunteers)."))
+    qualifications = models.JSONField(_("qualifications"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("work profile")
+        verbose_name_plural = _("work profiles")
+
+    def __str__(self) -> str:
+        return f"{self.membership} ({self.get_contract_display()})"
+
+
+class Planning(TenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"))
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    children_per_adult_under_6 = models.PositiveSmallIntegerField(_("children under 6 per adult"), default=8)
+    children_per_adult_from_6 = models.PositiveSmallIntegerField(_("children aged 6 and over per adult"), default=12)
+    # What each person was told at the last publication: {membership_id: [[shift_id, start, end, title], …]}
+    published_snapshot = models.JSONField(default=dict, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team planning")
+        verbose_name_plural = _("team plannings")
+        ordering = ["-start_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Shift(TenantModel):
+    planning = models.ForeignKey(Planning, on_delete=models.CASCADE, related_name="shifts")
+    title = models.CharField(_("title"), max_length=200)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    supervisors_needed = models.PositiveSmallIntegerField(_("supervisors needed"), default=1)
+    qualification = models.CharField(_("qualification required"), max_length=20, choices=Qualification.choices, blank=True)
+    children_under_6 = models.PositiveSmallIntegerField(_("children under 6"), default=0)
+    children_from_6 = models.PositiveSmallIntegerField(_("children aged 6 and over"), default=0)
+    people = models.ManyToManyField("accounts.Membership", blank=True, related_name="shifts", verbose_name=_("people"))
+    # The published event carrying the allocations the conflict engine sees.
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["start", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="shift_end_after_start")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Closure(TenantModel):
+    """A room or item (or, without one, the whole organisation) unavailable for a period."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, null=True, blank=True, related_name="closures",
+                                 verbose_name=_("room or item"), help_text=_("Leave empty to close the whole organisation."))
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["start"]
+        constraints = [models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="closure_end_after_start")]
+
+    def __str__(self) -> str:
+        return self.reason

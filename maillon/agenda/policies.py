@@ -57,3 +57,32 @@ def can_edit_event(membership, event, *, locked: bool = False) -> bool:
     if event.sector_id and membership.has_role(Role.COORDINATOR):
         return any(s.pk == event.sector_id for s in membership.sectors_for(Role.COORDINATOR))
     return False
+
+
+def can_manage_planning(membership, sector) -> bool:
+    """A coordinator of the team's sector, or the director, builds and publishes its plannings."""
+    if membership is None:
+        return False
+    if membership.has_role(Role.DIRECTOR):
+        return True
+    return sector is not None and membership.has_role(Role.COORDINATOR) and any(
+        s.pk == sector.pk for s in membership.sectors_for(Role.COORDINATOR))
+
+
+def can_plan(membership) -> bool:
+    """May create team plannings at all (for at least one sector)."""
+    return membership is not None and membership.has_role(Role.COORDINATOR, Role.DIRECTOR)
+
+
+def can_edit_work_profiles(membership) -> bool:
+    """Contract types, weekly hours and qualifications: coordinators, HR, the director."""
+    return membership is not None and membership.has_role(Role.COORDINATOR, Role.HR, Role.DIRECTOR)
+
+
+def can_manage_closures(membership, resource=None) -> bool:
+    """A room's or item's managers close it; the director (or admin) closes the organisation."""
+    if membership is None:
+        return False
+    if resource is None:
+        return membership.has_role(Role.DIRECTOR, Role.ADMIN)
+    return can_manage_resource(membership, resource)

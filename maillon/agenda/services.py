@@ -20,7 +20,7 @@ from maillon.notifications.services import notify
 from . import conflicts as engine
 from . import policies
 from .hooks import run_booking_procedure_hooks
-from .models import Allocation, CalendarToken, Event, Occurrence, Resource
+from .models import Allocation, CalendarToken, Closure, Event, Occurrence, Resource
 from .recurrence import aware, expand, local, validate_rule, with_until
 
 
@@ -54,6 +54,8 @@ def describe(conflict: engine.Conflict) -> str:
     when = _when(conflict.candidate.start, conflict.candidate.end)
     if ref == "leave":
         return _("%(when)s: this person is on leave.") % {"when": when}
+    if isinstance(ref, Closure):
+        return _("%(when)s: closed (%(reason)s, %(slot)s).") % {"when": when, "reason": ref.reason, "slot": _when(ref.start, ref.end)}
     if isinstance(ref, Allocation):
         other = ref.occurrence.event.title
         if ref.resource_id:
@@ -102,13 +104,13 @@ def _check_scope(membership, resources, people) -> None:
 def _split(conflicts, occurrences_count: int, *, skip_conflicting: bool, overbook_reason: str, membership):
     """Decide what the conflicts allow: returns the occurrence indexes to skip, the person
     conflicts accepted as overbooking, or raises ConflictError."""
-    hard = [c for c in conflicts if not c.is_person]
+    hard = [c for c in conflicts if not c.is_person or isinstance(c.existing.ref, Closure)]
     skipped = set()
     if hard:
         skipped = {c.candidate.ref for c in hard}
         if not skip_conflicting or len(skipped) >= occurrences_count:
             raise ConflictError(hard)
-    soft = [c for c in conflicts if c.is_person and c.candidate.ref not in skipped]
+    soft = [c for c in conflicts if c.is_person and not isinstance(c.existing.ref, Closure) and c.candidate.ref not in skipped]
     if soft:
         if any(c.existing.ref == "leave" for c in soft):
             raise ConflictError([c for c in soft if c.existing.ref == "leave"])
@@ -378,3 +380,28 @@ def new_calendar_token(membership: Membership, *, request=None) -> str:
 def revoke_calendar_token(membership: Membership, *, request=None) -> None:
     CalendarToken.objects.filter(user=membership.user, organisation=membership.organisation).delete()
     record("agenda.feed.revoke", actor=membership.user, organisation=membership.organisation, request=request)
+
+
+def create_closure(membership: Membership, *, resource, start, end, reason: str, request=None) -> Closure:
+    """Close a room or item (or the whole organisation): the engine then refuses bookings."""
+    if resource is not None and resource.organisation_id != membership.organisation_id:
+        raise ValidationError({"resource": _("This room or item does not exist or cannot be booked.")})
+    if not policies.can_manage_closures(membership, resource):
+        raise PermissionDenied
+    if end <= start:
+        raise ValidationError({"last_day": _("The last day must be on or after the first day.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Enter a reason.")})
+    closure = Closure.objects.create(organisation=membership.organisation, resource=resource, start=start, end=end,
+                                     reason=reason.strip(), created_by=membership.user)
+    record("agenda.closure.create", actor=membership.user, organisation=membership.organisation, target=resource, request=request,
+           data={"closure": closure.pk, "start": start.isoformat(), "end": end.isoformat(), "reason": closure.reason})
+    return closure
+
+
+def delete_closure(membership: Membership, closure: Closure, *, request=None) -> None:
+    if not policies.can_manage_closures(membership, closure.resource):
+        raise PermissionDenied
+    record("agenda.closure.delete", actor=membership.user, organisation=closure.organisation, target=closure.resource,
+           request=request, data={"closure": closure.pk, "reason": closure.reason})
+    closure.delete()

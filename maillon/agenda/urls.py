@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_plannings
 
 app_name = "agenda"
 
@@ -16,6 +16,15 @@ org_urlpatterns = [
     path("agenda/evenements/<int:pk>/ics/", views.event_ics, name="event_ics"),
     path("agenda/dates/<int:pk>/modifier/", views.move_occurrence, name="move"),
     path("agenda/dates/<int:pk>/annuler/", views.cancel_occurrence, name="cancel"),
+    path("agenda/plannings/", views_plannings.planning_list, name="plannings"),
+    path("agenda/plannings/nouveau/", views_plannings.planning_new, name="planning_new"),
+    path("agenda/plannings/<int:pk>/", views_plannings.planning_detail, name="planning"),
+    path("agenda/plannings/<int:pk>/publier/", views_plannings.planning_publish, name="planning_publish"),
+    path("agenda/creneaux/<int:pk>/equipe/", views_plannings.shift_people, name="shift_people"),
+    path("agenda/creneaux/<int:pk>/supprimer/", views_plannings.shift_delete, name="shift_delete"),
+    path("agenda/contrats/<int:pk>/", views_plannings.work_profile, name="work_profile"),
+    path("ressources/fermetures/", views_plannings.closures, name="closures"),
+    path("ressources/fermetures/<int:pk>/supprimer/", views_plannings.closure_delete, name="closure_delete"),
 ]
 
 urlpatterns = [

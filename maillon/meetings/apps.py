@@ -8,3 +8,14 @@ class MeetingsConfig(AppConfig):
     name = "maillon.meetings"
     label = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        from maillon.core.registry import register_demo_seeder, register_nav, register_panel
+
+        from .demo import seed_meetings
+        from .panels import my_meetings, my_tasks
+
+        register_nav("meetings", _("Meetings"), "meetings:index", icon="users", order=25)
+        register_panel("my_meetings", "meetings/panels/my_meetings.html", order=22, get_context=my_meetings)
+        register_panel("my_tasks", "meetings/panels/my_tasks.html", order=23, get_context=my_tasks)
+        register_demo_seeder(seed_meetings)

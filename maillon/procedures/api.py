@@ -88,7 +88,7 @@ class DecisionIn(Schema):
 
 def _out(sub: Submission) -> dict:
     return {"id": sub.pk, "reference": sub.reference, "procedure": sub.version.title, "version": sub.version.number,
-            "applicant": str(sub.applicant), "status": sub.status, "amount": sub.amount, "submitted_at": sub.submitted_at,
+            "applicant": sub.applicant_label, "status": sub.status, "amount": sub.amount, "submitted_at": sub.submitted_at,
             "closed_at": sub.closed_at}
 
 

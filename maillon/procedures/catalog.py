@@ -41,6 +41,7 @@ TEMPLATES: dict[str, dict] = {
     },
     "absence-conge": {
         "title": "Autorisation d'absence et demande de congé", "category": "hr", "effect": "leave", "chain": COORD_HR_DIR,
+        "retention_action": "anonymise",  # absence statistics outlive the retention period
         "description": "Demander un congé (payé, RTT, récupération, sans solde, événement familial) ou une autorisation d'absence.",
         "fields": [
             f("leave_type", "Type de congé", "choice", choices=["Congés payés", "RTT", "Récupération", "Congé sans solde", "Événement familial", "Autorisation d'absence"]),

@@ -88,6 +88,23 @@ def on_approved(submission, actor=None) -> None:
                                      end_date=end, end_half=end_half, reference=reference_of(submission), actor=actor)
 
 
+def leave_start(submission) -> date | None:
+    """The first day of a leave request (None when the submission is not a leave the leave app knows)."""
+    if submission.version.effect != "leave":
+        return None
+    found = _request_of(submission.organisation, submission.data)
+    return found[2] if found else None
+
+
+def preview_of(submission) -> dict | None:
+    """The leave of a submission as the cancel page shows it: type, first and last day, days counted."""
+    found = _request_of(submission.organisation, submission.data)
+    if found is None:
+        return None
+    services, leave_type, start, start_half, end, end_half = found
+    return {"type": leave_type.name, "start": start, "end": end}
+
+
 def on_cancelled(submission, actor=None) -> None:
     """An approved leave request cancelled: credit it back."""
     services = leave_services()

@@ -19,12 +19,19 @@ from .policies import STEP_ROLES
 class ProcedureForm(forms.ModelForm):
     class Meta:
         model = Procedure
-        fields = ["title", "description", "category", "retention_years", "effect"]
+        fields = ["title", "description", "category", "retention_years", "retention_action", "effect"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "retention_years": gettext_lazy("Submissions are deleted this many years after they are closed (3 by default)."),
+            "retention_years": gettext_lazy("Submissions are kept this many years after they are closed (3 by default), then deleted or anonymised."),
             "effect": gettext_lazy("A leave request needs the fields « leave_type » (choice) and « period » (date range)."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["retention_action"].required = False  # deleting is the default
+
+    def clean_retention_action(self):
+        return self.cleaned_data.get("retention_action") or Procedure.RetentionAction.DELETE
 
     def clean_retention_years(self):
         value = self.cleaned_data["retention_years"]
@@ -203,6 +210,11 @@ class DelegationForm(forms.Form):
         return data
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason (optional)"), required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False, help_text=None)
     procedure = forms.ModelChoiceField(label=gettext_lazy("Procedure"), queryset=None, required=False, empty_label=pgettext_lazy("feminine", "All"))
@@ -210,6 +222,8 @@ class FilterForm(forms.Form):
     sector = forms.ModelChoiceField(label=gettext_lazy("Sector"), queryset=None, required=False, empty_label=pgettext_lazy("feminine", "All"))
     since = forms.DateField(label=gettext_lazy("Submitted from"), required=False, widget=DateInput())
     until = forms.DateField(label=gettext_lazy("until"), required=False, widget=DateInput())
+    expiring = forms.BooleanField(label=gettext_lazy("Expiring soon"), required=False,
+                                  help_text=gettext_lazy("Closed requests the retention job will delete or anonymise within 60 days."))
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

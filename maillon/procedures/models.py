@@ -47,7 +47,13 @@ class Procedure(TenantModel):
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    class RetentionAction(models.TextChoices):
+        DELETE = "delete", _("Delete them")
+        ANONYMISE = "anonymise", _("Anonymise them (keep figures for statistics)")
+
     retention_years = models.PositiveSmallIntegerField(_("retention (years)"), default=3)
+    retention_action = models.CharField(_("at the end of the retention"), max_length=20, choices=RetentionAction.choices,
+                                        default=RetentionAction.DELETE)
     effect = models.CharField(_("effect"), max_length=20, choices=Effect.choices, default=Effect.NONE, blank=True)
     template_key = models.CharField(_("template"), max_length=60, blank=True)
     schema = models.JSONField(_("fields (draft)"), default=list, blank=True)
@@ -100,10 +106,12 @@ class Submission(TenantModel):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        CANCELLED = "cancelled", _("Cancelled after approval")
 
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="submissions")
     version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT, related_name="submissions")
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="procedure_submissions")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="procedure_submissions")  # None once anonymised
     sector = models.ForeignKey(Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     data = models.JSONField(default=dict, blank=True)
@@ -114,6 +122,7 @@ class Submission(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -134,11 +143,15 @@ class Submission(TenantModel):
         return f"D-{self.pk:06d}"
 
     @property
+    def applicant_label(self) -> str:
+        return str(self.applicant) if self.applicant_id else str(_("Anonymised"))
+
+    @property
     def is_open(self) -> bool:
         return self.status in (self.Status.PENDING,)
 
     def status_class(self) -> str:
-        return {"approved": "status-ok", "rejected": "status-off", "withdrawn": "status-off"}.get(self.status, "")
+        return {"approved": "status-ok", "rejected": "status-off", "withdrawn": "status-off", "cancelled": "status-off"}.get(self.status, "")
 
 
 class SubmissionFile(TenantModel):
@@ -210,6 +223,7 @@ class Event(TenantModel):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REMINDED = "reminded", _("Reminder sent")
         COMPLETED = "completed", _("Approved (all steps)")
+        CANCELLED = "cancelled", _("Cancelled after approval")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -253,6 +267,7 @@ class PurgeRecord(TenantModel):
     cutoff = models.DateTimeField()
     count = models.PositiveIntegerField()
     references = models.JSONField(default=list)
+    action = models.CharField(max_length=20, default="delete")  # delete or anonymise
 
     class Meta:
         ordering = ["-purged_at"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from maillon.accounts.roles import SECTOR_ROLES, Role
@@ -59,6 +60,14 @@ def can_decide(user_id: int, applicant_id: int, role: str, sector_id: int | None
 def can_withdraw(user_id: int, applicant_id: int, status: str, decisions_made: int) -> bool:
     """The applicant withdraws a submission awaiting approval, before any decision of this round."""
     return user_id == applicant_id and status in ("pending", "changes") and decisions_made == 0
+
+
+def can_cancel(user_id: int, applicant_id: int, status: str, starts_on: date | None, today: date, oversees: bool) -> bool:
+    """An approved leave request is cancelled by HR (or the director) at any time, or by the
+    applicant before the leave starts. ``starts_on`` is None for a submission that is not a leave."""
+    if status != "approved" or starts_on is None:
+        return False
+    return oversees or (user_id == applicant_id and today < starts_on)
 
 
 def can_edit(user_id: int, applicant_id: int, status: str) -> bool:

@@ -33,7 +33,7 @@ def _step_q(assignments) -> Q | None:
 
 def all_assignments(membership) -> list:
     own = policies.assignments_of(membership)
-    delegated = delegated_assignments(membership.organisation, membership.user)
+    delegated = delegated_assignments(membership.organisation, membership.user_id)
     return own + [a for group in delegated for a in group]
 
 

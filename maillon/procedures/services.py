@@ -49,10 +49,10 @@ def unique_slug(organisation, title: str, exclude_pk=None) -> str:
 
 @transaction.atomic
 def create_procedure(request, *, title, description="", category=Procedure.Category.OTHER, retention_years=3,
-                     effect="", schema=None, chain=None, template_key="") -> Procedure:
+                     effect="", schema=None, chain=None, template_key="", retention_action=Procedure.RetentionAction.DELETE) -> Procedure:
     procedure = Procedure.objects.create(
         organisation=request.organisation, title=title, slug=unique_slug(request.organisation, title),
-        description=description, category=category, retention_years=retention_years, effect=effect,
+        description=description, category=category, retention_years=retention_years, retention_action=retention_action, effect=effect,
         schema=schema or [], chain=chain or copy.deepcopy(DEFAULT_CHAIN), template_key=template_key,
     )
     record("procedures.create", actor=request.user, organisation=request.organisation, target=procedure, request=request,
@@ -140,6 +140,7 @@ def enable_template(request, key: str, *, publish_now: bool = True) -> Procedure
         procedure = create_procedure(
             request, title=template["title"], description=template["description"], category=template["category"],
             retention_years=template.get("retention_years", 3), effect=template.get("effect", ""),
+            retention_action=template.get("retention_action", Procedure.RetentionAction.DELETE),
             schema=copy.deepcopy(template["fields"]), chain=copy.deepcopy(template.get("chain") or DEFAULT_CHAIN), template_key=key,
         )
         if publish_now:
@@ -280,9 +281,9 @@ def _complete(submission: Submission, *, actor) -> None:
 
 
 def delegated_assignments(organisation, user, day: date | None = None) -> list[list[tuple[str, int | None]]]:
-    """The assignments of everyone who delegated to ``user`` for ``day`` (one query)."""
+    """The assignments of everyone who delegated to ``user`` (a user or its id) for ``day`` (one query)."""
     day = day or timezone.localdate()
-    delegator_ids = list(Delegation.objects.for_organisation(organisation).filter(delegate=user).active_on(day).values_list("delegator_id", flat=True))
+    delegator_ids = list(Delegation.objects.for_organisation(organisation).filter(delegate_id=getattr(user, "pk", user)).active_on(day).values_list("delegator_id", flat=True))
     if not delegator_ids:
         return []
     rows = RoleAssignment.objects.filter(membership__organisation=organisation, membership__is_active=True,
@@ -297,7 +298,7 @@ def user_can_decide(membership, step: Step, delegated=None) -> bool:
     if step.status != Step.Status.WAITING:
         return False
     if delegated is None:
-        delegated = delegated_assignments(membership.organisation, membership.user)
+        delegated = delegated_assignments(membership.organisation, membership.user_id)
     return policies.can_decide(membership.user_id, step.submission.applicant_id, step.role, step.sector_id,
                                policies.assignments_of(membership), delegated)
 
@@ -308,7 +309,7 @@ DECISIONS = {"approve": Step.Status.APPROVED, "reject": Step.Status.REJECTED, "c
 @transaction.atomic
 def decide(request, step: Step, decision: str, *, comment: str = "", password: str | None) -> Step:
     """Approve, reject or ask for changes, signed. Only the step's approver (or their delegate)."""
-    step = Step.objects.select_for_update().select_related("submission__version", "submission__applicant", "submission__organisation").get(pk=step.pk)
+    step = Step.objects.select_for_update(of=("self", "submission")).select_related("submission__version", "submission__applicant", "submission__organisation").get(pk=step.pk)
     submission = step.submission
     if decision not in DECISIONS:
         raise ValidationError({"decision": _("Choose a decision.")})
@@ -371,6 +372,41 @@ def withdraw(request, submission: Submission) -> Submission:
     submission.steps.filter(round=submission.round, status__in=[Step.Status.PLANNED, Step.Status.WAITING]).update(status=Step.Status.CANCELLED)
     Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.WITHDRAWN, actor=request.user)
     record("procedures.withdraw", actor=request.user, organisation=submission.organisation, target=submission, request=request)
+    return submission
+
+
+def can_cancel(membership, submission: Submission, today: date | None = None) -> bool:
+    return policies.can_cancel(membership.user_id, submission.applicant_id, submission.status, effects.leave_start(submission),
+                               today or timezone.localdate(), policies.can_oversee(membership))
+
+
+@transaction.atomic
+def cancel_approved(request, submission: Submission, *, reason: str = "") -> Submission:
+    """Cancel an approved leave request: the ledger is credited back, the applicant and the
+    approvers are notified, the cancellation is audited and shown in the timeline."""
+    submission = Submission.objects.select_for_update(of=("self",)).select_related("version", "applicant", "organisation").get(pk=submission.pk)
+    if not can_cancel(request.membership, submission):
+        raise PermissionDenied
+    submission.status = Submission.Status.CANCELLED
+    submission.closed_at = timezone.now()
+    submission.save(update_fields=["status", "closed_at", "updated_at"])
+    Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.CANCELLED, actor=request.user,
+                         comment=reason.strip())
+    effects.on_cancelled(submission, actor=request.user)
+    record("procedures.cancel", actor=request.user, organisation=submission.organisation, target=submission, request=request,
+           data={"reason": reason.strip(), "by_applicant": request.user.pk == submission.applicant_id})
+    from maillon.accounts.models import User
+
+    deciders = set(submission.steps.filter(decided_by__isnull=False).values_list("decided_by_id", flat=True))
+    recipients = list(User.objects.filter(pk__in=(deciders | {submission.applicant_id}) - {request.user.pk}))
+    title = _("Cancelled: %(procedure)s from %(person)s") % {"procedure": submission.version.title, "person": submission.applicant}
+    url, organisation = submission.get_absolute_url(), submission.organisation
+
+    def send():
+        for user in recipients:
+            notify(user, title, body=reason.strip(), url=url, organisation=organisation)
+
+    transaction.on_commit(send)
     return submission
 
 
@@ -440,20 +476,49 @@ def send_reminders(now=None) -> int:
     return count
 
 
-CLOSED = [Submission.Status.APPROVED, Submission.Status.REJECTED, Submission.Status.WITHDRAWN]
+CLOSED = [Submission.Status.APPROVED, Submission.Status.REJECTED, Submission.Status.WITHDRAWN, Submission.Status.CANCELLED]
+
+
+def retention_cutoff(retention_years: int, now=None):
+    now = now or timezone.now()
+    return now - timedelta(days=365 * retention_years + retention_years // 4)
 
 
 def expired(procedure: Procedure, now=None):
-    """Submissions of ``procedure`` past its retention: closed (or a draft untouched) more than N years ago."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=365 * procedure.retention_years + procedure.retention_years // 4)
-    qs = Submission.objects.filter(procedure=procedure)
+    """Submissions of ``procedure`` past its retention: closed (or a draft untouched) more than N years ago.
+    Already anonymised ones are not expired again."""
+    cutoff = retention_cutoff(procedure.retention_years, now)
+    qs = Submission.objects.filter(procedure=procedure, anonymised_at__isnull=True)
     return cutoff, qs.filter(Q(status__in=CLOSED, closed_at__lt=cutoff) | Q(status=Submission.Status.DRAFT, updated_at__lt=cutoff))
 
 
+EXPIRING_DAYS = 60
+
+
+def expiring_soon(qs, organisation, days: int = EXPIRING_DAYS, now=None):
+    """Closed submissions of ``qs`` the retention job will purge within ``days`` (not yet purged):
+    what HR exports before the purge. One condition per retention length in use."""
+    now = now or timezone.now()
+    lengths = Procedure.objects.for_organisation(organisation).values_list("retention_years", flat=True).distinct()
+    match = Q(pk__in=[])
+    for years in set(lengths):
+        match |= Q(procedure__retention_years=years, closed_at__lt=retention_cutoff(years, now + timedelta(days=days)))
+    return qs.filter(match, status__in=CLOSED, anonymised_at__isnull=True)
+
+
+def _anonymise(rows: list[int], now) -> None:
+    """Keep the figures (procedure, version, status, sector, amount, dates, who decided) and remove
+    the person: applicant, answers, files, comments."""
+    Submission.objects.filter(pk__in=rows).update(applicant=None, data={}, anonymised_at=now)
+    Step.objects.filter(submission_id__in=rows).update(comment="")
+    Event.objects.filter(submission_id__in=rows).update(comment="")
+    Event.objects.filter(submission_id__in=rows, kind__in=[Event.Kind.CREATED, Event.Kind.SUBMITTED, Event.Kind.WITHDRAWN]).update(actor=None)
+    SubmissionFile.objects.filter(submission_id__in=rows).delete()
+
+
 def purge_expired(now=None) -> list[PurgeRecord]:
-    """Delete expired submissions (answers, files, steps, timeline); keep a PurgeRecord per procedure.
-    Signatures stay (they hold only a hash of the content)."""
+    """Delete, or anonymise when the procedure says so, expired submissions; keep a PurgeRecord per
+    procedure. Signatures stay (they hold only a hash of the content)."""
     now = now or timezone.now()
     records = []
     for procedure in Procedure.objects.all().select_related("organisation"):
@@ -461,15 +526,19 @@ def purge_expired(now=None) -> list[PurgeRecord]:
         rows = list(qs.values_list("pk", flat=True))
         if not rows:
             continue
+        action = procedure.retention_action or Procedure.RetentionAction.DELETE
         with transaction.atomic():
             for row in SubmissionFile.objects.filter(submission_id__in=rows):
                 row.file.delete(save=False)
             references = [f"D-{pk:06d}" for pk in rows]
-            Submission.objects.filter(pk__in=rows).delete()
+            if action == Procedure.RetentionAction.ANONYMISE:
+                _anonymise(rows, now)
+            else:
+                Submission.objects.filter(pk__in=rows).delete()
             purge = PurgeRecord.objects.create(organisation=procedure.organisation, procedure=procedure, procedure_title=procedure.title,
-                                               purged_at=now, cutoff=cutoff, count=len(rows), references=references)
+                                               purged_at=now, cutoff=cutoff, count=len(rows), references=references, action=action)
             record("procedures.purge", organisation=procedure.organisation, target=procedure,
-                   data={"count": len(rows), "cutoff": cutoff.isoformat(), "references": references})
+                   data={"count": len(rows), "cutoff": cutoff.isoformat(), "references": references, "action": action})
         records.append(purge)
     return records
 

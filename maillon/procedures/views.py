@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from maillon.accounts.forms import SignatureForm
 
-from . import effects, policies, queries, services
+from . import effects, pdf, policies, queries, services
 from . import schema as s
-from .forms import DecisionForm, DelegationForm, FilterForm
+from .forms import CancelForm, DecisionForm, DelegationForm, FilterForm
 from .models import Delegation, Procedure, Step, Submission, SubmissionFile
 
 PAGE_SIZE = 30
@@ -119,6 +119,7 @@ def detail(request, pk):
         "can_withdraw": policies.can_withdraw(request.user.pk, submission.applicant_id, submission.status, decided),
         "can_edit": policies.can_edit(request.user.pk, submission.applicant_id, submission.status),
         "can_print": True, "is_applicant": submission.applicant_id == request.user.pk,
+        "can_cancel": services.can_cancel(request.membership, submission),
     })
 
 
@@ -162,6 +163,21 @@ def withdraw(request, pk):
     return render(request, "procedures/confirm.html", {
         "title": _("Withdraw this request?"), "text": _("The approvers will no longer see it. This cannot be undone; you can make a new request."),
         "button": _("Withdraw"), "back": submission.get_absolute_url(),
+    })
+
+
+def cancel(request, pk):
+    """Cancel an approved leave request (applicant before it starts, HR at any time), after confirmation."""
+    submission, _assignments = _visible_submission(request, pk)
+    if not services.can_cancel(request.membership, submission):
+        raise PermissionDenied
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.cancel_approved(request, submission, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The leave is cancelled and the days are credited back to the balance."))
+        return redirect(submission.get_absolute_url())
+    return render(request, "procedures/cancel.html", {
+        "submission": submission, "form": form, "leave": effects.preview_of(submission),
     })
 
 
@@ -213,6 +229,8 @@ def _filtered(request):
             qs = qs.filter(submitted_at__date__gte=data["since"])
         if data.get("until"):
             qs = qs.filter(submitted_at__date__lte=data["until"])
+        if data.get("expiring"):
+            qs = services.expiring_soon(qs, request.organisation)
     return form, qs
 
 
@@ -242,7 +260,7 @@ def _csv(request, qs):
     for sub in qs.iterator(chunk_size=500):
         answers = " | ".join(f"{r['label']} : {r['value'] or '; '.join(' / '.join(line) for line in r.get('lines', []))}"
                              for r in s.answer_rows(sub.version.schema, sub.data))
-        writer.writerow([sub.reference, sub.version.title, sub.version.number, str(sub.applicant), sub.sector.name if sub.sector else "",
+        writer.writerow([sub.reference, sub.version.title, sub.version.number, sub.applicant_label, sub.sector.name if sub.sector else "",
                          sub.get_status_display(), timezone.localtime(sub.submitted_at).strftime("%d/%m/%Y %H:%M") if sub.submitted_at else "",
                          timezone.localtime(sub.closed_at).strftime("%d/%m/%Y %H:%M") if sub.closed_at else "",
                          str(sub.amount).replace(".", ",") if sub.amount is not None else "", answers])
@@ -258,6 +276,16 @@ def recap(request, pk):
         "submission": submission, "rows": s.answer_rows(submission.version.schema, submission.data),
         "signed_steps": signed_steps, "printed_at": timezone.now(),
     })
+
+
+def recap_pdf(request, pk):
+    submission, _assignments = _visible_submission(request, pk)
+    if not (policies.can_oversee(request.membership) or submission.applicant_id == request.user.pk):
+        raise PermissionDenied
+    content = pdf.recap_pdf(submission, timeline=queries.timeline(submission), organisation_name=request.organisation.name)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{submission.reference}.pdf"'
+    return response
 
 
 def delegations(request):

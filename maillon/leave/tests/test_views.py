@@ -104,7 +104,8 @@ def test_hr_sees_everyone_filters_and_exports(people, login, cp):
     credit(people.outsider, people.other_org, LeaveType.objects.get(organisation=people.other_org, code="cp") if services.ensure_default_types(people.other_org) is None else None, "9", "Ailleurs")
     client = login(people.with_role(Role.HR))
     team = client.get("/essais/conges/equipe/").content.decode()
-    assert people.owner.last_name in team and people.outsider.last_name not in team
+    # Usernames, not random last names (two fake people may share one): each row links to the person's history.
+    assert f"?q={people.owner.username}" in team and f"?q={people.outsider.username}" not in team
     page = client.get(f"/essais/conges/equipe/mouvements/?q={people.owner.username}").content.decode()
     assert "Reprise propriétaire" in page and "HYPERLINK" not in page and "Ailleurs" not in page
     response = client.get("/essais/conges/equipe/mouvements/?export=csv")

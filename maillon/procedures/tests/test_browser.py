@@ -1,6 +1,7 @@
 """End to end at 390 px: a staff member asks for leave through the procedure, sees the days and
 the balance after the request, signs; the coordinator, HR and the director each sign their
-approval from their phone; the balance on the staff member's dashboard has moved."""
+approval from their phone; the balance on the staff member's dashboard has moved; then the staff
+member cancels the approved leave after a confirmation and the days come back."""
 
 import os
 from datetime import timedelta
@@ -116,6 +117,17 @@ def test_it_asks_for_leave_on_a_phone_and_three_approvers_sign(live_server, monk
             page.goto(f"{base}/navigateur/demarches/")
             assert "Validée" in page.locator("main table").inner_text()
             page.screenshot(path=str(SCREENSHOTS / "procedure-approved-390.png"), full_page=True)
+            # Plans change: the staff member cancels the approved leave (with a confirmation).
+            page.locator("main table").get_by_role("link", name="Autorisation d'absence et demande de congé").click()
+            page.get_by_role("link", name="Annuler ce congé").click()
+            page.wait_for_selector("text=Annuler ce congé ?")
+            page.get_by_label("Motif (facultatif)").fill("Séjour reporté")
+            page.screenshot(path=str(SCREENSHOTS / "procedure-cancel-390.png"), full_page=True)
+            page.get_by_role("button", name="Annuler le congé").click()
+            page.wait_for_selector("text=Le congé est annulé")
+            violations += page.evaluate("window.__csp")
+            page.goto(f"{base}/navigateur/tableau-de-bord/")
+            assert "10 jours" in page.locator("section[aria-labelledby=panel-leave]").inner_text()
             context.close()
         finally:
             browser.close()

@@ -179,7 +179,7 @@ def test_it_prints_a_recap_with_signatures_and_codes(people, chain, flow, login,
     html = login(chain.hr).get(f"{BASE}dossiers/{submission.pk}/recapitulatif/").content.decode()
     submission.refresh_from_db()
     assert submission.signature.display_code in html and "Code de vérification" in html
-    assert "maillon signatures verify" in html and "Imprimer ou enregistrer en PDF" in html
+    assert "maillon signatures verify" in html and "Imprimer" in html and "Télécharger le PDF" in html
     assert login(chain.coordinator).get(f"{BASE}dossiers/{submission.pk}/recapitulatif/").status_code == 403
 
 

@@ -1,0 +1,107 @@
+"""Meetings bench (issue 5): the minutes page and saving a contribution.
+
+Run with ``.venv/bin/python bench/meetings.py`` (SQLite in a throw-away data directory, or
+PostgreSQL when DATABASE_URL is set). Creates an organisation with a monthly series of
+``--meetings`` meetings, each with ``--tasks`` open tasks (all carried to the last meeting), then:
+- measures the last meeting's minutes page (queries, gzip HTML, p95 over ``--runs`` requests);
+- times ``--runs`` saves of a contribution through the service (two people alternately, each
+  from a stale version, so half the saves go through the section merge).
+Writes bench/results/meetings.json; exits 1 over budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import RESULTS, measure, setup_django  # noqa: E402
+
+BUDGETS = {"minutes_queries": 12, "save_p95_ms": 100.0}
+
+
+def p95(values: list[float]) -> float:
+    values = sorted(values)
+    return round(values[max(0, int(len(values) * 0.95) - 1)], 2)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--meetings", type=int, default=60)
+    parser.add_argument("--tasks", type=int, default=10, help="open tasks per meeting")
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="maillon-bench-meetings-") as data_dir:
+        setup_django(data_dir)
+        from django.core.management import call_command
+        from django.db import connection
+
+        from maillon.accounts.models import Membership
+        from maillon.agenda.recurrence import PARIS
+        from maillon.meetings import services
+        from maillon.meetings.models import Minutes, Task
+        from maillon.testing import OrganisationFactory, make_member
+
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        org = OrganisationFactory(name="Centre social du Banc d'essai", slug="banc")
+        users = [make_member(org, "coordinator", username=f"bench{i}") for i in range(8)]
+        members = list(Membership.objects.with_roles().select_related("organisation", "user").filter(organisation=org).order_by("pk"))
+        organiser, others = members[0], members[1:]
+        coordo = next(t for t in services.meeting_types(org) if t.name == "COORDO")
+        start = datetime(2030, 1, 3, 14, tzinfo=PARIS)
+        series, meetings = None, []
+        for i in range(args.meetings):
+            when = start + timedelta(days=28 * i)
+            m = services.create_meeting(organiser, title=f"COORDO {i + 1}", meeting_type=coordo, start=when,
+                                        end=when + timedelta(hours=2), people=others, series=series,
+                                        new_series=series is None, send_email=False, allow_past=True)
+            series = m.series
+            meetings.append(m)
+        Task.objects.bulk_create([
+            Task(organisation=org, meeting=m, assignee=others[j % len(others)], description=f"Tâche {j} de {m.title}")
+            for m in meetings[:-1] for j in range(args.tasks)
+        ])
+        last = meetings[-1]
+        page = measure("minutes", f"/banc/reunions/{last.pk}/compte-rendu/", users[0].username, args.runs)
+
+        ids = {m.pk for m in members}
+        writers = [organiser, others[0]]
+        saves = []
+        for i in range(args.runs):
+            minutes = Minutes.objects.select_related("meeting").get(meeting=last)
+            base = max(1, minutes.version - (i % 2))  # every other save starts from a stale version
+            key = "s1" if i % 2 else "s2"
+            t = time.perf_counter()
+            services.save_minutes(writers[i % 2], minutes, {key: f"Contribution {i} le 12 mars à 14h"}, base, ids)
+            saves.append((time.perf_counter() - t) * 1000)
+
+        result = {
+            "database": connection.vendor,
+            "meetings_in_series": args.meetings,
+            "tasks_carried": Task.objects.carried_to(last).count(),
+            "minutes_queries": page["queries"],
+            "minutes_html_gzip": page["html_gzip"],
+            "minutes_median_ms": page["median_ms"],
+            "minutes_p95_ms": page["p95_ms"],
+            "save_median_ms": round(statistics.median(saves), 2),
+            "save_p95_ms": p95(saves),
+        }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "meetings.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    over = [f"{k} = {result[k]} > {v}" for k, v in BUDGETS.items() if result[k] > v]
+    for line in over:
+        print("OVER BUDGET:", line)
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

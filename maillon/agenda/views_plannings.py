@@ -1,0 +1,201 @@
+"""Pages of team plannings, work profiles and closures. Thin: scoped querysets, policies,
+``plannings`` / ``services`` for every write."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillon.accounts.models import Membership
+from maillon.accounts.roles import Role
+from maillon.organisations.models import Sector
+
+from . import plannings, policies, services
+from .forms import AssignForm, ClosureForm, PlanningForm, ShiftForm, WorkProfileForm
+from .models import Closure, Planning, Resource, Shift, WorkProfile
+from .views import _form_errors
+
+
+def _sectors(request):
+    sectors = Sector.objects.filter(organisation=request.organisation)
+    if request.membership.has_role(Role.DIRECTOR):
+        return sectors
+    return sectors.filter(pk__in=[s.pk for s in request.membership.sectors_for(Role.COORDINATOR)])
+
+
+def _plannings(request):
+    qs = Planning.objects.for_organisation(request.organisation).select_related("sector")
+    if not policies.can_plan(request.membership):
+        qs = qs.filter(status=Planning.Status.PUBLISHED)
+    return qs
+
+
+def planning_list(request):
+    qs = _plannings(request).annotate(shift_count=Count("shifts")).order_by("-start_date", "title")
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "agenda/plannings.html", {"page_obj": page, "can_plan": policies.can_plan(request.membership)})
+
+
+def planning_new(request):
+    if not policies.can_plan(request.membership):
+        raise PermissionDenied
+    form = PlanningForm(request.POST or None, sectors=_sectors(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            planning = plannings.create_planning(
+                request.membership, title=data["title"], sector=data["sector"], start_date=data["start_date"],
+                end_date=data["end_date"], children_per_adult_under_6=data["children_per_adult_under_6"],
+                children_per_adult_from_6=data["children_per_adult_from_6"], request=request)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Planning created: add its shifts."))
+            return redirect("agenda:planning", org=request.organisation.slug, pk=planning.pk)
+    return render(request, "agenda/planning_form.html", {"form": form})
+
+
+def planning_detail(request, pk):
+    planning = get_object_or_404(_plannings(request), pk=pk)
+    can_manage = policies.can_manage_planning(request.membership, planning.sector)
+    shifts, profiles = plannings.load(planning)
+    form = ShiftForm(request.POST or None, organisation=request.organisation, initial={"day": planning.start_date})
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                plannings.add_shift(request.membership, planning, title=data["title"], start=data["start"], end=data["end"],
+                                    people=data["people"], supervisors_needed=data["supervisors_needed"],
+                                    qualification=data["qualification"], children_under_6=data["children_under_6"],
+                                    children_from_6=data["children_from_6"], request=request)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Shift added."))
+                return redirect("agenda:planning", org=request.organisation.slug, pk=planning.pk)
+    problems = plannings.problems(planning, shifts, profiles) if can_manage else []
+    by_shift = {}
+    for p in problems:
+        if p.shift_id:
+            by_shift.setdefault(p.shift_id, []).append(p)
+    for s in shifts:
+        s.problems = by_shift.get(s.pk, [])
+        s.needed = max(s.supervisors_needed, plannings.required_adults(s, planning))
+    team = {m.pk: m for s in shifts for m in s.people.all()}
+    team_rows = sorted(((m, profiles.get(m.pk)) for m in team.values()), key=lambda row: str(row[0].user))
+    return render(request, "agenda/planning.html", {
+        "planning": planning, "shifts": shifts, "problems": problems, "form": form, "can_manage": can_manage,
+        "team": team_rows, "can_edit_profiles": policies.can_edit_work_profiles(request.membership),
+    })
+
+
+def _shift(request, pk) -> Shift:
+    shift = get_object_or_404(Shift.objects.for_organisation(request.organisation).select_related("planning__sector"), pk=pk)
+    if not policies.can_manage_planning(request.membership, shift.planning.sector):
+        raise PermissionDenied
+    return shift
+
+
+def shift_people(request, pk):
+    shift = _shift(request, pk)
+    form = AssignForm(request.POST or None, organisation=request.organisation, initial={"people": list(shift.people.all())})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plannings.set_people(request.membership, shift, form.cleaned_data["people"], request=request)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("agenda:planning", org=request.organisation.slug, pk=shift.planning_id)
+    return render(request, "agenda/shift_people.html", {"shift": shift, "form": form})
+
+
+@require_POST
+def shift_delete(request, pk):
+    shift = _shift(request, pk)
+    plannings.delete_shift(request.membership, shift, request=request)
+    messages.success(request, _("Shift deleted."))
+    return redirect("agenda:planning", org=request.organisation.slug, pk=shift.planning_id)
+
+
+def planning_publish(request, pk):
+    planning = get_object_or_404(_plannings(request), pk=pk)
+    if not policies.can_manage_planning(request.membership, planning.sector):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            count = plannings.publish(request.membership, planning, request=request)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Planning published: %(n)s people notified of their changes.") % {"n": count})
+        return redirect("agenda:planning", org=request.organisation.slug, pk=planning.pk)
+    return render(request, "agenda/planning_publish.html", {"planning": planning})
+
+
+def work_profile(request, pk):
+    if not policies.can_edit_work_profiles(request.membership):
+        raise PermissionDenied
+    person = get_object_or_404(Membership.objects.for_organisation(request.organisation).select_related("user"), pk=pk)
+    profile = WorkProfile.objects.filter(membership=person).first()
+    initial = {"contract": profile.contract, "weekly_hours": profile.weekly_hours, "qualifications": profile.qualifications} if profile else {}
+    form = WorkProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plannings.save_profile(request.membership, person, contract=data["contract"], weekly_hours=data["weekly_hours"],
+                                   qualifications=data["qualifications"], request=request)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            back = request.GET.get("planning", "")
+            if back.isdigit():
+                return redirect("agenda:planning", org=request.organisation.slug, pk=int(back))
+            return redirect("agenda:plannings", org=request.organisation.slug)
+    return render(request, "agenda/work_profile.html", {"person": person, "form": form})
+
+
+def _closable(request):
+    resources = Resource.objects.for_organisation(request.organisation).filter(is_active=True)
+    return [r for r in resources if policies.can_manage_closures(request.membership, r)]
+
+
+def closures(request):
+    allowed = _closable(request)
+    whole = policies.can_manage_closures(request.membership, None)
+    if not allowed and not whole:
+        raise PermissionDenied
+    form = ClosureForm(request.POST or None, resources=Resource.objects.filter(pk__in=[r.pk for r in allowed]))
+    if not whole:
+        form.fields["resource"].required = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.create_closure(request.membership, resource=data["resource"], start=data["start"], end=data["end"],
+                                    reason=data["reason"], request=request)
+        except ValidationError as error:
+            _form_errors(form, error)
+        except PermissionDenied:
+            form.add_error("resource", _("Only the director may close the whole organisation."))
+        else:
+            messages.success(request, _("Closure saved: no booking is possible during it."))
+            return redirect("agenda:closures", org=request.organisation.slug)
+    qs = Closure.objects.for_organisation(request.organisation).select_related("resource").order_by("-start")
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "agenda/closures.html", {"form": form, "page_obj": page})
+
+
+@require_POST
+def closure_delete(request, pk):
+    closure = get_object_or_404(Closure.objects.for_organisation(request.organisation).select_related("resource"), pk=pk)
+    services.delete_closure(request.membership, closure, request=request)
+    messages.success(request, _("Closure removed."))
+    return redirect("agenda:closures", org=request.organisation.slug)

@@ -1,0 +1,69 @@
+"""Forms of the meetings app."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from maillon.accounts.models import Membership
+from maillon.agenda.forms import DateInput, TimeInput
+from maillon.agenda.models import Resource
+from maillon.agenda.recurrence import PARIS
+
+from .models import MeetingType, Series
+
+
+def _members(organisation):
+    return Membership.objects.for_organisation(organisation).active().select_related("user").order_by("user__last_name", "user__first_name")
+
+
+def _label(m):
+    return m.user.get_full_name() or m.user.username
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    meeting_type = forms.ModelChoiceField(label=_("Type"), queryset=MeetingType.objects.none(), empty_label=None)
+    series = forms.ModelChoiceField(label=_("Series"), queryset=Series.objects.none(), required=False,
+                                    help_text=_("Minutes and open tasks follow from one meeting of a series to the next."))
+    new_series = forms.BooleanField(label=_("Start a new series with this meeting"), required=False)
+    day = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput(), initial=time(14, 0))
+    end_time = forms.TimeField(label=_("End time"), widget=TimeInput(), initial=time(16, 0))
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Resource.objects.none(), required=False, empty_label=_("No room"))
+    people = forms.ModelMultipleChoiceField(label=_("Participants"), queryset=Membership.objects.none(), required=False,
+                                            help_text=_("Hold Ctrl (or Cmd) to choose several people."))
+    objective = forms.CharField(label=_("Objective"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    agenda = forms.CharField(label=_("Agenda (one item per line)"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, organisation, types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting_type"].queryset = MeetingType.objects.for_organisation(organisation)
+        self.fields["meeting_type"].choices = [(t.pk, t.name) for t in types]
+        self.fields["series"].queryset = Series.objects.for_organisation(organisation)
+        self.fields["room"].queryset = Resource.objects.for_organisation(organisation).filter(kind=Resource.Kind.ROOM, is_active=True)
+        self.fields["people"].queryset = _members(organisation)
+        self.fields["people"].label_from_instance = _label
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            data["start"] = datetime.combine(day, start, tzinfo=PARIS)
+            data["end"] = datetime.combine(day, end, tzinfo=PARIS)
+            if data["end"] <= data["start"]:
+                self.add_error("end_time", _("The end must be after the start."))
+        return data
+
+
+class TaskForm(forms.Form):
+    description = forms.CharField(label=_("Task"), max_length=300)
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=Membership.objects.none())
+    due = forms.DateField(label=_("Due date"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _members(organisation)
+        self.fields["assignee"].label_from_instance = _label

@@ -1,0 +1,35 @@
+"""Who may do what with meetings: small pure functions."""
+
+from __future__ import annotations
+
+from maillon.accounts.models import Membership
+
+from .models import Meeting, Task
+
+OVERSEERS = ("coordinator", "director")
+
+
+def is_participant(membership: Membership, meeting: Meeting, participant_ids: set[int]) -> bool:
+    return membership.pk in participant_ids
+
+
+def can_see_meeting(membership: Membership, meeting: Meeting, participant_ids: set[int]) -> bool:
+    return (meeting.organisation_id == membership.organisation_id and (
+        meeting.organiser_id == membership.user_id or membership.pk in participant_ids or membership.has_role(*OVERSEERS)))
+
+
+def can_write_minutes(membership: Membership, meeting: Meeting, participant_ids: set[int]) -> bool:
+    """The organiser and the participants write the minutes together."""
+    return meeting.organisation_id == membership.organisation_id and (
+        meeting.organiser_id == membership.user_id or membership.pk in participant_ids)
+
+
+def can_manage(membership: Membership, meeting: Meeting) -> bool:
+    """Publish the minutes, record attendance: the organiser or the director."""
+    return meeting.organisation_id == membership.organisation_id and (
+        meeting.organiser_id == membership.user_id or membership.has_role("director"))
+
+
+def can_complete_task(membership: Membership, task: Task) -> bool:
+    return task.organisation_id == membership.organisation_id and (
+        task.assignee_id == membership.pk or task.meeting.organiser_id == membership.user_id)
