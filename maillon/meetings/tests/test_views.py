@@ -152,6 +152,7 @@ def test_the_meetings_list_runs_the_same_queries_with_many_meetings(people, logi
     client = login(people.owner)
     meeting(people.org, people.owner, start=at(2030, 1, 8, 14))
     client.get("/essais/reunions/")
+    client.get("/essais/reunions/")
     with QueryCounter() as few:
         client.get("/essais/reunions/")
     for month in range(2, 12):

@@ -41,7 +41,7 @@ def _session_cookie(user) -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_it_asks_for_leave_on_a_phone_and_three_approvers_sign(live_server, monkeypatch):
     _chromium_or_skip()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from maillon.leave import services as leave
 
@@ -87,7 +87,7 @@ def test_it_asks_for_leave_on_a_phone_and_three_approvers_sign(live_server, monk
             page.locator("nav.bottomnav").get_by_role("link", name="Démarches").click()
             page.get_by_role("link", name="Autorisation d'absence et demande de congé").click()
             page.get_by_label("Type de congé").select_option("Congés payés")
-            assert page.get_by_label("Événement familial concerné").is_hidden()  # conditional field, shown for family events only
+            expect(page.get_by_label("Événement familial concerné")).to_be_hidden()  # conditional field, shown for family events only
             page.get_by_label("Date de début").fill(start.isoformat())
             page.get_by_label("Date de fin").fill((start + timedelta(days=1)).isoformat())
             page.get_by_role("button", name="Enregistrer le brouillon").first.click()
