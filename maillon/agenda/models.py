@@ -53,6 +53,10 @@ class Resource(TenantModel):
     moderated = models.BooleanField(
         _("moderated"), default=False, help_text=_("Bookings by ordinary staff wait for the manager's approval.")
     )
+    waits_for_procedure = models.BooleanField(
+        _("booking waits for its procedure"), default=False,
+        help_text=_("For a vehicle: the booking is confirmed only once the order of mission is approved."),
+    )
 
     class Meta:
         verbose_name = _("resource")
@@ -151,6 +155,7 @@ class Allocation(TenantModel):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
         PENDING = "pending", _("Awaiting approval")
+        AWAITING_PROCEDURE = "awaiting_procedure", _("Awaiting its procedure")
         REFUSED = "refused", _("Refused")
         CANCELLED = "cancelled", _("Cancelled")
 
