@@ -1,6 +1,7 @@
 import pytest
 
 from maillon.testing import build_people
+from maillon.testing_browser import browser  # noqa: F401  (the shared headless Chromium fixture)
 
 
 @pytest.fixture
