@@ -5,8 +5,10 @@ PostgreSQL when DATABASE_URL is set). Seeds the demo, adds many news items and d
 then measures:
 - the content home page ``/les-tilleuls/accueil/`` and the dashboard (news panel): compressed
   HTML and SQL queries, which must not depend on the number of news and documents;
-- the search page over 10,000 indexed items (pages, news, documents, directory entries) with
-  a mix of words, p95 of the whole request.
+- the search page over 10,000 indexed items (pages, news, documents, directory entries) plus
+  the live sources (published procedures of the demo, and ``--events`` upcoming events with
+  four dates each, read by ``search.events_matching``) with a mix of words, p95 of the whole
+  request.
 Writes bench/results/content.json; exits 1 over budget.
 """
 
@@ -34,7 +36,29 @@ def p95(values: list[float]) -> float:
     return round(values[max(0, int(len(values) * 0.95) - 1)], 2)
 
 
-def seed_volume(news_count: int, documents: int, entries: int) -> None:
+def seed_events(org, count: int, rng: random.Random) -> None:
+    """Upcoming published activities (four weekly dates each): what the live event source reads."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from maillon.agenda.models import Event, Occurrence
+
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    events = Event.objects.bulk_create([
+        Event(organisation=org, title=f"{rng.choice(('Atelier', 'Sortie', 'Réunion', 'Permanence'))} {' '.join(rng.sample(WORDS, 2))} {i}",
+              description=" ".join(rng.choices(WORDS, k=12)), kind=Event.Kind.ACTIVITY, status=Event.Status.PUBLISHED,
+              place="Salle polyvalente", start=start + timedelta(hours=i), end=start + timedelta(hours=i + 2))
+        for i in range(count)
+    ], batch_size=500)
+    Occurrence.objects.bulk_create([
+        Occurrence(organisation=org, event=event, start=event.start + timedelta(weeks=w), end=event.end + timedelta(weeks=w),
+                   original_start=event.start + timedelta(weeks=w))
+        for event in events for w in range(4)
+    ], batch_size=1000)
+
+
+def seed_volume(news_count: int, documents: int, entries: int, events: int = 0) -> None:
     from django.db import connection
 
     from maillon.content.editors import ensure_home
@@ -58,6 +82,7 @@ def seed_volume(news_count: int, documents: int, entries: int) -> None:
         rows.append(SearchEntry(organisation=org, kind=rng.choice(("page", "news", "document", "partner", "contact")), object_id=f"bench-{i}",
                                 title=title, url="/les-tilleuls/", text=normalise(f"{title} {body}"), roles="" if i % 10 else ",hr,"))
     SearchEntry.objects.bulk_create(rows, batch_size=1000)
+    seed_events(org, events, rng)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -72,6 +97,7 @@ def main() -> int:
     parser.add_argument("--news", type=int, default=60)
     parser.add_argument("--documents", type=int, default=300)
     parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=500, help="upcoming events added for the live search source")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="maillon-bench-content-") as data_dir:
@@ -83,7 +109,7 @@ def main() -> int:
         from maillon.accounts.models import User
         from maillon.content.models import SearchEntry
 
-        seed_volume(args.news, args.documents, args.entries)
+        seed_volume(args.news, args.documents, args.entries, args.events)
         home = measure("content home", "/les-tilleuls/accueil/", "animateur", args.runs)
         dashboard = measure("dashboard", "/les-tilleuls/tableau-de-bord/", "animateur", args.runs)
         client = Client()
@@ -100,6 +126,7 @@ def main() -> int:
         result = {
             "database": connection.vendor,
             "indexed_items": SearchEntry.objects.count(),
+            "upcoming_events": args.events,
             "home_html_gzip": home["html_gzip"], "home_queries": home["queries"], "home_p95_ms": home["p95_ms"],
             "dashboard_html_gzip": dashboard["html_gzip"], "dashboard_queries": dashboard["queries"],
             "search_p95_ms": p95(timings), "search_median_ms": round(sorted(timings)[len(timings) // 2], 2),

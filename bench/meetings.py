@@ -2,8 +2,11 @@
 
 Run with ``.venv/bin/python bench/meetings.py`` (SQLite in a throw-away data directory, or
 PostgreSQL when DATABASE_URL is set). Creates an organisation with a monthly series of
-``--meetings`` meetings, each with ``--tasks`` open tasks (all carried to the last meeting), then:
+``--meetings`` meetings, each with ``--tasks`` open tasks (all carried to the last meeting), and
+``--outcomes`` outcomes (information, numbered decisions, tasks) on the last one's agenda, then:
 - measures the last meeting's minutes page (queries, gzip HTML, p95 over ``--runs`` requests);
+- measures a participant's dashboard (« Mes réunions », « Mes tâches », « Comptes-rendus en
+  attente » share one query) and the attendance sheet;
 - times ``--runs`` saves of a contribution through the service (two people alternately, each
   from a stale version, so half the saves go through the section merge).
 Writes bench/results/meetings.json; exits 1 over budget.
@@ -23,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import RESULTS, measure, setup_django  # noqa: E402
 
-BUDGETS = {"minutes_queries": 12, "save_p95_ms": 100.0}
+BUDGETS = {"minutes_queries": 12, "save_p95_ms": 100.0, "dashboard_meetings_queries": 1}
 
 
 def p95(values: list[float]) -> float:
@@ -35,6 +38,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meetings", type=int, default=60)
     parser.add_argument("--tasks", type=int, default=10, help="open tasks per meeting")
+    parser.add_argument("--outcomes", type=int, default=30, help="outcomes recorded on the last meeting's agenda")
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
 
@@ -70,7 +74,18 @@ def main() -> int:
             for m in meetings[:-1] for j in range(args.tasks)
         ])
         last = meetings[-1]
+        last.agenda = "Tour des secteurs\nBudget\nFête de quartier\nQuestions diverses"
+        last.save(update_fields=["agenda"])
+        everyone = {m.pk for m in members}
+        for j in range(args.outcomes):
+            services.add_outcome(organiser, last.minutes, item=j % 5, kind=("information", "decision", "task")[j % 3],
+                                 text=f"Suite {j}", assignee=others[j % len(others)], participant_ids=everyone)
+        for m in meetings[:-1]:
+            services.ask_contributions(organiser, m.minutes, [others[0].pk])
         page = measure("minutes", f"/banc/reunions/{last.pk}/compte-rendu/", users[0].username, args.runs)
+        sheet = measure("attendance", f"/banc/reunions/{last.pk}/emargement/", users[0].username, 20)
+        dashboard = measure("dashboard", "/banc/tableau-de-bord/", users[1].username, 20)
+        meetings_sql = [q for q in dashboard["queries_sql"] if "meetings_" in q]
 
         ids = {m.pk for m in members}
         writers = [organiser, others[0]]
@@ -91,8 +106,14 @@ def main() -> int:
             "minutes_html_gzip": page["html_gzip"],
             "minutes_median_ms": page["median_ms"],
             "minutes_p95_ms": page["p95_ms"],
+            "minutes_sql": page["queries_sql"],
             "save_median_ms": round(statistics.median(saves), 2),
             "save_p95_ms": p95(saves),
+            "outcomes_on_last": args.outcomes,
+            "attendance_sheet_queries": sheet["queries"],
+            "dashboard_queries": dashboard["queries"],
+            "dashboard_meetings_queries": len(meetings_sql),
+            "dashboard_p95_ms": dashboard["p95_ms"],
         }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "meetings.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -3,8 +3,9 @@ submissions, the « My procedures », queue and HR pages, and the time to approv
 
 Run with ``.venv/bin/python bench/procedures.py`` (SQLite in a throw-away data directory unless
 DATABASE_URL is set). Budgets: form page ≤ 20 KB compressed HTML and ≤ 12 queries, the same
-with 0 and with many past submissions; approving (POST of a signed decision, the password check
-excluded: Argon2 is slow on purpose) ≤ 100 ms p95. Writes bench/results/procedures.json; exits 1 over budget.
+with 0 and with many past submissions; approving (POST of a signed decision by an approver who typed the password less
+than five minutes ago: no Argon2) ≤ 100 ms p95; the approval with the password typed each time
+and one password check are printed too. Writes bench/results/procedures.json; exits 1 over budget.
 """
 
 from __future__ import annotations
@@ -28,10 +29,17 @@ def prepare() -> None:
     from django.core.management import call_command
 
     from maillon.core import demo
+    from maillon.core.registry import registry
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    demo.seed()
+    try:
+        demo.seed()
+    except Exception as error:  # noqa: BLE001 - another app's demo data must not stop this bench
+        needed = ("maillon.procedures", "maillon.leave", "maillon.agenda")
+        print(f"(demo seed failed: {error!r}; seeding only {', '.join(needed)})")
+        registry.demo_seeders[:] = [f for f in registry.demo_seeders if f.__module__.startswith(needed)]
+        demo.seed()
 
 
 def add_past_submissions(count: int) -> None:
@@ -74,7 +82,13 @@ def pending_for_coordinator(count: int) -> list[int]:
     return ids
 
 
-def time_approvals(ids: list[int]) -> dict:
+def time_approvals(ids: list[int], *, password_each_time: bool) -> dict:
+    """POST a signed approval of each submission as coordo.enfance, timed end to end (the view,
+    the signature, the audit entries, the next step and the notifications).
+
+    ``password_each_time``: every decision types the password (Argon2 each time: the behaviour
+    before the five-minute window). Otherwise the approver typed it once just before (untimed
+    warm-up decision) and signs the timed ones within five minutes, without it."""
     from django.core.cache import cache
     from django.test import Client
 
@@ -82,15 +96,40 @@ def time_approvals(ids: list[int]) -> dict:
 
     client = Client()
     client.force_login(User.objects.get(username="coordo.enfance"))
+    if not password_each_time:
+        warm_up, ids = ids[0], ids[1:]
+        response = client.post(f"/les-tilleuls/demarches/dossiers/{warm_up}/decision/", {"decision": "approve", "signature-password": PASSWORD})
+        assert response.status_code == 302, f"approval of {warm_up} answered {response.status_code}"
     timings = []
     for pk in ids:
         cache.clear()  # the signing rate limit counts attempts per person
+        data = {"decision": "approve"}
+        if password_each_time:
+            data["signature-password"] = PASSWORD
         start = time.perf_counter()
-        response = client.post(f"/les-tilleuls/demarches/dossiers/{pk}/decision/", {"decision": "approve", "signature-password": PASSWORD})
+        response = client.post(f"/les-tilleuls/demarches/dossiers/{pk}/decision/", data)
         timings.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 302, f"approval of {pk} answered {response.status_code}"
     timings.sort()
     return {"runs": len(timings), "median_ms": round(statistics.median(timings), 1), "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1)}
+
+
+def approve_queries(pk: int) -> int:
+    """SQL queries of one approval signed within the five-minute window (after a warm-up decision)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from maillon.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="coordo.enfance"))
+    ids = pending_for_coordinator(1)
+    client.post(f"/les-tilleuls/demarches/dossiers/{ids[0]}/decision/", {"decision": "approve", "signature-password": PASSWORD})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/les-tilleuls/demarches/dossiers/{pk}/decision/", {"decision": "approve"})
+    assert response.status_code == 302
+    return len(queries.captured_queries)
 
 
 def password_check_ms() -> float:
@@ -124,7 +163,9 @@ def main() -> int:
         before = [run.measure(name, path, user, args.runs) for name, path, user in pages]
         add_past_submissions(args.past)
         after = [run.measure(name, path, user, args.runs) for name, path, user in pages]
-        approvals = time_approvals(pending_for_coordinator(args.approvals))
+        with_password = time_approvals(pending_for_coordinator(args.approvals), password_each_time=True)
+        approvals = time_approvals(pending_for_coordinator(args.approvals + 1), password_each_time=False)
+        approvals["queries"] = approve_queries(pending_for_coordinator(1)[0])
         hashing = password_check_ms()
         database = connection.vendor
 
@@ -133,8 +174,10 @@ def main() -> int:
     print(f"{'page':<9}{'HTML':>9}{'queries (0 → many)':>22}{'median':>10}{'p95':>10}")
     for b, a in zip(before, after, strict=True):
         print(f"{a['page']:<9}{kb(a['html_gzip']):>9}{str(b['queries']) + ' → ' + str(a['queries']):>22}{a['median_ms']:>8.1f}ms{a['p95_ms']:>8.1f}ms")
-    print(f"approve  (signed, {approvals['runs']} runs): median {approvals['median_ms']} ms, p95 {approvals['p95_ms']} ms "
-          f"(of which one password check ≈ {hashing} ms)")
+    print(f"approve, re-authenticated < 5 min ({approvals['runs']} runs, {approvals['queries']} queries): "
+          f"median {approvals['median_ms']} ms, p95 {approvals['p95_ms']} ms")
+    print(f"approve, password typed each time ({with_password['runs']} runs): median {with_password['median_ms']} ms, "
+          f"p95 {with_password['p95_ms']} ms (one password check (Argon2) ≈ {hashing} ms)")
 
     form_before, form_after = before[0], after[0]
     failures = []
@@ -145,16 +188,15 @@ def main() -> int:
     for b, a in zip(before, after, strict=True):
         if a["queries"] != b["queries"]:
             failures.append(f"{a['page']}: queries grow with data ({b['queries']} → {a['queries']})")
-    # The signature re-checks the password (Argon2, tuned to be slow on purpose: ~50-300 ms by machine);
-    # the budget applies to the rest of the approval, so a passkey signature meets it as is.
-    approvals["p95_without_password_ms"] = round(approvals["p95_ms"] - hashing, 1)
-    print(f"approve without the password check: p95 ≈ {approvals['p95_without_password_ms']} ms")
-    if database == "sqlite" and approvals["p95_without_password_ms"] > BUDGETS["approve_p95_ms"]:
-        failures.append(f"approve p95 (without the password check) {approvals['p95_without_password_ms']} ms > {BUDGETS['approve_p95_ms']} ms")
+    # The budget applies to the approval as an approver meets it in the « À valider » queue: the
+    # password typed once, then five minutes of signatures without it (no Argon2). The password
+    # check itself (Argon2, slow on purpose) is reported on its own. Time budgets hold on SQLite.
+    if database == "sqlite" and approvals["p95_ms"] > BUDGETS["approve_p95_ms"]:
+        failures.append(f"approve p95 (re-authenticated) {approvals['p95_ms']} ms > {BUDGETS['approve_p95_ms']} ms")
     run.RESULTS.mkdir(parents=True, exist_ok=True)
     (run.RESULTS / "procedures.json").write_text(json.dumps(
         {"database": database, "budgets": BUDGETS, "before": before, "after": after, "approve": approvals,
-         "password_check_ms": hashing, "failures": failures}, indent=2, ensure_ascii=False, default=str))
+         "approve_with_password_each_time": with_password, "password_check_ms": hashing, "failures": failures}, indent=2, ensure_ascii=False, default=str))
     if failures:
         print("\nOVER BUDGET:\n  " + "\n  ".join(failures))
         return 1

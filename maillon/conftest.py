@@ -24,6 +24,3 @@ def login(client):
 
     return _login
 
-
-# The meetings app (issue 5) is work in progress and not in INSTALLED_APPS yet.
-collect_ignore = ["meetings"]

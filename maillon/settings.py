@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "maillon.procedures",
     "maillon.content",
     "maillon.directory",
-    # "maillon.meetings" (issue 5) is work in progress, not installed yet: see its README note.
+    "maillon.meetings",
     # Third party
     "allauth",
     "allauth.account",
@@ -283,6 +283,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAIL_SITE_NAME = "Maillon"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ALLOW_UNICODE_SLUGS = False  # page addresses in plain ASCII (« Événements » → evenements)
 # Editors log in through allauth (MFA, rate limits); Wagtail's own password screens are off.
 WAGTAILADMIN_LOGIN_URL = "/comptes/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/comptes/login/"

@@ -8,7 +8,6 @@ domain app adds its pages without editing this file.
 from importlib import import_module, util
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -51,9 +50,8 @@ urlpatterns = [
     *_discover(),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# /media/ is never served as a directory, DEBUG included: logos are public
+# (organisations.views.logo), images go through content.views.media_file (members of the
+# image's organisation), documents through content.views.download.
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -35,6 +35,8 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12  # 60 bits
 SEAL_SALT = "maillon.accounts.signing.seal"
 PASSKEY_WINDOW_SECONDS = 5 * 60
+WINDOW_SECONDS = PASSKEY_WINDOW_SECONDS  # a password checked for a signature also counts for five minutes
+SESSION_KEY = "accounts.password_checked_at"
 RATE_LIMIT_ACTION = "login_failed"  # the same limits as failed logins (ACCOUNT_RATE_LIMITS)
 
 
@@ -125,6 +127,39 @@ def recent_passkey_reauthentication(request) -> bool:
     )
 
 
+def _allauth_password_reauthentication(request, now: float) -> bool:
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    try:
+        records = get_authentication_records(request, request.user)
+    except Exception:  # noqa: BLE001 - no allauth state in this session
+        return False
+    return any(r.get("method") == "password" and r.get("reauthenticated") and now - r.get("at", 0) < WINDOW_SECONDS for r in records)
+
+
+def password_checked_recently(request) -> bool:
+    """A password checked less than five minutes ago in this session: by a signature, or by
+    allauth's password re-authentication. The window starts at the check and is not extended
+    by the signatures made without a password; it is per session (per browser) and per person."""
+    if not getattr(request.user, "is_authenticated", False) or not hasattr(request, "session"):
+        return False
+    now = time.time()
+    entry = request.session.get(SESSION_KEY)
+    if isinstance(entry, list) and len(entry) == 2 and entry[0] == request.user.pk and 0 <= now - entry[1] < WINDOW_SECONDS:
+        return True
+    return _allauth_password_reauthentication(request, now)
+
+
+def reauthenticated_recently(request) -> bool:
+    """May this person sign without typing their password (password or passkey, last five minutes)?"""
+    return password_checked_recently(request) or recent_passkey_reauthentication(request)
+
+
+def _remember_password_check(request) -> None:
+    if hasattr(request, "session"):
+        request.session[SESSION_KEY] = [request.user.pk, time.time()]
+
+
 def _check_password(request, user, password: str) -> None:
     from allauth.core import ratelimit
 
@@ -142,8 +177,10 @@ def _check_password(request, user, password: str) -> None:
 def sign(request, *, content: dict, purpose: str, target: Model | None = None, password: str | None = None) -> Signature:
     """Re-authenticate the person behind ``request`` and record their signature of ``content``.
 
-    Needs ``password`` (checked, rate-limited like login) or a passkey re-authentication
-    done in the last five minutes. Raises ValidationError (French message) otherwise.
+    Needs ``password`` (checked, rate-limited like login), or a re-authentication done in the
+    last five minutes in this session: a passkey, or a password checked by an earlier signature
+    or by allauth (an approver working through a queue types it once, and pays Argon2 once).
+    Raises ValidationError (French message) otherwise.
     """
     user = request.user
     if not user.is_authenticated:
@@ -151,11 +188,16 @@ def sign(request, *, content: dict, purpose: str, target: Model | None = None, p
     organisation = getattr(request, "organisation", None) or getattr(target, "organisation", None)
     if organisation is None:
         raise ValidationError(_("A signature belongs to an organisation."), code="no_organisation")
+    reauthenticated = ""
     if password:
         _check_password(request, user, password)
+        _remember_password_check(request)
         method = Signature.Method.PASSWORD
     elif recent_passkey_reauthentication(request):
         method = Signature.Method.PASSKEY
+    elif password_checked_recently(request):
+        method = Signature.Method.PASSWORD
+        reauthenticated = "password, less than 5 minutes ago"
     else:
         raise ValidationError(_("Enter your password to sign."), code="password_required")
 
@@ -181,7 +223,7 @@ def sign(request, *, content: dict, purpose: str, target: Model | None = None, p
                     "signature.create", actor=user, organisation=organisation, target=signature,
                     data={"purpose": signature.purpose, "code": signature.code, "method": method,
                           "content_hash": signature.content_hash, "target_type": signature.target_type,
-                          "target_id": signature.target_id},
+                          "target_id": signature.target_id, **({"reauthenticated": reauthenticated} if reauthenticated else {})},
                     request=request,
                 )
             return signature

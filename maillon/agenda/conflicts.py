@@ -89,11 +89,87 @@ def absences(organisation, start: datetime, end: datetime) -> list[tuple[int, da
     return list(between(organisation, start, end)) if between else []
 
 
-RECENT = 32
+RECENT = 8
+
+
+@dataclass(frozen=True)
+class Booked:
+    """An existing allocation as the engine sees it: what the French sentence of a conflict
+    needs (``services.describe``), read with the slot itself, so a check builds no model
+    instance and needs no second query."""
+
+    pk: int
+    start: datetime  # the booking's own times (without the buffer)
+    end: datetime
+    event_title: str
+    resource_name: str = ""
+    person: str = ""
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _param(value: datetime):
+    from django.db import connection
+
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _aware(value) -> datetime:
+    """A datetime read by raw SQL: SQLite gives naive UTC (or text), PostgreSQL aware."""
+    from datetime import UTC
+
+    from django.utils.dateparse import parse_datetime
+
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+# The tables of ``models`` (Django's default names).
+RESOURCE_ROWS_SQL = (
+    'SELECT a.id, a.start, a."end", a.block_end, e.title, r.name FROM agenda_allocation a '
+    "JOIN agenda_occurrence o ON o.id = a.occurrence_id JOIN agenda_event e ON e.id = o.event_id "
+    "JOIN agenda_resource r ON r.id = a.resource_id "
+    "WHERE a.resource_id = %s AND a.active AND a.start < %s"
+)
+CLOSURE_ROWS_SQL = (
+    'SELECT id, resource_id, start, "end", reason FROM agenda_closure '
+    'WHERE organisation_id = %s AND start < %s AND "end" > %s AND (resource_id IS NULL'
+)
+
+
+def _resource_rows(resource_id: int, hi: datetime, *, exclude: list[int], lo: datetime | None = None, limit: int | None = None) -> list[tuple]:
+    """(id, start, end, block_end, event title, resource name) of a resource's active
+    allocations starting before ``hi`` (and from ``lo``), newest first.
+
+    The hot path of every booking and live check, so plain SQL: an index range read on
+    (resource, start) walked backwards, a few primary-key joins, no ORM compilation and no
+    model instances (the ORM version cost 5 to 8 ms against 100,000 allocations)."""
+    sql = [RESOURCE_ROWS_SQL]
+    params: list = [resource_id, _param(hi)]
+    if lo is not None:
+        sql.append("AND a.start >= %s")
+        params.append(_param(lo))
+    if exclude:
+        sql.append(f"AND a.occurrence_id NOT IN ({', '.join(['%s'] * len(exclude))})")
+        params += exclude
+    sql.append("ORDER BY a.start DESC")
+    if limit:
+        sql.append(f"LIMIT {int(limit)}")
+    return _fetch(" ".join(sql), params)
 
 
 def existing_slots(organisation, candidates: list[Slot], *, exclude_occurrences: Iterable[int] = (), lock: bool = False) -> list[Slot]:
-    """Active allocations (and leave) that may collide with ``candidates``: one query."""
+    """Active allocations (and leave, closures) that may collide with ``candidates``.
+
+    Allocations come as ``Booked`` refs. For one room or item: one query for its bookings
+    and one for closures."""
     from .models import Allocation
 
     if not candidates:
@@ -102,38 +178,38 @@ def existing_slots(organisation, candidates: list[Slot], *, exclude_occurrences:
     user_ids = {c.key[1] for c in candidates if c.key[0] == "person"}
     lo = min(c.start for c in candidates)
     hi = max(c.end for c in candidates)
-    active = (
-        Allocation.objects.active()
-        .exclude(occurrence_id__in=list(exclude_occurrences))
-        .select_related("occurrence__event", "resource")
-    )
-    rows = []
-    if resource_ids:
-        # Resource ids come from querysets scoped to ``organisation`` (services._check_scope,
-        # the forms and the API): filtering by resource alone lets the database use the
-        # (resource, start) index rather than the organisation's.
-        # The allocations of a resource never overlap one another (this engine and, on
-        # PostgreSQL, the exclusion constraint see to it): what may touch [lo, hi) is what
-        # starts inside it, plus the last one starting before it. Both are index range reads
-        # on (resource, start), whatever the size of the history.
-        # Usually one query per resource: the latest allocations starting before ``hi``,
-        # newest first, reach back past ``lo``; otherwise the window is read in full.
-        for resource_id in resource_ids:
-            latest = list(active.filter(resource_id=resource_id, start__lt=hi).order_by("-start")[:RECENT])
-            if len(latest) < RECENT or latest[-1].start < lo:
-                rows += [a for a in latest if a.block_end > lo]
-            else:
-                rows += list(active.filter(resource_id=resource_id, start__gte=lo, start__lt=hi))
-                rows += list(active.filter(resource_id=resource_id, start__lt=lo).order_by("-start")[:1])
-    if user_ids:
-        rows += list(active.filter(organisation=organisation, membership__user_id__in=user_ids, block_end__gt=lo, start__lt=hi)
-                     .select_related("membership__user"))
+    exclude = [int(pk) for pk in exclude_occurrences]
     slots = []
-    for a in rows:
-        key = ("resource", a.resource_id) if a.resource_id else ("person", a.membership.user_id)
-        # People have no buffer: their own slot ends with the event.
-        slots.append(Slot(key, a.start, a.block_end if a.resource_id else a.end, a))
+    # Resource ids come from querysets scoped to ``organisation`` (services._check_scope,
+    # the forms and the API): filtering by resource alone lets the database use the
+    # (resource, start) index rather than the organisation's.
+    # The allocations of a resource never overlap one another (this engine and, on
+    # PostgreSQL, the exclusion constraint see to it): what may touch [lo, hi) is what
+    # starts inside it, plus the last one starting before it. Both are index range reads
+    # on (resource, start), whatever the size of the history.
+    # Usually one query per resource: the latest allocations starting before ``hi``,
+    # newest first, reach back past ``lo``; otherwise the window is read in full.
+    for resource_id in resource_ids:
+        key = ("resource", resource_id)
+        rows = _resource_rows(resource_id, hi, exclude=exclude, limit=RECENT)
+        if len(rows) == RECENT and _aware(rows[-1][1]) >= lo:
+            rows = _resource_rows(resource_id, hi, exclude=exclude, lo=lo) + _resource_rows(resource_id, lo, exclude=exclude, limit=1)
+        for pk, start, end, block_end, title, name in rows:
+            block_end = _aware(block_end)
+            if block_end > lo:
+                start = _aware(start)
+                slots.append(Slot(key, start, block_end, Booked(pk, start, _aware(end), title, resource_name=name)))
     if user_ids:
+        people = Allocation.objects.filter(organisation=organisation, membership__user_id__in=user_ids, block_end__gt=lo,
+                                           start__lt=hi, active=True)
+        if exclude:
+            people = people.exclude(occurrence_id__in=exclude)
+        # People have no buffer: their own slot ends with the event.
+        for pk, uid, start, end, title, first, last, username in people.values_list(
+                "pk", "membership__user_id", "start", "end", "occurrence__event__title",
+                "membership__user__first_name", "membership__user__last_name", "membership__user__username"):
+            person = f"{first} {last}".strip() or username
+            slots.append(Slot(("person", uid), start, end, Booked(pk, start, end, title, person=person)))
         for user_id, begins, ends in absences(organisation, lo, hi):
             if user_id in user_ids:
                 slots.append(Slot(("person", user_id), begins, ends, "leave"))
@@ -143,17 +219,19 @@ def existing_slots(organisation, candidates: list[Slot], *, exclude_occurrences:
 
 def closure_slots(organisation, resource_ids, user_ids, lo: datetime, hi: datetime) -> list[Slot]:
     """Closures as blocking slots: a room's or item's own, and the organisation's (which
-    block every resource and person asked about). One query."""
-    from django.db.models import Q
-
+    block every resource and person asked about). One plain SQL query (usually no row)."""
     from .models import Closure
 
-    rows = Closure.objects.filter(organisation=organisation, start__lt=hi, end__gt=lo).filter(
-        Q(resource__isnull=True) | Q(resource_id__in=list(resource_ids)))
+    sql = CLOSURE_ROWS_SQL
+    params: list = [organisation.pk, _param(hi), _param(lo)]
+    if resource_ids:
+        sql += f" OR resource_id IN ({', '.join(['%s'] * len(resource_ids))})"
+        params += list(resource_ids)
     slots = []
-    for closure in rows:
-        if closure.resource_id:
-            slots.append(Slot(("resource", closure.resource_id), closure.start, closure.end, closure))
+    for pk, resource_id, start, end, reason in _fetch(sql + ")", params):
+        closure = Closure(pk=pk, organisation=organisation, resource_id=resource_id, start=_aware(start), end=_aware(end), reason=reason)
+        if resource_id:
+            slots.append(Slot(("resource", resource_id), closure.start, closure.end, closure))
             continue
         slots += [Slot(("resource", rid), closure.start, closure.end, closure) for rid in resource_ids]
         slots += [Slot(("person", uid), closure.start, closure.end, closure) for uid in user_ids]

@@ -40,9 +40,10 @@ class TimeInput(forms.TimeInput):
 class EventForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices, initial=Event.Kind.BOOKING)
-    day = forms.DateField(label=_("Date"), widget=DateInput())
-    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput(), initial=time(10, 0))
-    end_time = forms.TimeField(label=_("End time"), widget=TimeInput(), initial=time(11, 0))
+    # ``live-check``: typing a date or time re-runs the live conflict check (event_form.html).
+    day = forms.DateField(label=_("Date"), widget=DateInput(attrs={"class": "live-check"}))
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput(attrs={"class": "live-check"}), initial=time(10, 0))
+    end_time = forms.TimeField(label=_("End time"), widget=TimeInput(attrs={"class": "live-check"}), initial=time(11, 0))
     resources = forms.ModelMultipleChoiceField(
         label=_("Rooms and equipment"), queryset=Resource.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
     )
@@ -89,9 +90,9 @@ class EventForm(forms.Form):
 class MoveForm(forms.Form):
     SCOPES = [("this", _("This date only")), ("following", _("This date and the following ones")), ("all", _("All dates"))]
 
-    day = forms.DateField(label=_("Date"), widget=DateInput())
-    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput())
-    end_time = forms.TimeField(label=_("End time"), widget=TimeInput())
+    day = forms.DateField(label=_("Date"), widget=DateInput(attrs={"class": "live-check"}))
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput(attrs={"class": "live-check"}))
+    end_time = forms.TimeField(label=_("End time"), widget=TimeInput(attrs={"class": "live-check"}))
     scope = forms.ChoiceField(label=_("Apply to"), choices=SCOPES, initial="this", widget=forms.RadioSelect)
 
     def clean(self):
@@ -191,3 +192,44 @@ class ClosureForm(forms.Form):
                 data["start"] = datetime.combine(data["first_day"], time(0), tzinfo=PARIS)
                 data["end"] = datetime.combine(data["last_day"] + timedelta(days=1), time(0), tzinfo=PARIS)
         return data
+
+
+class ShiftEditForm(ShiftForm):
+    """The shift form, filled from an existing shift; its date and times re-run the live check."""
+
+    def __init__(self, *args, shift=None, **kwargs):
+        if shift is not None and not kwargs.get("initial"):
+            start, end = shift.start.astimezone(PARIS), shift.end.astimezone(PARIS)
+            kwargs["initial"] = {
+                "title": shift.title, "day": start.date(), "start_time": start.time(), "end_time": end.time(),
+                "supervisors_needed": shift.supervisors_needed, "qualification": shift.qualification,
+                "children_under_6": shift.children_under_6, "children_from_6": shift.children_from_6,
+                "people": list(shift.people.all()),
+            }
+        super().__init__(*args, **kwargs)
+        for name in ("day", "start_time", "end_time"):
+            self.fields[name].widget.attrs["class"] = "live-check"
+
+
+class PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj.user)
+
+
+class SwapForm(forms.Form):
+    recipient = PersonField(label=_("Colleague"), queryset=Membership.objects.none())
+    counter_shift = forms.ModelChoiceField(
+        label=_("Their shift in exchange"), queryset=None, required=False, empty_label=_("None: I give my shift away"),
+        help_text=_("Leave empty to give your shift; choose one of your colleague's shifts to exchange them."),
+    )
+    message = forms.CharField(label=_("Message"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, shift, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = _members(membership.organisation).exclude(pk=membership.pk)
+        self.fields["counter_shift"].queryset = shift.planning.shifts.exclude(pk=shift.pk).exclude(people=membership).order_by("start")
+        self.fields["counter_shift"].label_from_instance = lambda s: f"{s.title} — {s.start.astimezone(PARIS):%d/%m %H:%M}–{s.end.astimezone(PARIS):%H:%M}"
+
+
+class RoomPhotoForm(forms.Form):
+    photo = forms.FileField(label=_("Photo"), help_text=_("JPEG, PNG or WebP, 5 MB at most."))

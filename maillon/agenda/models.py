@@ -53,6 +53,8 @@ class Resource(TenantModel):
     moderated = models.BooleanField(
         _("moderated"), default=False, help_text=_("Bookings by ordinary staff wait for the manager's approval.")
     )
+    # Served only through ``views.resource_photo`` (members of the organisation), never from /media/.
+    photo = models.ImageField(_("photo"), upload_to="agenda/photos/", blank=True)
     waits_for_procedure = models.BooleanField(
         _("booking waits for its procedure"), default=False,
         help_text=_("For a vehicle: the booking is confirmed only once the order of mission is approved."),
@@ -308,3 +310,41 @@ class Closure(TenantModel):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class ShiftSwap(TenantModel):
+    """A swap of shifts between two people of a team planning. ``requester`` offers
+    ``shift`` to ``recipient`` (and, for an exchange, takes ``counter_shift`` in return);
+    the recipient accepts, then a coordinator of the planning approves: only then are the
+    people of the shifts changed (conflicts re-checked in the same transaction)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for the colleague")
+        ACCEPTED = "accepted", _("Waiting for the coordinator")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined by the colleague")
+        REFUSED = "refused", _("Refused by the coordinator")
+        CANCELLED = "cancelled", _("Withdrawn")
+
+    OPEN = (Status.PROPOSED, Status.ACCEPTED)
+
+    planning = models.ForeignKey(Planning, on_delete=models.CASCADE, related_name="swaps")
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="+", verbose_name=_("shift offered"))
+    counter_shift = models.ForeignKey(Shift, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                      verbose_name=_("shift taken in exchange"))
+    requester = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="+", verbose_name=_("colleague"))
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("shift swap")
+        verbose_name_plural = _("shift swaps")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "status"], name="agenda_swap_org_status")]
+
+    def __str__(self) -> str:
+        return f"{self.shift} → {self.recipient}"

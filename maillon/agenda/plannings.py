@@ -110,7 +110,7 @@ def problems(planning: Planning, shifts: list[Shift] | None = None, profiles: di
             kind, text = "double", _("%(person)s is already on « %(other)s » during « %(shift)s » (%(slot)s).")
         found.append(Problem(kind, text % {
             "person": person.user, "shift": shift.title, "slot": _slot(shift.start, shift.end),
-            "reason": getattr(ref, "reason", ""), "other": ref.occurrence.event.title if isinstance(ref, Allocation) else ""},
+            "reason": getattr(ref, "reason", ""), "other": ref.event_title if isinstance(ref, engine.Booked) else ""},
             shift.pk, person.pk))
 
     # 3. Working time, counting the person's other work of the same weeks.
@@ -314,3 +314,245 @@ def publish(membership: Membership, planning: Planning, *, request=None) -> int:
             notify(people[pk].user, _("Planning « %(title)s » published") % {"title": planning.title},
                    body="\n".join(lines), url=url, organisation=planning.organisation)
     return len(messages)
+
+
+# ---- editing a shift -----------------------------------------------------------------
+
+
+SHIFT_FIELDS = ("title", "start", "end", "supervisors_needed", "qualification", "children_under_6", "children_from_6")
+
+
+def _validate_shift(planning: Planning, start, end) -> None:
+    if start is None or end is None or end <= start:
+        raise ValidationError({"end": _("The end must be after the start.")})
+    if end - start > timedelta(hours=24):
+        raise ValidationError({"end": _("A shift lasts 24 hours at most.")})
+    if not planning.start_date <= timezone.localtime(start).date() <= planning.end_date:
+        raise ValidationError({"start": _("The shift must start within the planning's period.")})
+
+
+def _apply(shift: Shift, fields: dict, people: list) -> None:
+    for name in SHIFT_FIELDS:
+        if name in fields:
+            setattr(shift, name, fields[name].strip() if name == "title" else fields[name])
+    shift.save(update_fields=[n for n in SHIFT_FIELDS if n in fields])
+    shift.people.set(people)
+    if shift.occurrence_id:  # published: the agenda follows (the people are told at the next publication)
+        Occurrence.objects.filter(pk=shift.occurrence_id).update(start=shift.start, end=shift.end)
+        Event.objects.filter(occurrences=shift.occurrence_id).update(title=shift.title, start=shift.start, end=shift.end)
+        Allocation.objects.filter(occurrence_id=shift.occurrence_id).delete()
+        Allocation.objects.bulk_create([
+            Allocation(organisation=shift.organisation, occurrence_id=shift.occurrence_id, membership=m, start=shift.start,
+                       end=shift.end, block_end=shift.end) for m in people])
+
+
+def shift_problems(planning: Planning, shift: Shift, people=None) -> list[Problem]:
+    """The planning's problems that concern this shift or its people (working time, double
+    bookings, leave, ratio, qualification)."""
+    ids = {m.pk for m in (people if people is not None else shift.people.all())}
+    return [p for p in problems(planning) if p.shift_id == shift.pk or (p.shift_id is None and p.membership_id in ids)]
+
+
+def preview_shift(membership: Membership, shift: Shift, *, people=(), **fields) -> list[Problem]:
+    """What the problems would be with these changes: applied in a transaction that is
+    rolled back, so the engine sees exactly what saving would give. Nothing is kept."""
+    _require(membership, shift.planning)
+    _validate_shift(shift.planning, fields.get("start", shift.start), fields.get("end", shift.end))
+    people = list(people)
+    _check_people(membership, people)
+    with transaction.atomic():
+        _apply(shift, fields, people)
+        found = shift_problems(shift.planning, shift, people)
+        transaction.set_rollback(True)
+    shift.refresh_from_db()
+    return found
+
+
+def update_shift(membership: Membership, shift: Shift, *, people=(), request=None, **fields) -> list[Problem]:
+    """Change a shift's times, supervisors needed, qualification, children and people.
+    Saved even when problems remain (they are shown, and publishing refuses them); the
+    planning goes back to draft. Returns the shift's problems after the change."""
+    planning = shift.planning
+    _require(membership, planning)
+    _validate_shift(planning, fields.get("start", shift.start), fields.get("end", shift.end))
+    people = list(people)
+    _check_people(membership, people)
+    before = {n: getattr(shift, n) for n in SHIFT_FIELDS}
+    before_people = sorted(m.pk for m in shift.people.all())
+    with transaction.atomic():
+        _apply(shift, fields, people)
+        _touch(planning)
+        after = {n: getattr(shift, n) for n in SHIFT_FIELDS}
+        changed = {n: [str(before[n]), str(after[n])] for n in SHIFT_FIELDS if before[n] != after[n]}
+        if before_people != sorted(m.pk for m in people):
+            changed["people"] = [before_people, sorted(m.pk for m in people)]
+        record("agenda.planning.shift_edit", actor=membership.user, organisation=planning.organisation, target=planning,
+               request=request, data={"shift": shift.pk, "changed": changed})
+    return shift_problems(planning, shift, people)
+
+
+# ---- swaps between two people -----------------------------------------------------------
+
+
+def propose_swap(membership: Membership, shift: Shift, *, recipient: Membership, counter_shift: Shift | None = None,
+                 message: str = "", request=None):
+    """``membership`` offers their ``shift`` to ``recipient`` (or proposes to exchange it for
+    the recipient's ``counter_shift``, in the same planning). The recipient is notified."""
+    from .models import ShiftSwap
+
+    planning = Planning.objects.select_related("organisation").get(pk=shift.planning_id)
+    if shift.organisation_id != membership.organisation_id or planning.status != Planning.Status.PUBLISHED:
+        raise PermissionDenied
+    if not shift.people.filter(pk=membership.pk).exists():
+        raise ValidationError({"shift": _("You are not on this shift.")})
+    if recipient.organisation_id != membership.organisation_id or not recipient.is_active or recipient.pk == membership.pk:
+        raise ValidationError({"recipient": _("Choose a colleague of the organisation.")})
+    if shift.people.filter(pk=recipient.pk).exists():
+        raise ValidationError({"recipient": _("This colleague is already on this shift.")})
+    if counter_shift is not None:
+        if counter_shift.planning_id != planning.pk or counter_shift.pk == shift.pk:
+            raise ValidationError({"counter_shift": _("Choose a shift of the same planning.")})
+        if not counter_shift.people.filter(pk=recipient.pk).exists():
+            raise ValidationError({"counter_shift": _("Your colleague is not on this shift.")})
+        if counter_shift.people.filter(pk=membership.pk).exists():
+            raise ValidationError({"counter_shift": _("You are already on this shift.")})
+    if shift.start <= timezone.now():
+        raise ValidationError({"shift": _("This shift has already started.")})
+    if ShiftSwap.objects.filter(shift=shift, requester=membership, status__in=ShiftSwap.OPEN).exists():
+        raise ValidationError({"shift": _("You have already asked a swap for this shift.")})
+    with transaction.atomic():
+        swap = ShiftSwap.objects.create(organisation=planning.organisation, planning=planning, shift=shift, counter_shift=counter_shift,
+                                        requester=membership, recipient=recipient, message=(message or "").strip())
+        record("agenda.swap.propose", actor=membership.user, organisation=planning.organisation, target=planning, request=request,
+               data={"swap": swap.pk, "shift": shift.pk, "counter_shift": counter_shift.pk if counter_shift else None,
+                     "recipient": recipient.pk})
+        body = _swap_text(swap)
+        transaction.on_commit(lambda: notify(recipient.user, _("Shift swap proposed by %(who)s") % {"who": membership.user}, body=body,
+                                             url=_swaps_url(planning), organisation=planning.organisation))
+    return swap
+
+
+def _swaps_url(planning) -> str:
+    return f"/{planning.organisation.slug}/agenda/echanges/"
+
+
+def _swap_text(swap) -> str:
+    text = _("« %(shift)s », %(slot)s") % {"shift": swap.shift.title, "slot": _slot(swap.shift.start, swap.shift.end)}
+    if swap.counter_shift_id:
+        text += " ⇄ " + _("« %(shift)s », %(slot)s") % {"shift": swap.counter_shift.title,
+                                                        "slot": _slot(swap.counter_shift.start, swap.counter_shift.end)}
+    return text
+
+
+def _locked_swap(swap):
+    from .models import ShiftSwap
+
+    return ShiftSwap.objects.select_for_update(of=("self",)).select_related(
+        "planning__sector", "planning__organisation", "shift", "counter_shift", "requester__user", "recipient__user").get(pk=swap.pk)
+
+
+def answer_swap(membership: Membership, swap, accept: bool, *, request=None):
+    """The recipient accepts (the coordinators are asked to approve) or declines."""
+    from .models import ShiftSwap
+
+    if swap.recipient_id != membership.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        swap = _locked_swap(swap)
+        if swap.status != ShiftSwap.Status.PROPOSED:
+            raise ValidationError(_("This swap has already been handled."))
+        swap.status = ShiftSwap.Status.ACCEPTED if accept else ShiftSwap.Status.DECLINED
+        swap.save(update_fields=["status", "updated_at"])
+        record("agenda.swap.accept" if accept else "agenda.swap.decline", actor=membership.user, organisation=swap.organisation,
+               target=swap.planning, request=request, data={"swap": swap.pk})
+        planning, body = swap.planning, _swap_text(swap)
+        if accept:
+            coordinators = [m for m in Membership.objects.for_organisation(planning.organisation).active().with_roles().select_related("user")
+                            .filter(role_assignments__role__in=["coordinator", "director"]).distinct()
+                            if policies.can_manage_planning(m, planning.sector)]
+            title = _("Shift swap to approve: %(a)s and %(b)s") % {"a": swap.requester.user, "b": swap.recipient.user}
+            transaction.on_commit(lambda: [notify(m.user, title, body=body, url=_swaps_url(planning), organisation=planning.organisation)
+                                           for m in coordinators])
+        else:
+            title = _("Shift swap declined by %(who)s") % {"who": membership.user}
+            transaction.on_commit(lambda: notify(swap.requester.user, title, body=body, url=_swaps_url(planning),
+                                                 organisation=planning.organisation))
+    return swap
+
+
+def withdraw_swap(membership: Membership, swap, *, request=None):
+    from .models import ShiftSwap
+
+    if swap.requester_id != membership.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        swap = _locked_swap(swap)
+        if swap.status not in ShiftSwap.OPEN:
+            raise ValidationError(_("This swap has already been handled."))
+        swap.status = ShiftSwap.Status.CANCELLED
+        swap.save(update_fields=["status", "updated_at"])
+        record("agenda.swap.withdraw", actor=membership.user, organisation=swap.organisation, target=swap.planning, request=request,
+               data={"swap": swap.pk})
+    return swap
+
+
+class SwapConflict(ValidationError):
+    """Approving would create problems; ``problems`` lists them."""
+
+    def __init__(self, found: list[Problem]):
+        self.problems = found
+        super().__init__(ngettext("This swap would create a conflict.", "This swap would create %(count)s conflicts.", len(found))
+                         % {"count": len(found)})
+
+
+def decide_swap(membership: Membership, swap, approve: bool, *, request=None):
+    """A coordinator of the planning approves (the people of the shifts are exchanged, the
+    conflicts re-checked in the same transaction: a swap that creates one is refused) or
+    refuses. Both people are notified."""
+    from .models import ShiftSwap
+
+    if not policies.can_manage_planning(membership, swap.planning.sector):
+        raise PermissionDenied
+    with transaction.atomic():
+        swap = _locked_swap(swap)
+        planning = Planning.objects.select_for_update().get(pk=swap.planning_id)
+        if swap.status != ShiftSwap.Status.ACCEPTED:
+            raise ValidationError(_("This swap is not waiting for approval."))
+        a, b = swap.requester, swap.recipient
+        if approve:
+            shift, counter = swap.shift, swap.counter_shift
+            if not shift.people.filter(pk=a.pk).exists() or (counter and not counter.people.filter(pk=b.pk).exists()):
+                raise ValidationError(_("The shifts have changed since the request: it no longer applies."))
+            before = {p.message for p in problems(planning)}
+            with transaction.atomic():  # a savepoint: undone when the swap creates a conflict
+                _move(shift, a, b)
+                if counter is not None:
+                    _move(counter, b, a)
+                after = problems(planning)
+                new = [p for p in after if p.message not in before]
+                if new:
+                    transaction.set_rollback(True)
+            if new:
+                raise SwapConflict(new)
+            shifts = list(planning.shifts.prefetch_related("people__user"))
+            planning.published_snapshot = snapshot(shifts)
+            planning.save(update_fields=["published_snapshot"])
+        swap.status = ShiftSwap.Status.APPROVED if approve else ShiftSwap.Status.REFUSED
+        swap.decided_by = membership.user
+        swap.save(update_fields=["status", "decided_by", "updated_at"])
+        record("agenda.swap.approve" if approve else "agenda.swap.refuse", actor=membership.user, organisation=swap.organisation,
+               target=planning, request=request, data={"swap": swap.pk, "shift": swap.shift_id, "counter_shift": swap.counter_shift_id,
+                                                       "requester": a.pk, "recipient": b.pk})
+        title = (_("Shift swap approved: %(shift)s") if approve else _("Shift swap refused: %(shift)s")) % {"shift": swap.shift.title}
+        body = _swap_text(swap)
+        transaction.on_commit(lambda: [notify(m.user, title, body=body, url=f"/{planning.organisation.slug}/agenda/plannings/{planning.pk}/",
+                                              organisation=planning.organisation) for m in (a, b)])
+    return swap
+
+
+def _move(shift: Shift, old: Membership, new: Membership) -> None:
+    """Replace one person on a shift (and on its published allocations)."""
+    shift.people.remove(old)
+    shift.people.add(new)
+    if shift.occurrence_id:
+        Allocation.objects.filter(occurrence_id=shift.occurrence_id, membership=old).update(membership=new)

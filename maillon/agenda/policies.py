@@ -43,15 +43,17 @@ def can_see_event(membership, event) -> bool:
     return membership is not None and (event.created_by_id == membership.user_id or membership.has_role(Role.COORDINATOR, Role.DIRECTOR))
 
 
-def can_edit_event(membership, event, *, locked: bool = False) -> bool:
+def can_edit_event(membership, event, *, locked=frozenset()) -> bool:
     """The author, a coordinator of the event's sector, the director. ``locked``: an approved
-    booking of a moderated resource, then only its managers (reception) may change it."""
+    booking of a moderated resource (the kinds locked, see ``services.is_locked``): then only
+    the managers of those resources (reception for rooms) may change or cancel it."""
     if membership is None:
         return False
     if membership.has_role(Role.DIRECTOR, Role.ADMIN):
         return True
     if locked:
-        return membership.has_role(*ROOM_MANAGERS, *EQUIPMENT_MANAGERS)
+        kinds = {"room", "equipment"} if locked is True else set(locked)
+        return all(membership.has_role(*(ROOM_MANAGERS if kind == "room" else EQUIPMENT_MANAGERS)) for kind in kinds)
     if event.created_by_id == membership.user_id:
         return True
     if event.sector_id and membership.has_role(Role.COORDINATOR):

@@ -56,13 +56,12 @@ def describe(conflict: engine.Conflict) -> str:
         return _("%(when)s: this person is on leave.") % {"when": when}
     if isinstance(ref, Closure):
         return _("%(when)s: closed (%(reason)s, %(slot)s).") % {"when": when, "reason": ref.reason, "slot": _when(ref.start, ref.end)}
-    if isinstance(ref, Allocation):
-        other = ref.occurrence.event.title
-        if ref.resource_id:
+    if isinstance(ref, engine.Booked):
+        if ref.resource_name:
             return _("%(when)s: « %(resource)s » is already booked for « %(event)s » (%(slot)s).") % {
-                "when": when, "resource": ref.resource.name, "event": other, "slot": _when(ref.start, ref.end)}
+                "when": when, "resource": ref.resource_name, "event": ref.event_title, "slot": _when(ref.start, ref.end)}
         return _("%(when)s: %(person)s is already on « %(event)s » (%(slot)s).") % {
-            "when": when, "person": ref.membership.user, "event": other, "slot": _when(ref.start, ref.end)}
+            "when": when, "person": ref.person, "event": ref.event_title, "slot": _when(ref.start, ref.end)}
     return when
 
 
@@ -338,10 +337,11 @@ def cancel_occurrence(membership: Membership, occurrence: Occurrence, scope: str
                request=request, data={"scope": scope, "count": count})
 
 
-def is_locked(event) -> bool:
-    """An approved booking of a moderated resource: only its managers may change it."""
-    return Allocation.objects.filter(occurrence__event=event, resource__moderated=True,
-                                     status=Allocation.Status.CONFIRMED, active=True).exists()
+def is_locked(event) -> frozenset[str]:
+    """An approved booking of a moderated resource: only its managers may change it. The
+    kinds (room, equipment) of the moderated resources approved, empty when not locked."""
+    return frozenset(Allocation.objects.filter(occurrence__event=event, resource__moderated=True, status=Allocation.Status.CONFIRMED,
+                                               active=True).values_list("resource__kind", flat=True).distinct())
 
 
 def decide(membership: Membership, allocation: Allocation, approve: bool, *, request=None) -> Allocation:
@@ -405,3 +405,87 @@ def delete_closure(membership: Membership, closure: Closure, *, request=None) ->
     record("agenda.closure.delete", actor=membership.user, organisation=closure.organisation, target=closure.resource,
            request=request, data={"closure": closure.pk, "reason": closure.reason})
     closure.delete()
+
+
+# ---- room and item photos --------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_SIZE = (1600, 1600)
+THUMB_SIZE = (240, 180)
+
+
+def thumbnail_name(name: str) -> str:
+    return name.rsplit(".", 1)[0] + "-petite.jpg"
+
+
+def _jpeg(image, size, *, fit: bool) -> bytes:
+    import io
+
+    from PIL import ImageOps
+
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    if fit:
+        image = ImageOps.fit(image, size)
+    else:
+        image.thumbnail(size)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=82, optimize=True)  # re-encoded: no EXIF (location) kept
+    return out.getvalue()
+
+
+def set_resource_photo(membership: Membership, resource: Resource, upload, *, request=None) -> Resource:
+    """Check the upload with Pillow (PNG, JPEG or WebP, 5 MB at most), store it re-encoded
+    as JPEG with a 240×180 thumbnail, replace the previous photo. Room or item managers only."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image, UnidentifiedImageError
+
+    if resource.organisation_id != membership.organisation_id or not policies.can_manage_resource(membership, resource):
+        raise PermissionDenied
+    if upload is None:
+        raise ValidationError({"photo": _("Choose a photo.")})
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError({"photo": _("The photo must weigh 5 MB at most.")})
+    try:
+        upload.seek(0)
+        probe = Image.open(upload)
+        probe.verify()
+        upload.seek(0)
+        image = Image.open(upload)
+        if image.width * image.height > PHOTO_MAX_PIXELS:  # before decoding: a small file may unpack huge
+            raise ValidationError({"photo": _("The photo is too large: 40 megapixels at most.")})
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError({"photo": _("This file is not an image. Send a JPEG, PNG or WebP photo.")}) from exc
+    if image.format not in PHOTO_FORMATS:
+        raise ValidationError({"photo": _("Send the photo as JPEG, PNG or WebP.")})
+    name = f"{resource.organisation_id}/{uuid.uuid4().hex}.jpg"  # under upload_to (agenda/photos/)
+    photo, thumb = _jpeg(image, PHOTO_SIZE, fit=False), _jpeg(image, THUMB_SIZE, fit=True)
+    old = resource.photo.name
+    with transaction.atomic():
+        resource.photo.save(name, ContentFile(photo), save=False)
+        default_storage.save(thumbnail_name(resource.photo.name), ContentFile(thumb))
+        resource.save(update_fields=["photo"])
+        record("agenda.resource.photo", actor=membership.user, organisation=resource.organisation, target=resource, request=request,
+               data={"bytes": upload.size, "format": image.format})
+    if old:
+        transaction.on_commit(lambda: [default_storage.delete(n) for n in (old, thumbnail_name(old))])
+    return resource
+
+
+def remove_resource_photo(membership: Membership, resource: Resource, *, request=None) -> None:
+    from django.core.files.storage import default_storage
+
+    if resource.organisation_id != membership.organisation_id or not policies.can_manage_resource(membership, resource):
+        raise PermissionDenied
+    old = resource.photo.name
+    if not old:
+        return
+    resource.photo = ""
+    resource.save(update_fields=["photo"])
+    record("agenda.resource.photo_remove", actor=membership.user, organisation=resource.organisation, target=resource, request=request)
+    transaction.on_commit(lambda: [default_storage.delete(n) for n in (old, thumbnail_name(old))])

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber, TruncDate
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +21,8 @@ from maillon.accounts.models import Membership
 from maillon.organisations.models import Sector
 
 from . import conflicts as engine
-from . import ical, policies, services
-from .forms import EventForm, MoveForm
+from . import hooks, ical, policies, services
+from .forms import EventForm, MoveForm, RoomPhotoForm
 from .models import Allocation, CalendarToken, Event, Occurrence, Resource
 from .recurrence import PARIS, expand
 
@@ -177,7 +177,8 @@ def new_event(request):
                 messages.success(request, _("Request sent: the booking waits for approval."))
             else:
                 messages.success(request, _("Saved."))
-            return redirect("agenda:event", org=request.organisation.slug, pk=result.event.pk)
+            # A vehicle's booking may have opened its procedure's draft: go and complete it.
+            return redirect(hooks.booking_redirect_url(request, result.event) or reverse("agenda:event", kwargs={"org": request.organisation.slug, "pk": result.event.pk}))
     return render(request, "agenda/event_form.html", {
         "form": form, "conflict": conflict, "conflict_partial": _conflict_context(conflict),
     })
@@ -202,18 +203,24 @@ def _form_errors(form, error: ValidationError) -> None:
 
 @require_POST
 def check(request):
-    """Live conflict check while the form is being filled (htmx): nothing is saved."""
+    """Live conflict check while the form is being filled (htmx): nothing is saved. The
+    title may still be empty; with no room, item or person chosen there is nothing to check."""
     form = EventForm(request.POST, organisation=request.organisation, membership=request.membership)
-    found, problem = [], ""
+    form.fields["title"].required = False
+    found, problem, checked = [], "", False
     if form.is_valid():
         data = form.cleaned_data
-        occurrences = [(s, e) for s, e, _o in expand(data["start"], data["end"], data["rrule"])]
-        found = engine.check(request.organisation, occurrences, list(data["resources"]), [m.user_id for m in data["people"]])
-    else:
-        problem = next(iter(form.errors.values()))[0] if form.errors else ""
+        if data["resources"] or data["people"]:
+            occurrences = [(s, e) for s, e, _o in expand(data["start"], data["end"], data["rrule"])]
+            found = engine.check(request.organisation, occurrences, list(data["resources"]), [m.user_id for m in data["people"]])
+            checked = True
+    elif form.errors:
+        name, errors = next(iter(form.errors.items()))
+        label = form.fields[name].label if name in form.fields else ""
+        problem = f"{label} : {errors[0]}" if label else errors[0]
     return render(request, "agenda/partials/conflicts.html", {
-        "checked": form.is_valid(), "problem": problem, "messages_list": [services.describe(c) for c in found[:20]],
-        "more": max(0, len(found) - 20),
+        "checked": checked, "problem": problem, "messages_list": [services.describe(c) for c in found[:20]],
+        "more": max(0, len(found) - 20), "only_people": bool(found) and all(c.is_person for c in found),
     })
 
 
@@ -276,6 +283,36 @@ def move_occurrence(request, pk):
     return render(request, "agenda/move.html", {"form": form, "occurrence": occ, "conflict_partial": _conflict_context(conflict)})
 
 
+@require_POST
+def move_check(request, pk):
+    """Live check of the « change a date » form (htmx): the change is made in a transaction
+    that is rolled back, so the check is exactly the one of saving, for each scope."""
+    from django.db import transaction
+
+    occ = _occurrence_or_404(request, pk)
+    if not policies.can_edit_event(request.membership, occ.event, locked=services.is_locked(occ.event)):
+        raise PermissionDenied
+    form = MoveForm(request.POST)
+    context = {"checked": False, "problem": "", "messages_list": [], "more": 0, "only_people": False}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.edit_occurrence(request.membership, occ, data["scope"], start=data["start"], end=data["end"])
+                transaction.set_rollback(True)
+        except services.ConflictError as error:
+            context.update(messages_list=error.messages[:20], more=max(0, len(error.messages) - 20), only_people=error.only_people)
+        except ValidationError as error:
+            context["problem"] = error.messages[0]
+        else:
+            context["checked"] = True
+    elif form.errors:
+        name, errors = next(iter(form.errors.items()))
+        label = form.fields[name].label if name in form.fields else ""
+        context["problem"] = f"{label} : {errors[0]}" if label else errors[0]
+    return render(request, "agenda/partials/conflicts.html", context)
+
+
 def cancel_occurrence(request, pk):
     occ = _occurrence_or_404(request, pk)
     if not policies.can_edit_event(request.membership, occ.event, locked=services.is_locked(occ.event)):
@@ -317,6 +354,7 @@ def resource_detail(request, pk):
         "resource": resource, "days": _days(start, end, qs, limit=PER_DAY), "day": day,
         "previous": day - timedelta(days=7), "next": day + timedelta(days=7),
         "can_book": policies.can_book(request.membership, resource),
+        "can_manage": policies.can_manage_resource(request.membership, resource),
         "needs_approval": policies.needs_approval(request.membership, resource),
     })
 
@@ -374,3 +412,43 @@ def resources(request):
         "page_obj": page, "kinds": Resource.Kind.choices, "kind": kind, "search": search,
         "query": f"type={kind or ''}&q={search}",
     })
+
+
+def resource_photo(request, pk):
+    """A room's or item's photo (``?taille=petite``: the thumbnail), to members of its
+    organisation only (the tenancy middleware and the scoped queryset); never from /media/."""
+    from django.core.files.storage import default_storage
+
+    resource = get_object_or_404(Resource.objects.for_organisation(request.organisation).only("pk", "photo"), pk=pk)
+    if not resource.photo:
+        raise Http404
+    name = services.thumbnail_name(resource.photo.name) if request.GET.get("taille") == "petite" else resource.photo.name
+    try:
+        handle = default_storage.open(name, "rb")
+    except OSError:  # the row exists, the file is gone (restored database, cleaned disk)
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def resource_photo_edit(request, pk):
+    resource = get_object_or_404(Resource.objects.for_organisation(request.organisation), pk=pk)
+    if not policies.can_manage_resource(request.membership, resource):
+        raise PermissionDenied
+    form = RoomPhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            services.remove_resource_photo(request.membership, resource, request=request)
+            messages.success(request, _("Photo removed."))
+            return redirect("agenda:resource", org=request.organisation.slug, pk=resource.pk)
+        if form.is_valid():
+            try:
+                services.set_resource_photo(request.membership, resource, form.cleaned_data["photo"], request=request)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Photo saved."))
+                return redirect("agenda:resource", org=request.organisation.slug, pk=resource.pk)
+    return render(request, "agenda/resource_photo.html", {"resource": resource, "form": form})

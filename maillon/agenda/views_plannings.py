@@ -16,8 +16,16 @@ from maillon.accounts.roles import Role
 from maillon.organisations.models import Sector
 
 from . import plannings, policies, services
-from .forms import AssignForm, ClosureForm, PlanningForm, ShiftForm, WorkProfileForm
-from .models import Closure, Planning, Resource, Shift, WorkProfile
+from .forms import (
+    AssignForm,
+    ClosureForm,
+    PlanningForm,
+    ShiftEditForm,
+    ShiftForm,
+    SwapForm,
+    WorkProfileForm,
+)
+from .models import Closure, Planning, Resource, Shift, ShiftSwap, WorkProfile
 from .views import _form_errors
 
 
@@ -85,9 +93,12 @@ def planning_detail(request, pk):
     for p in problems:
         if p.shift_id:
             by_shift.setdefault(p.shift_id, []).append(p)
+    me = request.membership.pk
+    may_swap = planning.status == Planning.Status.PUBLISHED
     for s in shifts:
         s.problems = by_shift.get(s.pk, [])
         s.needed = max(s.supervisors_needed, plannings.required_adults(s, planning))
+        s.mine = may_swap and any(m.pk == me for m in s.people.all())
     team = {m.pk: m for s in shifts for m in s.people.all()}
     team_rows = sorted(((m, profiles.get(m.pk)) for m in team.values()), key=lambda row: str(row[0].user))
     return render(request, "agenda/planning.html", {
@@ -199,3 +210,104 @@ def closure_delete(request, pk):
     services.delete_closure(request.membership, closure, request=request)
     messages.success(request, _("Closure removed."))
     return redirect("agenda:closures", org=request.organisation.slug)
+
+
+def _shift_fields(data) -> dict:
+    return {k: data[k] for k in ("title", "start", "end", "supervisors_needed", "qualification", "children_under_6", "children_from_6")}
+
+
+def shift_edit(request, pk):
+    """Change a shift: times, supervisors needed, qualification, children, people. The
+    planning's problems for this shift are shown, and re-computed live (htmx) while editing."""
+    shift = _shift(request, pk)
+    form = ShiftEditForm(request.POST or None, organisation=request.organisation, shift=shift)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            found = plannings.update_shift(request.membership, shift, people=data["people"], request=request, **_shift_fields(data))
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if found:
+                messages.warning(request, _("Shift saved, with %(n)s problems to resolve before publishing.") % {"n": len(found)})
+            else:
+                messages.success(request, _("Shift saved."))
+            return redirect("agenda:planning", org=request.organisation.slug, pk=shift.planning_id)
+    found = plannings.shift_problems(shift.planning, shift) if request.method == "GET" else None
+    return render(request, "agenda/shift_edit.html", {"shift": shift, "form": form, "problems": found})
+
+
+@require_POST
+def shift_check(request, pk):
+    """Live check of the shift form (htmx): the problems the changes would give; nothing saved."""
+    shift = _shift(request, pk)
+    form = ShiftEditForm(request.POST, organisation=request.organisation, shift=shift)
+    found, problem = None, ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            found = plannings.preview_shift(request.membership, shift, people=data["people"], **_shift_fields(data))
+        except ValidationError as error:
+            problem = error.messages[0]
+    elif form.errors:
+        name, errors = next(iter(form.errors.items()))
+        label = form.fields[name].label if name in form.fields else ""
+        problem = f"{label} : {errors[0]}" if label else errors[0]
+    return render(request, "agenda/partials/shift_problems.html", {"problems": found, "problem": problem})
+
+
+def _swaps(request):
+    return ShiftSwap.objects.for_organisation(request.organisation).select_related(
+        "planning__sector", "shift", "counter_shift", "requester__user", "recipient__user")
+
+
+def swap_new(request, pk):
+    """Offer one of my shifts (of a published planning) to a colleague, or exchange it."""
+    shift = get_object_or_404(Shift.objects.for_organisation(request.organisation).select_related("planning__sector"), pk=pk,
+                              planning__status=Planning.Status.PUBLISHED)
+    if not shift.people.filter(pk=request.membership.pk).exists():
+        raise PermissionDenied
+    form = SwapForm(request.POST or None, shift=shift, membership=request.membership)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plannings.propose_swap(request.membership, shift, recipient=data["recipient"], counter_shift=data["counter_shift"],
+                                   message=data["message"], request=request)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Swap proposed: your colleague has been notified."))
+            return redirect("agenda:swaps", org=request.organisation.slug)
+    return render(request, "agenda/swap_form.html", {"shift": shift, "form": form})
+
+
+def swaps(request):
+    """My swaps: proposals to answer, my requests, and (coordinators) swaps to approve."""
+    me = request.membership
+    if request.method == "POST":
+        pk = request.POST.get("swap", "")
+        swap = get_object_or_404(_swaps(request), pk=int(pk) if pk.isdigit() else 0)
+        action = request.POST.get("action")
+        try:
+            if action in ("accept", "decline"):
+                plannings.answer_swap(me, swap, action == "accept", request=request)
+            elif action in ("approve", "refuse"):
+                plannings.decide_swap(me, swap, action == "approve", request=request)
+            elif action == "withdraw":
+                plannings.withdraw_swap(me, swap, request=request)
+            else:
+                raise ValidationError(_("Choose an action."))
+        except plannings.SwapConflict as error:
+            messages.error(request, " ".join([error.messages[0], *[p.message for p in error.problems[:5]]]))
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Done."))
+        return redirect("agenda:swaps", org=request.organisation.slug)
+    sectors = [s.pk for s in _sectors(request)] if policies.can_plan(me) else []
+    recent = _swaps(request).order_by("-created_at")
+    return render(request, "agenda/swaps.html", {
+        "incoming": recent.filter(recipient=me, status=ShiftSwap.Status.PROPOSED)[:50],
+        "to_approve": recent.filter(planning__sector_id__in=sectors, status=ShiftSwap.Status.ACCEPTED)[:50],
+        "mine": recent.filter(requester=me)[:30],
+    })

@@ -23,3 +23,29 @@ def images_of(organisation):
     if home is None or home.collection is None:
         return model.objects.none()
     return model.objects.filter(collection__path__startswith=home.collection.path)
+
+
+def organisation_of_collection(collection):
+    """The organisation whose image collection holds ``collection`` (itself or a child), or None
+    (one query: the collection's ancestors' paths are prefixes of its own path)."""
+    from .models import HomePage
+
+    if collection is None:
+        return None
+    step = collection.steplen
+    ancestors = [collection.path[: step * depth] for depth in range(1, len(collection.path) // step + 1)]
+    home = HomePage.objects.filter(organisation__isnull=False, collection__path__in=ancestors).select_related("organisation").first()
+    return home.organisation if home else None
+
+
+def may_open_collection_file(user, collection) -> bool:
+    """A file of a collection (image original, rendition, Wagtail document): active members of
+    the organisation owning the collection; files outside any organisation: superusers only."""
+    from maillon.accounts.models import Membership
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    organisation = organisation_of_collection(collection)
+    if organisation is None:
+        return user.is_superuser
+    return Membership.objects.active().filter(user=user, organisation=organisation).exists()

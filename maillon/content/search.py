@@ -26,9 +26,18 @@ from .models import SearchEntry
 MAX_TEXT = 20_000
 
 
+# The combining marks (accents) left by NFKD decomposition: removed with one C-speed regex
+# (a per-character unicodedata.combining() test made search's live sources slow).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_SPACES = re.compile(r"\s+")
+
+
 def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return re.sub(r"\s+", " ", "".join(c for c in decomposed if not unicodedata.combining(c))).lower().strip()
+    """Accent-free, lowercase, single-spaced: « Été  Fête » → « ete fete »."""
+    text = text or ""
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return _SPACES.sub(" ", text).lower().strip()
 
 
 def strip_tags(html: str) -> str:
@@ -106,7 +115,7 @@ def _matches(terms: list[str], *texts: str) -> bool:
     return all(term in haystack for term in terms)
 
 
-def procedures_matching(membership, terms: list[str]) -> list[SearchEntry]:
+def procedures_matching(membership, terms: list[str], limit: int = 50) -> list[SearchEntry]:
     """Published procedures of the organisation (every staff member may start one): one query."""
     from django.apps import apps
     from django.urls import reverse
@@ -117,39 +126,67 @@ def procedures_matching(membership, terms: list[str]) -> list[SearchEntry]:
 
     rows = published(membership.organisation).order_by("title").values_list("title", "slug", "description")[:LIVE_ROWS]
     slug = membership.organisation.slug
+    found = [row for row in rows if _matches(terms, row[0], row[2])][:limit]
     return [
         SearchEntry(kind="procedure", object_id=proc_slug, title=title, summary=(description or "")[:200],
                     url=reverse("procedures:start", kwargs={"org": slug, "slug": proc_slug}))
-        for title, proc_slug, description in rows if _matches(terms, title, description)
+        for title, proc_slug, description in found
     ]
 
 
-def events_matching(membership, terms: list[str], *, now=None) -> list[SearchEntry]:
-    """Upcoming published events (no room bookings) of the organisation: one query."""
-    from django.apps import apps
-    from django.db.models import Min
+EVENTS_CACHE_SECONDS = 60
+
+
+def upcoming_events(organisation, *, now=None) -> list[tuple]:
+    """``(haystack, pk, title, summary, url)`` of the organisation's upcoming published events
+    (no room bookings), soonest first, at most ``LIVE_ROWS``.
+
+    Read, normalised and formatted once, then kept a minute in the cache under the state of
+    the organisation's events (how many, last change): a new or edited event is searchable at
+    once; an occurrence cancelled on its own, or an event becoming past, shows within a minute.
+    A search then costs one small aggregate query. ``now`` (tests) bypasses the cache."""
+    from django.core.cache import cache
+    from django.db.models import Count, Max, Min
     from django.urls import reverse
     from django.utils import formats, timezone
 
-    if not apps.is_installed("maillon.agenda"):
-        return []
     from maillon.agenda.models import Event
 
-    now = now or timezone.now()
+    events = Event.objects.for_organisation(organisation)
+    key = None
+    if now is None:
+        state = events.aggregate(n=Count("pk"), last=Max("updated_at"))
+        last = state["last"].timestamp() if state["last"] else 0
+        key = f"content:search:events:{organisation.pk}:{organisation.slug}:{state['n']}:{last}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     rows = (
-        Event.objects.for_organisation(membership.organisation)
-        .filter(status=Event.Status.PUBLISHED, occurrences__end__gte=now, occurrences__cancelled=False)
+        events.filter(status=Event.Status.PUBLISHED, occurrences__end__gte=now or timezone.now(), occurrences__cancelled=False)
         .exclude(kind=Event.Kind.BOOKING)
         .annotate(next_start=Min("occurrences__start"))
         .order_by("next_start").values_list("pk", "title", "description", "place", "next_start")[:LIVE_ROWS]
     )
-    slug = membership.organisation.slug
-    return [
-        SearchEntry(kind="event", object_id=str(pk), title=title,
-                    summary=" · ".join(p for p in (formats.date_format(timezone.localtime(start), "j F Y H:i"), place) if p),
-                    url=reverse("agenda:event", kwargs={"org": slug, "pk": pk}))
-        for pk, title, description, place, start in rows if _matches(terms, title, description, place)
+    slug = organisation.slug
+    found = [
+        (normalise(f"{title} {description} {place}"), pk, title,
+         " · ".join(p for p in (formats.date_format(timezone.localtime(start), "j F Y H:i"), place) if p),
+         reverse("agenda:event", kwargs={"org": slug, "pk": pk}))
+        for pk, title, description, place, start in rows
     ]
+    if key is not None:
+        cache.set(key, found, EVENTS_CACHE_SECONDS)
+    return found
+
+
+def events_matching(membership, terms: list[str], limit: int = 50, *, now=None) -> list[SearchEntry]:
+    """Upcoming published events (no room bookings) of the organisation matching every term."""
+    from django.apps import apps
+
+    if not apps.is_installed("maillon.agenda"):
+        return []
+    found = [row for row in upcoming_events(membership.organisation, now=now) if all(term in row[0] for term in terms)][:limit]
+    return [SearchEntry(kind="event", object_id=str(pk), title=title, summary=summary, url=url) for _h, pk, title, summary, url in found]
 
 
 LIVE_SOURCES = {"procedure": procedures_matching, "event": events_matching}
@@ -166,5 +203,5 @@ def search_everything(membership, query: str, *, kinds=None, limit: int = 50) ->
     live = []
     for kind, source in LIVE_SOURCES.items():
         if terms and (not kinds or kind in kinds):
-            live.extend(source(membership, terms))
+            live.extend(source(membership, terms, limit))
     return (live + results)[:limit]

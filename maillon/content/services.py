@@ -146,6 +146,36 @@ def delete_document(request, document: Document) -> None:
     transaction.on_commit(lambda: [storage.delete(name) for name in files])
 
 
+# ---------------------------------------------------------------- menu
+
+
+def menu_pages(home: HomePage) -> list:
+    """The sections of the organisation's menu, in order (live children of its home page shown
+    in menus)."""
+    return list(home.get_children().live().in_menu().only("title", "url_path", "path", "depth", "slug"))
+
+
+@transaction.atomic
+def move_in_menu(request, page, direction: str) -> bool:
+    """Move a section of the menu one place up or down (Wagtail's ``Page.move``, which checks
+    the editor's page permissions and logs the reorder); audited. False when already at that end."""
+    if not policies.can_edit_pages(request.membership):
+        raise PermissionDenied
+    home = HomePage.objects.get(organisation=request.organisation)
+    items = menu_pages(home)
+    index = next((i for i, item in enumerate(items) if item.pk == page.pk), None)
+    if index is None or direction not in ("up", "down"):
+        raise ValidationError(_("This section is not in the menu."))
+    neighbour = index - 1 if direction == "up" else index + 1
+    if not 0 <= neighbour < len(items):
+        return False
+    target = items[neighbour]
+    items[index].move(target, pos="left" if direction == "up" else "right", user=request.user)
+    record("content.menu.move", actor=request.user, organisation=request.organisation, target=items[index], request=request,
+           data={"direction": direction, "position": neighbour + 1, "around": target.pk})
+    return True
+
+
 # ---------------------------------------------------------------- pages
 
 

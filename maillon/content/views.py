@@ -5,7 +5,7 @@ from __future__ import annotations
 import mimetypes
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from wagtail.models import Page
 from . import policies, search, services
 from .editors import ensure_home
 from .forms import DocumentForm, ReplaceForm
-from .images import IMAGE_SPECS, images_of
+from .images import IMAGE_SPECS, images_of, may_open_collection_file
 from .models import Document, DocumentCategory, HomePage, NewsPage, pages_of
 
 SEARCH_KINDS = {"page": gettext_lazy("Pages"), "news": gettext_lazy("News"), "document": gettext_lazy("Documents"), "directory": gettext_lazy("Directory"),
@@ -45,7 +45,8 @@ def render_page(request, page, *, preview: bool = False):
 
         membership = Membership.objects.active().with_roles().filter(user=request.user, organisation=organisation).first()
         request.organisation, request.membership = organisation, membership
-    context = {"page": page, "home": home, "menu": _menu(home) if home else [], "preview": preview}
+    context = {"page": page, "home": home, "menu": _menu(home) if home else [], "preview": preview,
+               "can_edit_menu": not preview and policies.can_edit_pages(membership)}
     body = getattr(page, "body", None)
     names = {b.value["category"] for b in body if b.block_type == "documents"} if body is not None else set()
     if page.specific_class.__name__ == "DocumentLibraryPage":
@@ -96,6 +97,29 @@ def back_office(request):
         raise PermissionDenied
     home_page = ensure_home(request.organisation)
     return redirect("wagtailadmin_explore", home_page.pk)
+
+
+def menu(request):
+    """The comms officer orders the sections of the menu here, without Wagtail's explorer."""
+    if not policies.can_edit_pages(request.membership):
+        raise PermissionDenied
+    home_page = _home(request) or ensure_home(request.organisation)
+    if request.method == "POST":
+        page_id = request.POST.get("page", "")
+        found = next((p for p in services.menu_pages(home_page) if str(p.pk) == page_id), None)
+        if found is None:
+            raise Http404
+        direction = request.POST.get("direction", "")
+        try:
+            moved = services.move_in_menu(request, found, direction)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            if moved:
+                text = _("« %(title)s » moved up in the menu.") if direction == "up" else _("« %(title)s » moved down in the menu.")
+                messages.success(request, text % {"title": found.title})
+        return redirect("content:menu", org=request.organisation.slug)
+    return render(request, "content/menu.html", {"items": services.menu_pages(home_page), "home": home_page})
 
 
 # ---------------------------------------------------------------- documents
@@ -199,6 +223,35 @@ def image(request, pk, spec):
     rendition = found.get_rendition(spec)
     content_type = mimetypes.guess_type(rendition.file.name)[0] or "application/octet-stream"
     response = FileResponse(rendition.file.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def media_file(request, path: str):
+    """The only way to a file under /media/ other than logos (served by the organisations app):
+    Wagtail image originals and renditions (the back office's thumbnails), to active members of
+    the organisation whose collection holds the image. Anything else (documents, unknown files,
+    another organisation's image, anonymous visitors) is a 404, in every mode, DEBUG included:
+    documents have their own checked address (``download``)."""
+    from wagtail.images import get_image_model
+
+    model = get_image_model()
+    image = file = None
+    if path.startswith("original_images/"):
+        image = model.objects.filter(file=path).select_related("collection").first()
+        file = image.file if image else None
+    elif path.startswith("images/"):
+        rendition = model.get_rendition_model().objects.filter(file=path).select_related("image__collection").first()
+        if rendition is not None:
+            image, file = rendition.image, rendition.file
+    if image is None or not may_open_collection_file(request.user, image.collection):
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except OSError:  # the record exists, the file is gone (restored database, cleaned disk)
+        raise Http404 from None
+    response = FileResponse(handle, content_type=mimetypes.guess_type(file.name)[0] or "application/octet-stream")
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -110,7 +110,10 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        message = str(exc)
+        if exc.status_code == 400 and message.startswith("Cannot parse request body"):  # django-ninja's own English text
+            message = _("The request body is not valid JSON.")
+        return api.create_response(request, {"detail": message}, status=exc.status_code)
 
     @api.exception_handler(Exception)
     def unexpected(request, exc):

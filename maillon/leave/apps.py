@@ -24,4 +24,5 @@ class LeaveConfig(AppConfig):
         register_nav("leave_team", _("Team leave"), "leave:team", icon="users", order=205, roles=LEDGER_ROLES)
         register_panel("leave", "leave/panels/balance.html", order=15, get_context=balance_panel)
         periodic.register("leave.monthly_accrual", tasks.monthly_accrual, "monthly", at=time(1, 30))
+        periodic.register("leave.period_change", tasks.period_change, "daily", at=time(1, 45))
         register_demo_seeder(seed_leave)

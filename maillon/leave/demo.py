@@ -31,6 +31,15 @@ def seed_leave(context) -> None:
         lines += [f"{m.user.username};rtt;{2 + (i * 3) % 6}" for i, m in enumerate(members)]
         lines += [f"{m.user.username};recup;{(i % 4) * Decimal('0.5')}" for i, m in enumerate(members) if i % 3 == 0]
         services.import_opening_balances(organisation, "\n".join(lines), actor=hr)
+        # The paid leave brought over on 1 June is the leftover of the period that ended: a reliquat
+        # to take by the end of this period (what the period-change job records from now on).
+        start, end = counting.reference_period(today)
+        previous_start, previous_end = counting.reference_period(start - timedelta(days=1))
+        expires_on = services._add_months(previous_end, services.settings_for(organisation).carryover_months)
+        LedgerEntry.objects.bulk_create([
+            services.carryover_entry(organisation, entry.membership_id, entry.leave_type, entry.amount, previous_start, previous_end, expires_on)
+            for entry in LedgerEntry.objects.for_organisation(organisation).filter(kind=LedgerEntry.Kind.OPENING, leave_type=types["cp"], amount__gt=0)
+        ])
         # Accruals since the start of the reference period.
         start, _end = counting.reference_period(today)
         month = start
@@ -49,7 +58,7 @@ def seed_leave(context) -> None:
             coming = _next_monday(today + timedelta(days=10 + index % 21))
             services.record_approved_request(membership=m, leave_type=types["rtt" if index % 8 else "cp"], start_date=coming, start_half="pm",
                                              end_date=coming + timedelta(days=1), end_half="pm", reference=f"demo:{organisation.slug}:{m.pk}:2", actor=hr)
-        if members:
+        if len(members) >= 4:
             someone = members[1]
             day = _next_monday(today + timedelta(days=20)) + timedelta(days=3)
             services.record_approved_request(membership=someone, leave_type=types["cp"], start_date=day, start_half="am", end_date=day,

@@ -83,8 +83,16 @@ class ImportForm(forms.Form):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = LeaveSettings
-        fields = ["counting_mode", "alsace_moselle", "period_start_month"]
+        fields = ["counting_mode", "alsace_moselle", "period_start_month", "carryover_months"]
         widgets = {"counting_mode": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carryover_months"].required = False  # empty: the default, 12 months
+
+    def clean_carryover_months(self):
+        value = self.cleaned_data.get("carryover_months")
+        return 12 if value is None else value
 
 
 class LeaveTypeForm(forms.ModelForm):

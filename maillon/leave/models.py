@@ -44,6 +44,11 @@ class LeaveSettings(models.Model):
         _("reference period starts in month"), default=6,
         help_text=_("1 to 12. The default reference period runs from 1 June to 31 May."),
     )
+    carryover_months = models.PositiveSmallIntegerField(
+        _("months to take the leftover paid leave (reliquat)"), default=12,
+        help_text=_("Paid leave left at the end of the reference period becomes a « reliquat » usable this many months "
+                    "more: 12 by default (until 31 May of the next period), 0 to lose it at the end of the period."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -56,6 +61,8 @@ class LeaveSettings(models.Model):
     def clean(self) -> None:
         if not 1 <= (self.period_start_month or 0) <= 12:
             raise ValidationError({"period_start_month": _("Enter a month between 1 and 12.")})
+        if not 0 <= (self.carryover_months or 0) <= 12:
+            raise ValidationError({"carryover_months": _("Enter a number of months between 0 and 12.")})
 
 
 class LeaveTypeQuerySet(TenantQuerySet):
@@ -132,6 +139,8 @@ class LedgerEntry(TenantModel):
         CANCEL = "cancel", _("Cancelled leave credited back")
         CORRECTION = "correction", _("Correction")
         FRACTIONNEMENT = "fractionnement", _("Fractionnement days")
+        CARRYOVER = "carryover", _("Leftover carried over (reliquat)")
+        EXPIRY = "expiry", _("Reliquat expired")
 
     membership = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT, related_name="leave_entries", verbose_name=_("person"))
     leave_type = models.ForeignKey(LeaveType, on_delete=models.PROTECT, related_name="entries", verbose_name=_("leave type"))
@@ -143,8 +152,13 @@ class LedgerEntry(TenantModel):
     end_half = models.CharField(max_length=2, choices=Half.choices, blank=True)
     # Days of main paid leave of this debit taken outside 1 May – 31 October (fractionnement).
     days_outside_main_period = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    # Carry-over: the days of the ended period that stay usable (the balance does not move: amount
+    # is 0) until ``expires_on``; ``start_date`` holds the last day of that period. An expiry entry
+    # removes what was not taken by then.
+    reliquat = models.DecimalField(_("reliquat (days)"), max_digits=6, decimal_places=2, default=0)
+    expires_on = models.DateField(_("to be taken by"), null=True, blank=True)
     reference = models.CharField(_("reference"), max_length=120, blank=True, db_index=True)
-    period_key = models.CharField(max_length=20, blank=True, help_text="YYYY-MM for accruals, YYYY (start year) for fractionnement")
+    period_key = models.CharField(max_length=20, blank=True, help_text="YYYY-MM for accruals, YYYY (start year of the period) for fractionnement, carry-over and expiry")
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
@@ -166,6 +180,12 @@ class LedgerEntry(TenantModel):
             ),
             models.UniqueConstraint(
                 fields=["organisation", "reference"], condition=models.Q(kind="cancel"), name="leave_entry_one_cancel_per_reference",
+            ),
+            models.UniqueConstraint(
+                fields=["membership", "leave_type", "period_key"], condition=models.Q(kind="carryover"), name="leave_entry_one_carryover_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["membership", "leave_type", "period_key"], condition=models.Q(kind="expiry"), name="leave_entry_one_expiry_per_period",
             ),
         ]
 

@@ -404,3 +404,173 @@ def absences_between(organisation, start: date | datetime, end: date | datetime)
         .values_list("membership__user_id", "start_date", "start_half", "end_date", "end_half")
     )
     return [(user_id, *_bounds(sd, sh, ed, eh)) for user_id, sd, sh, ed, eh in rows]
+
+
+# ---------------------------------------------------------------- carry-over (« reliquat ») and expiry
+#
+# French practice (Code du travail L3141-13 and following): paid leave acquired during a reference
+# period (1 June – 31 May by default) is to be taken during the following year; what is not taken
+# is lost unless the employer or an agreement allows a carry-over (« report », « reliquat »). The
+# seeds ask for « solde de congé payé mis à jour automatiquement » and say nothing more, so Maillon
+# carries the leftover over by default for the whole next period (``carryover_months = 12``: until
+# 31 May of the next period with the default period) and lets the organisation shorten it (0: lost
+# at the end of the period). Since Maillon credits leave as it is acquired (2.5 or 25/12 days a
+# month, usable at once), the leftover at the end of a period is what the person did not take.
+#
+# The ledger stays append-only and the balance stays the ledger's sum: the carry-over entry has
+# amount 0 and records the ``reliquat`` and its ``expires_on`` date; leave taken after the end of the
+# period uses the reliquat first; on the day after ``expires_on`` the periodic job writes an expiry
+# entry debiting what is left of it (never more than the balance).
+
+
+def _add_months(day: date, months: int) -> date:
+    """The last day of the month ``months`` after ``day``'s month (``day`` is a month's last day)."""
+    month_index = day.year * 12 + day.month - 1 + months + 1
+    first_of_next = date(month_index // 12, month_index % 12 + 1, 1)
+    return first_of_next - timedelta(days=1)
+
+
+def _belongs_before(entry: dict, start: date, end: date) -> bool:
+    """Is this entry (a ``values()`` row) part of the balance at the end of the period ``start``–``end``?"""
+    kind = entry["kind"]
+    if kind == LedgerEntry.Kind.ACCRUAL:
+        return entry["period_key"] <= f"{end.year:04d}-{end.month:02d}"
+    if kind in (LedgerEntry.Kind.DEBIT, LedgerEntry.Kind.CANCEL):
+        return entry["start_date"] is None or entry["start_date"] <= end
+    if kind == LedgerEntry.Kind.FRACTIONNEMENT:
+        return entry["period_key"] <= str(start.year)
+    if kind in (LedgerEntry.Kind.EXPIRY, LedgerEntry.Kind.CARRYOVER):
+        return entry["expires_on"] is not None and entry["expires_on"] <= end
+    return timezone.localtime(entry["created_at"]).date() <= end  # opening balances, corrections
+
+
+def _reliquat_left(carry: dict, entries: list[dict]) -> Decimal:
+    """What is left of a carried-over reliquat: leave starting after the period's end (and by the
+    expiry date) uses it first."""
+    period_end = _period_end_of(carry)
+    used = -sum((e["amount"] for e in entries if e["kind"] in (LedgerEntry.Kind.DEBIT, LedgerEntry.Kind.CANCEL)
+                 and e["start_date"] is not None and period_end < e["start_date"] <= carry["expires_on"]), ZERO)
+    return max(ZERO, carry["reliquat"] - max(ZERO, used))
+
+
+def _period_end_of(carry: dict) -> date:
+    # A carry-over entry keeps the last day of the period it comes from in ``start_date``.
+    return carry["start_date"]
+
+
+ENTRY_FIELDS = ("id", "membership_id", "leave_type_id", "kind", "amount", "start_date", "period_key", "expires_on", "reliquat", "created_at")
+
+
+def _entries_by_person(organisation, leave_type) -> dict[int, list[dict]]:
+    rows: dict[int, list[dict]] = {}
+    for entry in LedgerEntry.objects.for_organisation(organisation).filter(leave_type=leave_type).values(*ENTRY_FIELDS):
+        rows.setdefault(entry["membership_id"], []).append(entry)
+    return rows
+
+
+def expire_reliquats(organisation, today: date | None = None, *, actor=None) -> int:
+    """Write the expiry entry of every reliquat whose date has passed (idempotent). Returns how many."""
+    today = today or timezone.localdate()
+    created = 0
+    for leave_type in LeaveType.objects.for_organisation(organisation).filter(is_paid_leave=True):
+        by_person = _entries_by_person(organisation, leave_type)
+        for membership_id, entries in by_person.items():
+            expired_keys = {e["period_key"] for e in entries if e["kind"] == LedgerEntry.Kind.EXPIRY}
+            for carry in (e for e in entries if e["kind"] == LedgerEntry.Kind.CARRYOVER):
+                if carry["expires_on"] >= today or carry["period_key"] in expired_keys:
+                    continue
+                balance_now = sum((e["amount"] for e in entries), ZERO)
+                lost = min(_reliquat_left(carry, entries), max(ZERO, balance_now))
+                if lost <= 0:
+                    continue
+                entry = LedgerEntry(
+                    organisation=organisation, membership_id=membership_id, leave_type=leave_type, kind=LedgerEntry.Kind.EXPIRY,
+                    amount=-lost, period_key=carry["period_key"], expires_on=carry["expires_on"],
+                    reason=_("Reliquat not taken by %(date)s") % {"date": carry["expires_on"].strftime("%d/%m/%Y")},
+                )
+                try:
+                    with transaction.atomic():
+                        entry.save()
+                except IntegrityError:  # another worker wrote it first
+                    continue
+                record("leave.expiry", actor=actor, organisation=organisation, target=entry,
+                       data={"membership": membership_id, "leave_type": leave_type.code, "days": str(entry.amount), "period": carry["period_key"]})
+                entries.append({f: getattr(entry, f) for f in ENTRY_FIELDS})
+                created += 1
+    return created
+
+
+def carryover_entry(organisation, membership_id, leave_type, days, period_start: date, period_end: date, expires_on: date) -> LedgerEntry:
+    """The (unsaved) carry-over entry of ``days`` left at the end of ``period_start``–``period_end``."""
+    return LedgerEntry(
+        organisation=organisation, membership_id=membership_id, leave_type=leave_type, kind=LedgerEntry.Kind.CARRYOVER,
+        amount=ZERO, reliquat=days, start_date=period_end, expires_on=expires_on, period_key=str(period_start.year),
+        reason=_("Leftover of the period %(start)s – %(end)s") % {"start": period_start.strftime("%d/%m/%Y"), "end": period_end.strftime("%d/%m/%Y")},
+    )
+
+
+def carry_over(organisation, today: date | None = None, *, actor=None) -> int:
+    """At the start of a reference period, record the reliquat of every member for the period that
+    just ended (paid leave types; idempotent, one carry-over per person, type and period)."""
+    from maillon.accounts.models import Membership
+
+    today = today or timezone.localdate()
+    conf = settings_for(organisation)
+    current_start, _end = counting.reference_period(today, conf.period_start_month)
+    ended_end = current_start - timedelta(days=1)
+    ended_start, _same = counting.reference_period(ended_end, conf.period_start_month)
+    key = str(ended_start.year)
+    expires_on = _add_months(ended_end, conf.carryover_months or 0)
+    members = set(Membership.objects.for_organisation(organisation).values_list("pk", flat=True))
+    created = 0
+    for leave_type in LeaveType.objects.for_organisation(organisation).filter(is_paid_leave=True):
+        for membership_id, entries in _entries_by_person(organisation, leave_type).items():
+            if membership_id not in members or any(e["kind"] == LedgerEntry.Kind.CARRYOVER and e["period_key"] == key for e in entries):
+                continue
+            leftover = sum((e["amount"] for e in entries if _belongs_before(e, ended_start, ended_end)), ZERO)
+            if leftover <= 0:
+                continue
+            entry = carryover_entry(organisation, membership_id, leave_type, leftover, ended_start, ended_end, expires_on)
+            try:
+                with transaction.atomic():
+                    entry.save()
+            except IntegrityError:
+                continue
+            record("leave.carryover", actor=actor, organisation=organisation, target=entry,
+                   data={"membership": membership_id, "leave_type": leave_type.code, "days": str(leftover), "expires_on": expires_on.isoformat()})
+            created += 1
+    return created
+
+
+def period_change(organisation, today: date | None = None, *, actor=None) -> dict:
+    """The periodic work at a period's change: expire the reliquats due, carry the leftover of the
+    period that ended over, then expire again (a reliquat of 0 months expires at once)."""
+    expired = expire_reliquats(organisation, today, actor=actor)
+    carried = carry_over(organisation, today, actor=actor)
+    expired += expire_reliquats(organisation, today, actor=actor)
+    return {"carried": carried, "expired": expired}
+
+
+def period_change_all(today: date | None = None) -> int:
+    from maillon.organisations.models import Organisation
+
+    return sum(sum(period_change(organisation, today).values()) for organisation in Organisation.objects.filter(is_active=True))
+
+
+def reliquats(membership) -> dict[int, dict]:
+    """The live reliquat of each paid leave type of this person: ``{type id: {"days", "expires_on"}}`` (one query)."""
+    today = timezone.localdate()
+    rows: dict[int, list[dict]] = {}
+    for entry in LedgerEntry.objects.filter(membership=membership, leave_type__is_paid_leave=True).values(*ENTRY_FIELDS):
+        rows.setdefault(entry["leave_type_id"], []).append(entry)
+    found = {}
+    for type_id, entries in rows.items():
+        expired = {e["period_key"] for e in entries if e["kind"] == LedgerEntry.Kind.EXPIRY}
+        for carry in sorted((e for e in entries if e["kind"] == LedgerEntry.Kind.CARRYOVER), key=lambda e: e["expires_on"]):
+            if carry["period_key"] in expired or carry["expires_on"] < today:
+                continue
+            left = _reliquat_left(carry, entries)
+            if left > 0:
+                found[type_id] = {"days": left, "expires_on": carry["expires_on"]}
+                break
+    return found

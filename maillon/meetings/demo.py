@@ -6,12 +6,36 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 
+def _free_slot(org, day, people, rooms):
+    """The first slot near ``day`` (that weekday or the next working days; 14:00, 10:00, then
+    16:30) where the people and one of the rooms are free for the agenda's conflict engine
+    (bookings, leave, closures, planning shifts)."""
+    from maillon.agenda import conflicts
+    from maillon.agenda.recurrence import PARIS
+
+    user_ids = [m.user_id for m in people]
+    for shift in range(0, 14):
+        candidate = day + timedelta(days=shift)
+        if candidate.weekday() >= 5:
+            continue
+        for hour, minute in ((14, 0), (10, 0), (16, 30)):
+            start = datetime.combine(candidate, time(hour, minute), tzinfo=PARIS)
+            end = start + timedelta(hours=2)
+            if conflicts.check(org, [(start, end)], [], user_ids):
+                continue
+            for room in rooms:
+                if not conflicts.check(org, [(start, end)], [room], []):
+                    return start, end, room
+            if not rooms:
+                return start, end, None
+    return None
+
+
 def seed_meetings(context) -> None:
     from django.utils import timezone
 
     from maillon.accounts.models import Membership
     from maillon.agenda.models import Resource
-    from maillon.agenda.recurrence import PARIS
 
     from . import services
     from .models import Meeting, Minutes
@@ -24,30 +48,41 @@ def seed_meetings(context) -> None:
         return Membership.objects.with_roles().select_related("organisation", "user").get(organisation=org, user=context.people[username])
 
     types = {t.name: t for t in services.meeting_types(org)}
-    room = Resource.objects.for_organisation(org).filter(name="Cyber Espace").first()
+    room_names = ["Cyber Espace", "Bureau partagé Le Tilleul", "Salle de réunion Le Chêne"]
+    by_name = {r.name: r for r in Resource.objects.for_organisation(org).filter(name__in=room_names)}
+    rooms = [by_name[n] for n in room_names if n in by_name]
     directrice = member("directrice")
-    team = [member(u) for u in ("coordo.enfance", "coordo.jeunes", "encadrant", "accueil")]
+    # The coordinators' meeting: the supervisor « encadrant » stays out of it, he works on the
+    # holiday-club planning seeded by the agenda (its shifts must stay publishable).
+    team = [member(u) for u in ("coordo.enfance", "coordo.jeunes", "accueil")]
     today = timezone.localdate()
-    # The first Thursday of each month: two past, one to come.
-    firsts = []
-    month = (today.replace(day=1) - timedelta(days=62)).replace(day=1)
-    for _i in range(3):
-        d = month + timedelta(days=(3 - month.weekday()) % 7)
-        firsts.append(d)
-        month = (month + timedelta(days=32)).replace(day=1)
+
+    def first_thursday(day):
+        day = day.replace(day=1)
+        return day + timedelta(days=(3 - day.weekday()) % 7)
+
+    # The first Thursday of the two months before, and the next one to come.
+    this_month = today.replace(day=1)
+    two_before = (this_month - timedelta(days=1)).replace(day=1) - timedelta(days=1)
+    firsts = [first_thursday(two_before), first_thursday(this_month - timedelta(days=1))]
+    coming = first_thursday(this_month)
+    firsts.append(coming if coming > today else first_thursday(this_month + timedelta(days=32)))
     series = None
     meetings = []
     for number, day in enumerate(firsts, start=1):
-        start = datetime.combine(day, time(14, 0), tzinfo=PARIS)
+        slot = _free_slot(org, day, [directrice, *team], rooms)
+        if slot is None:  # a demo with everyone busy for two weeks: leave the meetings out
+            return
+        start, end, room = slot
         meeting = services.create_meeting(
-            directrice, title=f"COORDO n° {number}", meeting_type=types["COORDO"], start=start, end=start + timedelta(hours=2),
+            directrice, title=f"COORDO n° {number}", meeting_type=types["COORDO"], start=start, end=end,
             people=team, room=room, objective="Coordonner les secteurs et suivre les projets transversaux.",
             agenda_text="Tour des secteurs\nFête de quartier\nDossier CAF\nQuestions diverses",
             series=series, new_series=series is None, send_email=False, allow_past=True,
         )
         series = meeting.series
         meetings.append(meeting)
-    first, second, _third = meetings
+    first, second, third = meetings
     ids = {m.pk for m in team} | {directrice.pk}
     coordo, jeunes = team[0], team[1]
     services.save_minutes(directrice, first.minutes, {
@@ -57,13 +92,18 @@ def seed_meetings(context) -> None:
         "s4": "Aucune.",
     }, 1, ids)
     services.add_task(directrice, first, assignee=coordo, description="Contacter la ferme pédagogique pour la sortie d'été",
-                      due=firsts[1], participant_ids=ids)
+                      due=timezone.localtime(second.start).date(), participant_ids=ids)
     done = services.add_task(directrice, first, assignee=jeunes, description="Mettre à jour les affiches du PIJ", participant_ids=ids)
     services.complete_task(jeunes, done)
+    services.add_outcome(directrice, first.minutes, item=1, kind="information", participant_ids=ids,
+                         text="42 enfants inscrits au périscolaire du mercredi, 12 jeunes au PIJ.")
+    services.add_outcome(directrice, first.minutes, item=2, kind="decision", participant_ids=ids,
+                         text="Le budget de la fête de quartier est fixé à 1 200 €.")
     services.publish_minutes(directrice, Minutes.objects.get(meeting=first))
     services.save_minutes(coordo, second.minutes, {
         "s1": "Enfance : sortie à la ferme confirmée, le minibus est réservé.",
         "s2": "Dossier CAF à déposer dans 15 jours ; point d'étape jeudi prochain à 9h30.",
     }, 1, ids)
-    services.add_task(directrice, second, assignee=jeunes, description="Rassembler les bilans chiffrés pour le dossier CAF",
-                      due=firsts[2], participant_ids=ids)
+    services.add_outcome(directrice, second.minutes, item=3, kind="task", assignee=jeunes, participant_ids=ids,
+                         text="Rassembler les bilans chiffrés pour le dossier CAF", due=timezone.localtime(third.start).date())
+    services.ask_contributions(directrice, Minutes.objects.get(meeting=second), [jeunes.pk])

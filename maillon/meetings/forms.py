@@ -11,8 +11,9 @@ from maillon.accounts.models import Membership
 from maillon.agenda.forms import DateInput, TimeInput
 from maillon.agenda.models import Resource
 from maillon.agenda.recurrence import PARIS
+from maillon.directory.models import Contact
 
-from .models import MeetingType, Series
+from .models import MeetingType, Outcome, Series
 
 
 def _members(organisation):
@@ -35,6 +36,8 @@ class MeetingForm(forms.Form):
     room = forms.ModelChoiceField(label=_("Room"), queryset=Resource.objects.none(), required=False, empty_label=_("No room"))
     people = forms.ModelMultipleChoiceField(label=_("Participants"), queryset=Membership.objects.none(), required=False,
                                             help_text=_("Hold Ctrl (or Cmd) to choose several people."))
+    contacts = forms.ModelMultipleChoiceField(label=_("External contacts (directory)"), queryset=Contact.objects.none(), required=False,
+                                              help_text=_("Invited by e-mail with the calendar invitation; they answer from the e-mail."))
     objective = forms.CharField(label=_("Objective"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     agenda = forms.CharField(label=_("Agenda (one item per line)"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
@@ -46,6 +49,9 @@ class MeetingForm(forms.Form):
         self.fields["room"].queryset = Resource.objects.for_organisation(organisation).filter(kind=Resource.Kind.ROOM, is_active=True)
         self.fields["people"].queryset = _members(organisation)
         self.fields["people"].label_from_instance = _label
+        self.fields["contacts"].queryset = (Contact.objects.for_organisation(organisation).exclude(email="")
+                                            .select_related("partner").order_by("name"))
+        self.fields["contacts"].label_from_instance = lambda c: f"{c.name} — {c.partner.name}"
 
     def clean(self):
         data = super().clean()
@@ -67,3 +73,65 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = _members(organisation)
         self.fields["assignee"].label_from_instance = _label
+
+
+class OutcomeForm(forms.Form):
+    item = forms.TypedChoiceField(label=_("Agenda item"), coerce=int)
+    kind = forms.ChoiceField(label=_("Outcome"), choices=Outcome.Kind.choices, widget=forms.RadioSelect, initial=Outcome.Kind.INFORMATION)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    assignee = forms.ModelChoiceField(label=_("Assignee (for a task)"), queryset=Membership.objects.none(), required=False)
+    due = forms.DateField(label=_("Due date (for a task)"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, organisation, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [(i, f"{i}. {title}") for i, title in enumerate(meeting.agenda_items, start=1)] + [
+            (0, _("Other business"))]
+        self.fields["assignee"].queryset = _members(organisation)
+        self.fields["assignee"].label_from_instance = _label
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Outcome.Kind.TASK and not data.get("assignee"):
+            self.add_error("assignee", _("Choose who does the task."))
+        return data
+
+
+class RescheduleForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("End time"), widget=TimeInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            data["start"] = datetime.combine(day, start, tzinfo=PARIS)
+            data["end"] = datetime.combine(day, end, tzinfo=PARIS)
+            if data["end"] <= data["start"]:
+                self.add_error("end_time", _("The end must be after the start."))
+        return data
+
+
+class MeetingTypeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    sections = forms.CharField(label=_("Minutes sections (one per line)"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    default_invitees = forms.ModelMultipleChoiceField(label=_("Invited by default"), queryset=Membership.objects.none(), required=False,
+                                                      help_text=_("Hold Ctrl (or Cmd) to choose several people."))
+    is_board = forms.BooleanField(label=_("Board meeting: records the quorum and numbered deliberations"), required=False)
+    is_funder = forms.BooleanField(label=_("Funder meeting: can add a follow-up deadline to the funding planning"), required=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["default_invitees"].queryset = _members(organisation)
+        self.fields["default_invitees"].label_from_instance = _label
+
+
+class QuorumForm(forms.Form):
+    voting_members = forms.IntegerField(label=_("Members with voting rights"), min_value=1, max_value=10000)
+    voting_present = forms.IntegerField(label=_("Present or represented"), min_value=0, max_value=10000)
+
+
+class FundingFollowupForm(forms.Form):
+    title = forms.CharField(label=_("Deadline"), max_length=200)
+    day = forms.DateField(label=_("Date"), widget=DateInput())

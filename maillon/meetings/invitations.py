@@ -17,7 +17,9 @@ PARTSTAT = {"pending": "NEEDS-ACTION", "accepted": "ACCEPTED", "declined": "DECL
 
 
 def rsvp_token(participant) -> str:
-    return signing.dumps({"p": participant.pk, "o": participant.organisation_id}, salt=SALT)
+    """Signed answer link data: ``p`` names a member's participation, ``g`` an external guest."""
+    key = "g" if getattr(participant, "is_guest", False) or participant.__class__.__name__ == "Guest" else "p"
+    return signing.dumps({key: participant.pk, "o": participant.organisation_id}, salt=SALT)
 
 
 def read_rsvp_token(token: str, max_age_days: int = 180) -> dict | None:
@@ -27,14 +29,26 @@ def read_rsvp_token(token: str, max_age_days: int = 180) -> dict | None:
         return None
 
 
-def ics_request(meeting, participants, *, sequence: int = 0) -> bytes:
+def _person(p) -> tuple[str, str]:
+    """(e-mail, name) of a participant (member) or a guest (external contact)."""
+    if hasattr(p, "membership"):
+        user = p.membership.user
+        return user.email, user.get_full_name() or user.username
+    return p.email, p.name
+
+
+def ics_request(meeting, participants, *, sequence: int | None = None, method: str = "REQUEST") -> bytes:
+    """The meeting as an iTIP message: REQUEST (invitation or update, SEQUENCE raised by each
+    change) or CANCEL (same UID, STATUS:CANCELLED)."""
     cal = Calendar()
     cal.add("prodid", "-//Maillon//meetings//FR")
     cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
+    cal.add("method", method)
     item = VEvent()
     item.add("uid", f"meeting-{meeting.pk}@maillon")
-    item.add("sequence", sequence)
+    item.add("sequence", meeting.sequence if sequence is None else sequence)
+    if method == "CANCEL":
+        item.add("status", "CANCELLED")
     item.add("summary", meeting.title)
     item.add("dtstart", meeting.start)
     item.add("dtend", meeting.end)
@@ -50,11 +64,11 @@ def ics_request(meeting, participants, *, sequence: int = 0) -> bytes:
         org.params["cn"] = vText(organiser.get_full_name() or organiser.username)
         item.add("organizer", org)
     for p in participants:
-        user = p.membership.user
-        if not user.email:
+        email, name = _person(p)
+        if not email:
             continue
-        attendee = vCalAddress(f"mailto:{user.email}")
-        attendee.params["cn"] = vText(user.get_full_name() or user.username)
+        attendee = vCalAddress(f"mailto:{email}")
+        attendee.params["cn"] = vText(name)
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         attendee.params["partstat"] = vText(PARTSTAT[p.answer])
         attendee.params["rsvp"] = vText("TRUE")
@@ -63,27 +77,45 @@ def ics_request(meeting, participants, *, sequence: int = 0) -> bytes:
     return cal.to_ical()
 
 
-def send_invitations(meeting, participants, *, base_url: str = "") -> int:
-    """One e-mail per participant with an address: the meeting, answer links, the .ics."""
-    ics = ics_request(meeting, participants)
+def _when(meeting) -> str:
     start = timezone.localtime(meeting.start)
-    when = _("%(day)s at %(time)s") % {"day": date_format(start, "l j F Y"), "time": start.strftime("%H:%M")}
+    day = date_format(start, "l j F Y")
+    return _("%(day)s at %(time)s") % {"day": day[:1].lower() + day[1:], "time": start.strftime("%H:%M")}
+
+
+def send_invitations(meeting, participants, *, base_url: str = "", kind: str = "invitation") -> int:
+    """One e-mail per participant with an address: the meeting, answer links, the .ics.
+    ``kind``: « invitation », « update » (new time or place: REQUEST with the raised
+    SEQUENCE) or « cancel » (METHOD:CANCEL)."""
+    method = "CANCEL" if kind == "cancel" else "REQUEST"
+    ics = ics_request(meeting, participants, method=method)
+    when = _when(meeting)
+    subject = {"invitation": _("Invitation: %(title)s"), "update": _("Meeting changed: %(title)s"),
+               "cancel": _("Meeting cancelled: %(title)s")}[kind] % {"title": meeting.title}
+    first = {"invitation": _("You are invited to « %(title)s », %(when)s."),
+             "update": _("« %(title)s » changed: it now takes place %(when)s."),
+             "cancel": _("« %(title)s », %(when)s, is cancelled.")}[kind] % {"title": meeting.title, "when": when}
     sent = 0
     for p in participants:
-        user = p.membership.user
-        if not user.email:
+        email, link = _address(p), ""
+        if not email:
             continue
-        token = rsvp_token(p)
-        link = base_url + reverse("meetings:rsvp_link", kwargs={"token": token})
+        if kind != "cancel":
+            link = base_url + reverse("meetings:rsvp_link", kwargs={"token": rsvp_token(p)})
         body = "\n".join(filter(None, [
-            _("You are invited to « %(title)s », %(when)s.") % {"title": meeting.title, "when": when},
-            meeting.event.place and _("Place: %(place)s") % {"place": meeting.event.place},
-            meeting.objective,
+            first,
+            kind != "cancel" and meeting.event.place and _("Place: %(place)s") % {"place": meeting.event.place},
+            kind != "cancel" and meeting.objective,
             "",
-            _("Answer (attending, not attending, maybe): %(link)s") % {"link": link},
+            link and _("Answer (attending, not attending, maybe): %(link)s") % {"link": link},
         ]))
-        message = EmailMessage(_("Invitation: %(title)s") % {"title": meeting.title}, body, to=[user.email])
-        message.attach("invitation.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")
+        message = EmailMessage(subject, body, to=[email])
+        message.attach("invitation.ics" if method == "REQUEST" else "annulation.ics", ics,
+                       f"text/calendar; method={method}; charset=utf-8")
         message.send()
         sent += 1
     return sent
+
+
+def _address(participant) -> str:
+    return _person(participant)[0]

@@ -25,6 +25,8 @@ class MeetingType(TenantModel):
     name = models.CharField(_("name"), max_length=120)
     sections = models.JSONField(_("minutes sections"), default=list, blank=True)
     is_board = models.BooleanField(_("records quorum and deliberations"), default=False)
+    is_funder = models.BooleanField(_("can add a follow-up deadline to the funding planning"), default=False)
+    default_invitees = models.ManyToManyField("accounts.Membership", blank=True, related_name="+", verbose_name=_("invited by default"))
     order = models.PositiveSmallIntegerField(default=100)
 
     objects = TenantQuerySet.as_manager()
@@ -75,6 +77,10 @@ class Meeting(TenantModel):
     agenda = models.TextField(_("agenda (one item per line)"), blank=True)
     organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("organiser"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # iCalendar SEQUENCE: raised by every change sent to the participants (time, place, cancellation).
+    sequence = models.PositiveIntegerField(default=0)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -110,6 +116,13 @@ class Participant(TenantModel):
     answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices, default=Answer.PENDING)
     attendance = models.CharField(_("attendance"), max_length=20, choices=Attendance.choices, default="", blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # « Comptes-rendus en attente »: asked by the organiser to add a part, last saved a part,
+    # last opened the published minutes.
+    asked_to_contribute_at = models.DateTimeField(null=True, blank=True)
+    contributed_at = models.DateTimeField(null=True, blank=True)
+    minutes_read_at = models.DateTimeField(null=True, blank=True)
+    # Signed attendance (feuille d'émargement): the foundation's signature of « present ».
+    attendance_signature = models.ForeignKey("accounts.Signature", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     objects = TenantQuerySet.as_manager()
 
@@ -126,10 +139,25 @@ class Minutes(TenantModel):
     sections = models.JSONField(default=list)
     version = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Board meetings: the quorum (members with voting rights present / members with voting rights).
+    voting_members = models.PositiveIntegerField(_("members with voting rights"), null=True, blank=True)
+    voting_present = models.PositiveIntegerField(_("present or represented"), null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()
+
+    @property
+    def quorum_required(self) -> int | None:
+        """More than half of the members with voting rights."""
+        return None if self.voting_members is None else self.voting_members // 2 + 1
+
+    @property
+    def quorum_met(self) -> bool | None:
+        if self.voting_members is None or self.voting_present is None:
+            return None
+        return self.voting_present >= self.quorum_required
 
     def texts(self) -> dict[str, str]:
         return {s["key"]: s["text"] for s in self.sections}
@@ -178,3 +206,80 @@ class Task(TenantModel):
 
     def __str__(self) -> str:
         return self.description
+
+
+class RecordCounter(TenantModel):
+    """The last number given in a register (decisions, deliberations) for one year: numbers
+    are taken under a row lock and never given again, even if the record is removed."""
+
+    register = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "register", "year"], name="meetings_counter_unique")]
+
+
+class Outcome(TenantModel):
+    """What an agenda item led to: an information, a numbered decision (a deliberation for a
+    board), or a task (the ``Task`` it created)."""
+
+    class Kind(models.TextChoices):
+        INFORMATION = "information", _("Information")
+        DECISION = "decision", _("Decision")
+        TASK = "task", _("Task")
+
+    class Register(models.TextChoices):
+        DECISION = "decision", _("Decision")
+        DELIBERATION = "deliberation", _("Deliberation")
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="outcomes")
+    item = models.PositiveSmallIntegerField(_("agenda item"), default=0)  # 1-based; 0: other business
+    kind = models.CharField(_("outcome"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("text"))
+    register = models.CharField(max_length=20, choices=Register.choices, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    task = models.OneToOneField(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcome")
+    event = models.ForeignKey("agenda.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")  # funding follow-up
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item", "pk"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "register", "year", "number"],
+                                               condition=models.Q(number__isnull=False), name="meetings_outcome_unique_number")]
+
+    @property
+    def reference(self) -> str:
+        """« Décision 2026-07 », « Délibération 2026-02 »."""
+        if self.number is None:
+            return ""
+        label = _("Deliberation") if self.register == self.Register.DELIBERATION else _("Decision")
+        return f"{label} {self.year}-{self.number:02d}"
+
+
+class Guest(TenantModel):
+    """An external contact of the directory invited to a meeting: no account; invited by
+    e-mail with the .ics, answers through the signed link of the e-mail."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    contact = models.ForeignKey("directory.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"))
+    answer = models.CharField(_("answer"), max_length=20, choices=Participant.Answer.choices, default=Participant.Answer.PENDING)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "email"], name="guest_once_per_meeting")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,16 +1,20 @@
-"""Dashboard panels « Mes réunions » and « Mes tâches »: ONE query for both (a UNION of the
-person's coming meetings and open tasks, read once per request), whatever the data."""
+"""Dashboard panels « Mes réunions », « Mes tâches » and « Comptes-rendus en attente »: ONE
+query for the three (a UNION of the person's coming meetings, open tasks and minutes to
+write, to contribute to and to read, read once per request), whatever the data."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import CharField, DateField, DateTimeField, F, IntegerField, Value
+from django.db.models import CharField, DateField, DateTimeField, F, IntegerField, Q, Value
 from django.utils import timezone
 
-from .models import Participant, Task
+from .models import Minutes, Participant, Task
 
 HORIZON_DAYS = 60
+TO_WRITE_DAYS = 180  # past meetings whose minutes are still to publish
+TO_READ_DAYS = 60  # minutes published lately and not opened since
+PENDING = {"w": "to_write", "c": "to_contribute", "r": "to_read"}
 
 
 def _mine(request) -> dict:
@@ -21,6 +25,7 @@ def _mine(request) -> dict:
     # The organiser is a participant too (services.create_meeting), so one join answers « mine ».
     meetings = Participant.objects.for_organisation(request.organisation).filter(
         membership=request.membership, meeting__end__gte=now, meeting__start__lt=now + timedelta(days=HORIZON_DAYS),
+        meeting__cancelled_at__isnull=True,
     ).values_list(
         Value("m", output_field=CharField()), F("meeting_id"), F("meeting__title"), F("meeting__start"),
         Value(None, output_field=DateField()), Value(0, output_field=IntegerField()),
@@ -29,13 +34,32 @@ def _mine(request) -> dict:
         Value("t", output_field=CharField()), F("meeting_id"), F("description"), Value(None, output_field=DateTimeField()),
         F("due"), F("pk"),
     )
-    rows = list(meetings.order_by().union(tasks.order_by(), all=True))
+    mine = Participant.objects.for_organisation(request.organisation).filter(membership=request.membership)
+
+    def pending(kind, qs):
+        return qs.values_list(Value(kind, output_field=CharField()), F("meeting_id"), F("meeting__title"), F("meeting__start"),
+                              Value(None, output_field=DateField()), Value(0, output_field=IntegerField())).order_by()
+
+    draft, published = Minutes.Status.DRAFT, Minutes.Status.PUBLISHED
+    to_write = mine.filter(meeting__organiser_id=request.user.pk, meeting__end__lt=now,
+                           meeting__end__gte=now - timedelta(days=TO_WRITE_DAYS), meeting__minutes__status=draft,
+                           meeting__cancelled_at__isnull=True)
+    to_contribute = mine.filter(asked_to_contribute_at__isnull=False, meeting__minutes__status=draft).filter(
+        Q(contributed_at__isnull=True) | Q(contributed_at__lt=F("asked_to_contribute_at")))
+    to_read = mine.filter(meeting__minutes__status=published, meeting__minutes__published_at__gte=now - timedelta(days=TO_READ_DAYS)).filter(
+        Q(minutes_read_at__isnull=True) | Q(minutes_read_at__lt=F("meeting__minutes__published_at"))).exclude(
+        meeting__organiser_id=request.user.pk)
+    rows = list(meetings.order_by().union(tasks.order_by(), pending("w", to_write), pending("c", to_contribute),
+                                          pending("r", to_read), all=True))
     far = timezone.localdate() + timedelta(days=3650)
     result = {
         "meetings": sorted(({"pk": r[1], "title": r[2], "start": r[3]} for r in rows if r[0] == "m"), key=lambda m: m["start"])[:5],
         "tasks": sorted(({"meeting_id": r[1], "description": r[2], "due": r[4], "pk": r[5]} for r in rows if r[0] == "t"),
                         key=lambda t: (t["due"] or far, t["pk"]))[:6],
     }
+    for key, name in PENDING.items():
+        result[name] = sorted(({"pk": r[1], "title": r[2], "start": r[3]} for r in rows if r[0] == key),
+                              key=lambda m: m["start"], reverse=True)[:5]
     request._meetings_panels = result
     return result
 
@@ -46,3 +70,8 @@ def my_meetings(request):
 
 def my_tasks(request):
     return {"tasks": _mine(request)["tasks"]}
+
+
+def pending_minutes(request):
+    mine = _mine(request)
+    return {name: mine[name] for name in PENDING.values()}

@@ -33,3 +33,8 @@ def can_manage(membership: Membership, meeting: Meeting) -> bool:
 def can_complete_task(membership: Membership, task: Task) -> bool:
     return task.organisation_id == membership.organisation_id and (
         task.assignee_id == membership.pk or task.meeting.organiser_id == membership.user_id)
+
+
+def can_manage_types(membership: Membership) -> bool:
+    """Add or change the organisation's meeting types: coordinators, the director, the admin."""
+    return membership is not None and membership.has_role("coordinator", "director", "admin")

@@ -1,15 +1,28 @@
-"""Minutes text to HTML: escaped, line breaks kept, French dates turned into links to a
-new-meeting form pre-filled with that date (and the same participants)."""
+"""Minutes text to HTML: a small rich-text subset (bold, italics, lists, links) sanitised with
+nh3, line breaks kept, and French dates turned into links to a new-meeting form pre-filled
+with that date (and the same participants). The text is stored as typed; it is sanitised
+every time it is shown."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import urlencode
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+import nh3
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from .datefinder import find_dates
+
+TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "blockquote"}
+BLOCKS = {"p", "ul", "ol", "li", "blockquote", "br"}
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def sanitise(text: str) -> str:
+    return nh3.clean(text or "", tags=TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto", "tel"},
+                     link_rel="noopener noreferrer")
 
 
 def new_meeting_query(match, from_meeting: int | None) -> str:
@@ -23,22 +36,38 @@ def new_meeting_query(match, from_meeting: int | None) -> str:
     return urlencode(params)
 
 
-def _plain(text: str) -> list:
-    """Text pieces with each line break as a <br> (escaped later by format_html_join)."""
-    pieces = []
-    for i, line in enumerate(text.split("\n")):
-        if i:
-            pieces.append(format_html("<br>"))
-        pieces.append(line)
-    return pieces
+def _dates(segment: str, reference: date, new_url: str, from_meeting: int | None) -> str:
+    """An escaped text segment with its dates as links (dates hold no character that
+    escaping changes, so positions in the escaped text are the dates' own)."""
+    parts, pos = [], 0
+    for m in find_dates(segment, reference):
+        parts.append(segment[pos:m.start])
+        href = escape(f"{new_url}?{new_meeting_query(m, from_meeting)}")
+        parts.append(f'<a class="date-link" href="{href}" data-date="{m.day.isoformat()}">{m.text}</a>')
+        pos = m.end
+    parts.append(segment[pos:])
+    return "".join(parts)
 
 
 def linkify(text: str, reference: date, new_url: str, from_meeting: int | None = None) -> SafeString:
-    parts, pos = [], 0
-    for m in find_dates(text, reference):
-        parts += _plain(text[pos:m.start])
-        href = f"{new_url}?{new_meeting_query(m, from_meeting)}"
-        parts.append(format_html('<a class="date-link" href="{}" data-date="{}">{}</a>', href, m.day.isoformat(), m.text))
-        pos = m.end
-    parts += _plain(text[pos:])
-    return format_html_join("", "{}", ((part,) for part in parts))
+    clean = sanitise((text or "").replace("\r\n", "\n"))
+    out, in_link, after_block = [], 0, True
+    for piece in _TAG.split(clean):
+        if not piece:
+            continue
+        if piece.startswith("<"):
+            name = piece.strip("</>").split()[0].lower() if piece.strip("</>") else ""
+            if name == "a":
+                in_link += -1 if piece.startswith("</") else 1
+            after_block = name in BLOCKS
+            out.append(piece)
+            continue
+        if in_link:
+            out.append(piece)
+            continue
+        if after_block:  # the line break that follows a list item or a paragraph is layout, not text
+            piece = piece.lstrip("\n")
+        piece = _dates(piece, reference, new_url, from_meeting)
+        out.append(piece.replace("\n", "<br>"))
+        after_block = False
+    return mark_safe("".join(out))  # noqa: S308 - nh3 sanitised the text; our own tags only are added

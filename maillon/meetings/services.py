@@ -4,6 +4,7 @@ answers, minutes with optimistic concurrency, tasks. Each is audited."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,7 +18,18 @@ from maillon.audit.services import record
 from maillon.notifications.services import notify
 
 from . import invitations, policies
-from .models import Meeting, MeetingType, Minutes, MinutesRevision, Participant, Series, Task
+from .models import (
+    Guest,
+    Meeting,
+    MeetingType,
+    Minutes,
+    MinutesRevision,
+    Outcome,
+    Participant,
+    RecordCounter,
+    Series,
+    Task,
+)
 
 # Shipped to every organisation the first time its meeting types are read (French names are
 # data, like the sectors: organisations rename them or add their own).
@@ -36,7 +48,8 @@ def meeting_types(organisation):
     if not types:
         for order, (name, board, sections) in enumerate(DEFAULT_TYPES):
             MeetingType.objects.get_or_create(organisation=organisation, name=name,
-                                              defaults={"is_board": board, "sections": sections, "order": order})
+                                              defaults={"is_board": board, "sections": sections, "order": order,
+                                                        "is_funder": name == "Réunion financeur"})
         types = list(MeetingType.objects.for_organisation(organisation))
     return types
 
@@ -48,7 +61,7 @@ def _sections_for(meeting_type: MeetingType) -> list[dict]:
 
 def create_meeting(membership: Membership, *, title: str, meeting_type: MeetingType, start, end, people=(), room=None,
                    objective: str = "", agenda_text: str = "", series: Series | None = None, new_series: bool = False,
-                   send_email: bool = True, allow_past: bool = False, base_url: str = "", request=None) -> Meeting:
+                   send_email: bool = True, allow_past: bool = False, base_url: str = "", contacts=(), request=None) -> Meeting:
     """Book the meeting in the agenda (its conflict engine checks the room and the people),
     then record the meeting, its participants and empty minutes; invitations go after commit."""
     organisation = membership.organisation
@@ -56,7 +69,13 @@ def create_meeting(membership: Membership, *, title: str, meeting_type: MeetingT
         raise ValidationError({"meeting_type": _("Choose a meeting type.")})
     if series is not None and series.organisation_id != organisation.pk:
         raise ValidationError({"series": _("This series does not exist.")})
-    people = list({m.pk: m for m in people if m.pk != membership.pk}.values())
+    contacts = list({c.pk: c for c in contacts}.values())
+    if any(c.organisation_id != organisation.pk for c in contacts):
+        raise ValidationError({"contacts": _("This contact is not in the directory.")})
+    if any(not c.email for c in contacts):
+        raise ValidationError({"contacts": _("An external contact needs an e-mail address to be invited.")})
+    invited_by_default = [m for m in meeting_type.default_invitees.all() if m.is_active and m.organisation_id == organisation.pk]
+    people = list({m.pk: m for m in [*people, *invited_by_default] if m.pk != membership.pk}.values())
     resources = [room] if room is not None else []
     with transaction.atomic():
         result = agenda.create_event(
@@ -76,15 +95,43 @@ def create_meeting(membership: Membership, *, title: str, meeting_type: MeetingT
                         answer=Participant.Answer.ACCEPTED if m.pk == membership.pk else Participant.Answer.PENDING)
             for m in [membership, *people]
         ])
+        guests = _add_guests(meeting, contacts)
         minutes = Minutes.objects.create(organisation=organisation, meeting=meeting, sections=_sections_for(meeting_type), version=1)
         MinutesRevision.objects.create(organisation=organisation, minutes=minutes, version=1, sections=minutes.sections,
                                        author=membership.user)
         record("meetings.create", actor=membership.user, organisation=organisation, target=meeting, request=request,
-               data={"people": [m.pk for m in people], "room": room.pk if room else None, "series": series.pk if series else None})
-    invited = [p for p in participants if p.membership_id != membership.pk]
+               data={"people": [m.pk for m in people], "room": room.pk if room else None, "series": series.pk if series else None,
+                     "contacts": [c.pk for c in contacts]})
+    invited = [p for p in participants if p.membership_id != membership.pk] + guests
     if send_email and invited:
         transaction.on_commit(lambda: invitations.send_invitations(meeting, invited, base_url=base_url))
     return meeting
+
+
+def _add_guests(meeting: Meeting, contacts) -> list[Guest]:
+    seen, guests = set(), []
+    for c in contacts:
+        email = c.email.strip().lower()
+        if email in seen:
+            continue
+        seen.add(email)
+        partner = getattr(c, "partner", None)
+        guests.append(Guest(organisation=meeting.organisation, meeting=meeting, contact=c, name=c.name[:200], email=c.email,
+                            organisation_name=(partner.name if partner else "")[:200]))
+    Guest.objects.bulk_create(guests)
+    return guests
+
+
+def answer_guest(guest: Guest, value: str, *, request=None) -> Guest:
+    """An external contact answers from the link of the e-mail (no account)."""
+    if value not in (Participant.Answer.ACCEPTED, Participant.Answer.DECLINED, Participant.Answer.MAYBE):
+        raise ValidationError({"answer": _("Choose attending, not attending or maybe.")})
+    guest.answer = value
+    guest.answered_at = timezone.now()
+    guest.save(update_fields=["answer", "answered_at"])
+    record("meetings.rsvp.guest", actor=None, organisation=guest.organisation, target=guest.meeting, request=request,
+           data={"answer": value, "guest": guest.pk})
+    return guest
 
 
 def answer(participant: Participant, value: str, *, actor=None, request=None) -> Participant:
@@ -143,6 +190,7 @@ def save_minutes(membership: Membership, minutes: Minutes, texts: dict[str, str]
         current.save(update_fields=["sections", "version", "updated_by", "updated_at"])
         MinutesRevision.objects.create(organisation=current.organisation, minutes=current, version=current.version,
                                        sections=current.sections, author=membership.user)
+        Participant.objects.filter(meeting_id=meeting.pk, membership=membership).update(contributed_at=timezone.now())
         record("meetings.minutes.save", actor=membership.user, organisation=current.organisation, target=meeting,
                request=request, data={"version": current.version, "sections": changed})
     return current
@@ -158,7 +206,8 @@ def publish_minutes(membership: Membership, minutes: Minutes, *, request=None) -
         raise PermissionDenied
     with transaction.atomic():
         minutes.status = Minutes.Status.PUBLISHED
-        minutes.save(update_fields=["status", "updated_at"])
+        minutes.published_at = timezone.now()
+        minutes.save(update_fields=["status", "published_at", "updated_at"])
         record("meetings.minutes.publish", actor=membership.user, organisation=minutes.organisation, target=meeting, request=request)
         people = [p.membership.user for p in meeting.participants.select_related("membership__user") if p.membership.user_id != membership.user_id]
         url = f"/{meeting.organisation.slug}/reunions/{meeting.pk}/compte-rendu/"
@@ -197,3 +246,319 @@ def complete_task(membership: Membership, task: Task, *, done: bool = True, requ
            organisation=task.organisation, target=task.meeting, request=request, data={"task": task.pk})
     return task
 
+
+
+def next_number(organisation, register: str, year: int) -> int:
+    """The next number of a register for a year, under a row lock: never given twice."""
+    with transaction.atomic():
+        RecordCounter.objects.get_or_create(organisation=organisation, register=register, year=year)
+        counter = RecordCounter.objects.select_for_update().get(organisation=organisation, register=register, year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return counter.last
+
+
+def add_outcome(membership: Membership, minutes: Minutes, *, item: int, kind: str, text: str, assignee: Membership | None = None,
+                due=None, participant_ids: set[int], request=None) -> Outcome:
+    """Record what an agenda item led to. A decision takes the next number of the
+    organisation's register for the meeting's year (deliberations for a board meeting); a
+    task is created like any task of the meeting (and carried over until done)."""
+    meeting = minutes.meeting
+    if not policies.can_write_minutes(membership, meeting, participant_ids):
+        raise PermissionDenied
+    if minutes.status == Minutes.Status.PUBLISHED and not policies.can_manage(membership, meeting):
+        raise PermissionDenied
+    errors = {}
+    if kind not in Outcome.Kind.values:
+        errors["kind"] = _("Choose information, decision or task.")
+    if not isinstance(item, int) or not 0 <= item <= len(meeting.agenda_items):
+        errors["item"] = _("Choose an item of the agenda.")
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = _("Write the information, the decision or the task.")
+    if kind == Outcome.Kind.TASK and assignee is None:
+        errors["assignee"] = _("Choose who does the task.")
+    if errors:
+        raise ValidationError(errors)
+    organisation = minutes.organisation
+    with transaction.atomic():
+        outcome = Outcome(organisation=organisation, minutes=minutes, item=item, kind=kind, text=text[:5000],
+                          created_by=membership.user)
+        if kind == Outcome.Kind.DECISION:
+            outcome.register = Outcome.Register.DELIBERATION if meeting.meeting_type.is_board else Outcome.Register.DECISION
+            outcome.year = timezone.localtime(meeting.start).year
+            outcome.number = next_number(organisation, outcome.register, outcome.year)
+        elif kind == Outcome.Kind.TASK:
+            outcome.task = add_task(membership, meeting, assignee=assignee, description=text, due=due,
+                                    participant_ids=participant_ids, request=request)
+        outcome.save()
+        record("meetings.outcome.create", actor=membership.user, organisation=organisation, target=meeting, request=request,
+               data={"outcome": outcome.pk, "kind": kind, "item": item, "number": outcome.reference})
+    return outcome
+
+
+def ask_contributions(membership: Membership, minutes: Minutes, membership_ids, *, request=None) -> int:
+    """The organiser asks participants to add their part: it shows in their « Comptes-rendus
+    en attente » until they save the minutes; each one is notified."""
+    meeting = minutes.meeting
+    if not policies.can_manage(membership, meeting):
+        raise PermissionDenied
+    if minutes.status != Minutes.Status.DRAFT:
+        raise ValidationError(_("These minutes are published."))
+    wanted = {int(i) for i in membership_ids if str(i).isdigit()} - {membership.pk}
+    asked = list(Participant.objects.filter(meeting=meeting, organisation=meeting.organisation, membership_id__in=wanted)
+                 .select_related("membership__user"))
+    if not asked:
+        raise ValidationError({"people": _("Choose at least one participant.")})
+    now = timezone.now()
+    Participant.objects.filter(pk__in=[p.pk for p in asked]).update(asked_to_contribute_at=now)
+    record("meetings.minutes.ask", actor=membership.user, organisation=meeting.organisation, target=meeting, request=request,
+           data={"participants": [p.membership_id for p in asked]})
+    url = f"/{meeting.organisation.slug}/reunions/{meeting.pk}/compte-rendu/"
+    users = [p.membership.user for p in asked]
+    transaction.on_commit(lambda: [notify(u, _("Add your part to the minutes: %(title)s") % {"title": meeting.title}, url=url,
+                                          organisation=meeting.organisation, email=False) for u in users])
+    return len(asked)
+
+
+def mark_minutes_read(participant: Participant, minutes: Minutes) -> None:
+    """Published minutes opened by a participant: off their « to read » list."""
+    if minutes.status != Minutes.Status.PUBLISHED or participant is None:
+        return
+    if participant.minutes_read_at is None or (minutes.published_at and participant.minutes_read_at < minutes.published_at):
+        participant.minutes_read_at = timezone.now()
+        Participant.objects.filter(pk=participant.pk).update(minutes_read_at=participant.minutes_read_at)
+
+
+def _others(meeting: Meeting, membership: Membership | None) -> list:
+    """Who is told about a change: the other participants and the external guests."""
+    people = [p for p in meeting.participants.select_related("membership__user") if membership is None or p.membership_id != membership.pk]
+    return people + list(Guest.objects.filter(meeting=meeting))
+
+
+def reschedule_meeting(membership: Membership, meeting: Meeting, *, start, end, place: str | None = None,
+                       base_url: str = "", request=None) -> Meeting:
+    """Move the meeting (the agenda checks the room and the people again) or change its place;
+    the participants get the update (METHOD:REQUEST, SEQUENCE + 1)."""
+    if not policies.can_manage(membership, meeting):
+        raise PermissionDenied
+    if meeting.cancelled_at:
+        raise ValidationError(_("This meeting is cancelled."))
+    if start is None or end is None or end <= start:
+        raise ValidationError({"end": _("The end must be after the start.")})
+    place = meeting.event.place if place is None else place.strip()[:200]
+    moved = (start, end) != (meeting.start, meeting.end)
+    if not moved and place == meeting.event.place:
+        return meeting
+    with transaction.atomic():
+        event = meeting.event
+        if moved:
+            occurrence = event.occurrences.filter(cancelled=False).order_by("start").first()
+            if occurrence is not None:
+                agenda.edit_occurrence(membership, occurrence, "this", start=start, end=end, request=request)
+        Event.objects.filter(pk=event.pk).update(start=start, end=end, place=place)
+        event.start, event.end, event.place = start, end, place
+        before = (meeting.start.isoformat(), meeting.end.isoformat())
+        meeting.start, meeting.end = start, end
+        meeting.sequence += 1
+        meeting.reminder_sent_at = None
+        meeting.save(update_fields=["start", "end", "sequence", "reminder_sent_at"])
+        record("meetings.reschedule", actor=membership.user, organisation=meeting.organisation, target=meeting, request=request,
+               data={"from": before, "start": start.isoformat(), "end": end.isoformat(), "place": place, "sequence": meeting.sequence})
+        others = _others(meeting, membership)
+        transaction.on_commit(lambda: invitations.send_invitations(meeting, others, base_url=base_url, kind="update"))
+    return meeting
+
+
+def cancel_meeting(membership: Membership, meeting: Meeting, *, request=None) -> Meeting:
+    """Cancel: the agenda frees the room and the people; participants get METHOD:CANCEL."""
+    if not policies.can_manage(membership, meeting):
+        raise PermissionDenied
+    if meeting.cancelled_at:
+        return meeting
+    with transaction.atomic():
+        occurrence = meeting.event.occurrences.filter(cancelled=False).order_by("start").first()
+        if occurrence is not None:
+            agenda.cancel_occurrence(membership, occurrence, "all", request=request)
+        meeting.cancelled_at = timezone.now()
+        meeting.sequence += 1
+        meeting.save(update_fields=["cancelled_at", "sequence"])
+        record("meetings.cancel", actor=membership.user, organisation=meeting.organisation, target=meeting, request=request,
+               data={"sequence": meeting.sequence})
+        others = _others(meeting, membership)
+        users = [p.membership.user for p in others if hasattr(p, "membership")]
+        transaction.on_commit(lambda: (
+            invitations.send_invitations(meeting, others, kind="cancel"),
+            [notify(u, _("Meeting cancelled: %(title)s") % {"title": meeting.title},
+                    url=f"/{meeting.organisation.slug}/reunions/{meeting.pk}/", organisation=meeting.organisation, email=False)
+             for u in users]))
+    return meeting
+
+
+def send_reminders(now=None) -> int:
+    """The day before: each participant of tomorrow's meetings is reminded (once per meeting
+    and time: moving a meeting sends a new reminder); assignees of tasks due tomorrow too."""
+    now = now or timezone.now()
+    tomorrow = timezone.localtime(now).date() + timedelta(days=1)
+    meetings = list(Meeting.objects.filter(start__date=tomorrow, cancelled_at__isnull=True, reminder_sent_at__isnull=True)
+                    .select_related("organisation", "event").prefetch_related("participants__membership__user"))
+    sent = 0
+    for meeting in meetings:
+        start = timezone.localtime(meeting.start)
+        title = _("Tomorrow at %(time)s: %(title)s") % {"time": start.strftime("%H:%M"), "title": meeting.title}
+        for p in meeting.participants.all():
+            if p.answer == Participant.Answer.DECLINED or not p.membership.is_active:
+                continue
+            notify(p.membership.user, title, body=meeting.event.place, url=f"/{meeting.organisation.slug}/reunions/{meeting.pk}/",
+                   organisation=meeting.organisation)
+            sent += 1
+        Meeting.objects.filter(pk=meeting.pk).update(reminder_sent_at=now)
+    tasks = Task.objects.open().filter(due=tomorrow).select_related("assignee__user", "organisation")
+    for task in tasks:
+        notify(task.assignee.user, _("Task due tomorrow: %(task)s") % {"task": task.description},
+               url=f"/{task.organisation.slug}/reunions/{task.meeting_id}/", organisation=task.organisation)
+        sent += 1
+    return sent
+
+
+SIGNING_OPENS = timedelta(minutes=30)  # before the start
+SIGNING_CLOSES = timedelta(hours=24)  # after the end
+
+
+def attendance_content(participant: Participant) -> dict:
+    """What a participant signs: who, which meeting, when and where, « present »."""
+    meeting = participant.meeting
+    return {"meeting": meeting.pk, "title": meeting.title, "start": meeting.start.isoformat(), "end": meeting.end.isoformat(),
+            "place": meeting.event.place, "participant": participant.pk, "membership": participant.membership_id,
+            "attendance": Participant.Attendance.PRESENT}
+
+
+def can_sign_attendance(participant: Participant | None, now=None) -> bool:
+    if participant is None or participant.attendance_signature_id or participant.meeting.cancelled_at:
+        return False
+    now = now or timezone.now()
+    meeting = participant.meeting
+    return meeting.start - SIGNING_OPENS <= now <= meeting.end + SIGNING_CLOSES
+
+
+def sign_attendance(participant: Participant, sign, *, request=None) -> Participant:
+    """Record « present » signed with the foundation's signing step: ``sign(content, purpose,
+    target)`` re-authenticates the person (password or recent passkey) and returns the
+    Signature, or None (the reason is on the form)."""
+    if not can_sign_attendance(participant):
+        raise ValidationError(_("Attendance can be signed from 30 minutes before the meeting until the day after."))
+    with transaction.atomic():
+        signature = sign(content=attendance_content(participant), purpose="meetings.attendance", target=participant.meeting)
+        if signature is None:
+            return participant
+        participant.attendance = Participant.Attendance.PRESENT
+        participant.attendance_signature = signature
+        participant.save(update_fields=["attendance", "attendance_signature"])
+        record("meetings.attendance.sign", actor=participant.membership.user, organisation=participant.organisation,
+               target=participant.meeting, request=request, data={"participant": participant.pk, "code": signature.code})
+    return participant
+
+
+def save_meeting_type(membership: Membership, meeting_type: MeetingType | None = None, *, name: str, sections, default_invitees=(),
+                      is_board: bool = False, is_funder: bool = False, request=None) -> MeetingType:
+    """Add or change one of the organisation's meeting types: its minutes template (the
+    sections), who is invited by default, and its actions (quorum and deliberations, funding
+    follow-up)."""
+    organisation = membership.organisation
+    if not policies.can_manage_types(membership):
+        raise PermissionDenied
+    if meeting_type is not None and meeting_type.organisation_id != organisation.pk:
+        raise PermissionDenied
+    name = (name or "").strip()[:120]
+    titles = [t.strip()[:120] for t in sections if t.strip()][:20]
+    errors = {}
+    if not name:
+        errors["name"] = _("Enter a name.")
+    elif MeetingType.objects.for_organisation(organisation).filter(name__iexact=name).exclude(pk=getattr(meeting_type, "pk", None)).exists():
+        errors["name"] = _("A meeting type already has this name.")
+    if not titles:
+        errors["sections"] = _("Give the minutes at least one section.")
+    invitees = list(default_invitees)
+    if any(m.organisation_id != organisation.pk for m in invitees):
+        errors["default_invitees"] = _("This person is not a member of the organisation.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        created = meeting_type is None
+        meeting_type = meeting_type or MeetingType(organisation=organisation)
+        meeting_type.name, meeting_type.sections = name, titles
+        meeting_type.is_board, meeting_type.is_funder = bool(is_board), bool(is_funder)
+        meeting_type.save()
+        meeting_type.default_invitees.set(invitees)
+        record("meetings.type.create" if created else "meetings.type.change", actor=membership.user, organisation=organisation,
+               target=meeting_type, request=request, data={"name": name, "sections": titles, "invitees": [m.pk for m in invitees],
+                                                           "board": meeting_type.is_board, "funder": meeting_type.is_funder})
+    return meeting_type
+
+
+def record_quorum(membership: Membership, minutes: Minutes, *, voting_members: int, voting_present: int, request=None) -> Minutes:
+    """Board meetings: members with voting rights and those present or represented; the
+    quorum is met with more than half of them."""
+    meeting = minutes.meeting
+    if not meeting.meeting_type.is_board:
+        raise ValidationError(_("Only a board meeting records a quorum."))
+    if not policies.can_manage(membership, meeting):
+        raise PermissionDenied
+    errors = {}
+    if voting_members is None or voting_members < 1:
+        errors["voting_members"] = _("Enter the number of members with voting rights.")
+    if voting_present is None or voting_present < 0:
+        errors["voting_present"] = _("Enter the number of members present or represented.")
+    elif voting_members and voting_present > voting_members:
+        errors["voting_present"] = _("There cannot be more members present than members with voting rights.")
+    if errors:
+        raise ValidationError(errors)
+    minutes.voting_members, minutes.voting_present = voting_members, voting_present
+    minutes.save(update_fields=["voting_members", "voting_present", "updated_at"])
+    record("meetings.quorum", actor=membership.user, organisation=minutes.organisation, target=meeting, request=request,
+           data={"members": voting_members, "present": voting_present, "met": minutes.quorum_met})
+    return minutes
+
+
+def add_funding_followup(membership: Membership, minutes: Minutes, *, title: str, day, participant_ids: set[int],
+                         request=None) -> Outcome:
+    """Funder meetings: a follow-up deadline in the agenda's funding planning (an event of
+    kind « funding deadline », reminded 30 and 7 days before), recorded among the outcomes."""
+    from datetime import datetime, time
+
+    from maillon.agenda.recurrence import PARIS
+
+    meeting = minutes.meeting
+    if not meeting.meeting_type.is_funder:
+        raise ValidationError(_("Only a funder meeting adds a funding follow-up deadline."))
+    if not policies.can_write_minutes(membership, meeting, participant_ids):
+        raise PermissionDenied
+    title = (title or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("Enter a title.")
+    if day is None:
+        errors["day"] = _("Enter a date.")
+    if errors:
+        raise ValidationError(errors)
+    start = datetime.combine(day, time(9, 0), tzinfo=PARIS)
+    with transaction.atomic():
+        try:
+            result = agenda.create_event(membership, title=title, start=start, end=start + timedelta(hours=1), kind=Event.Kind.FUNDING,
+                                         description=_("Follow-up of « %(meeting)s »") % {"meeting": meeting.title},
+                                         reminder_days=[30, 7], allow_past=True, request=request)
+        except PermissionDenied:
+            raise ValidationError({"title": _("Only the director adds deadlines to the funding planning.")}) from None
+        outcome = Outcome.objects.create(
+            organisation=minutes.organisation, minutes=minutes, item=0, kind=Outcome.Kind.INFORMATION, event=result.event,
+            text=_("Funding follow-up deadline: %(title)s, %(day)s") % {"title": title, "day": _date(day)},
+            created_by=membership.user)
+        record("meetings.funding_followup", actor=membership.user, organisation=minutes.organisation, target=meeting,
+               request=request, data={"event": result.event.pk, "day": day.isoformat()})
+    return outcome
+
+
+def _date(day) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(day, "j F Y")

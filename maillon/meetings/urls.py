@@ -7,11 +7,22 @@ app_name = "meetings"
 org_urlpatterns = [
     path("reunions/", views.index, name="index"),
     path("reunions/nouvelle/", views.new_meeting, name="new"),
+    path("reunions/types/", views.types, name="types"),
+    path("reunions/types/<int:pk>/", views.types, name="type_edit"),
     path("reunions/<int:pk>/", views.detail, name="detail"),
     path("reunions/<int:pk>/reponse/", views.rsvp, name="rsvp"),
+    path("reunions/<int:pk>/modifier/", views.reschedule, name="reschedule"),
+    path("reunions/<int:pk>/annuler/", views.cancel, name="cancel"),
+    path("reunions/<int:pk>/emargement/", views.attendance_sheet, name="attendance_sheet"),
+    path("reunions/<int:pk>/emargement.pdf", views.attendance_sheet_pdf, name="attendance_sheet_pdf"),
+    path("reunions/<int:pk>/emargement/signer/", views.sign_attendance, name="sign_attendance"),
     path("reunions/<int:pk>/compte-rendu/", views.minutes, name="minutes"),
     path("reunions/<int:pk>/compte-rendu/publier/", views.publish, name="publish"),
+    path("reunions/<int:pk>/compte-rendu/demander/", views.ask_contributions, name="ask_contributions"),
     path("reunions/<int:pk>/taches/", views.add_task, name="add_task"),
+    path("reunions/<int:pk>/compte-rendu/points/", views.add_outcome, name="add_outcome"),
+    path("reunions/<int:pk>/compte-rendu/quorum/", views.record_quorum, name="quorum"),
+    path("reunions/<int:pk>/compte-rendu/financement/", views.funding_followup, name="funding_followup"),
     path("reunions/taches/<int:pk>/fait/", views.task_done, name="task_done"),
 ]
 

@@ -9,18 +9,28 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from maillon.accounts.forms import SignatureForm
 from maillon.agenda.services import ConflictError
 
-from . import invitations, policies, services
-from .forms import MeetingForm, TaskForm
-from .models import Meeting, Minutes, Participant, Task
+from . import invitations, pdf, policies, services
+from .forms import (
+    FundingFollowupForm,
+    MeetingForm,
+    MeetingTypeForm,
+    OutcomeForm,
+    QuorumForm,
+    RescheduleForm,
+    TaskForm,
+)
+from .models import Guest, Meeting, MeetingType, Minutes, Outcome, Participant, Task
 from .rendering import linkify
 
 
@@ -28,9 +38,11 @@ def _meetings(request):
     return Meeting.objects.for_organisation(request.organisation).select_related("meeting_type", "series", "event")
 
 
-def _meeting_or_404(request, pk):
-    meeting = get_object_or_404(_meetings(request).select_related("organiser").prefetch_related(
-        Prefetch("participants", queryset=Participant.objects.select_related("membership__user").order_by("membership__user__last_name"))), pk=pk)
+def _meeting_or_404(request, pk, guests=False):
+    lookups = [Prefetch("participants", queryset=Participant.objects.select_related("membership__user").order_by("membership__user__last_name"))]
+    if guests:
+        lookups.append("guests")
+    meeting = get_object_or_404(_meetings(request).select_related("organiser").prefetch_related(*lookups), pk=pk)
     meeting.participant_ids = {p.membership_id for p in meeting.participants.all()}
     if not policies.can_see_meeting(request.membership, meeting, meeting.participant_ids):
         raise Http404
@@ -45,7 +57,8 @@ def index(request):
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     tasks = Task.objects.for_organisation(request.organisation).open().filter(assignee=request.membership).select_related("meeting")[:10]
     return render(request, "meetings/index.html", {"page_obj": page, "past": past, "tasks": tasks,
-                                                   "page_query": "passees=1" if past else ""})
+                                                   "page_query": "passees=1" if past else "",
+                                                   "can_manage_types": policies.can_manage_types(request.membership)})
 
 
 def _parse_time(value) -> time | None:
@@ -85,7 +98,7 @@ def new_meeting(request):
         try:
             meeting = services.create_meeting(
                 request.membership, title=data["title"], meeting_type=data["meeting_type"], start=data["start"], end=data["end"],
-                people=data["people"], room=data["room"], objective=data["objective"], agenda_text=data["agenda"],
+                people=data["people"], room=data["room"], objective=data["objective"], agenda_text=data["agenda"], contacts=data["contacts"],
                 series=data["series"], new_series=data["new_series"], base_url=request.build_absolute_uri("/")[:-1], request=request)
         except ConflictError as error:
             conflict = error.messages
@@ -100,14 +113,115 @@ def new_meeting(request):
     return render(request, "meetings/meeting_form.html", {"form": form, "conflict": conflict})
 
 
-def detail(request, pk):
-    meeting = _meeting_or_404(request, pk)
+def _reschedule_initial(meeting) -> dict:
+    start, end = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
+    return {"day": start.date(), "start_time": start.time(), "end_time": end.time(), "place": meeting.event.place}
+
+
+def detail(request, pk, reschedule_form=None, status=200, signature_form=None):
+    meeting = _meeting_or_404(request, pk, guests=True)
     mine = next((p for p in meeting.participants.all() if p.membership_id == request.membership.pk), None)
+    can_sign = services.can_sign_attendance(mine)
     tasks = Task.objects.carried_to(meeting).select_related("assignee__user", "meeting")
+    can_manage = policies.can_manage(request.membership, meeting) and not meeting.cancelled_at
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "mine": mine, "tasks": tasks, "answers": Participant.Answer.choices[1:],
         "can_write": policies.can_write_minutes(request.membership, meeting, meeting.participant_ids),
-    })
+        "can_manage": can_manage,
+        "reschedule_form": reschedule_form or (RescheduleForm(initial=_reschedule_initial(meeting)) if can_manage else None),
+        "can_sign": can_sign, "signature_form": signature_form or (SignatureForm(request=request) if can_sign else None),
+    }, status=status)
+
+
+@require_POST
+def sign_attendance(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    mine = get_object_or_404(Participant.objects.for_organisation(request.organisation), meeting=meeting, membership=request.membership)
+    mine.meeting = meeting
+    form = SignatureForm(request.POST, request=request)
+    if not form.is_valid():
+        return detail(request, pk, signature_form=form, status=400)
+    try:
+        services.sign_attendance(mine, form.sign, request=request)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("meetings:detail", org=request.organisation.slug, pk=meeting.pk)
+    if mine.attendance_signature_id is None:
+        return detail(request, pk, signature_form=form, status=400)
+    messages.success(request, _("Your attendance is signed. Verification code: %(code)s") % {"code": mine.attendance_signature.display_code})
+    return redirect("meetings:detail", org=request.organisation.slug, pk=meeting.pk)
+
+
+def _sheet_rows(meeting):
+    rows = []
+    for p in meeting.participants.all():
+        user = p.membership.user
+        rows.append({"participant": p, "name": user.get_full_name() or user.username, "detail": p.membership.job_title,
+                     "signature": p.attendance_signature})
+    for g in meeting.guests.all():
+        rows.append({"participant": g, "name": g.name, "detail": g.organisation_name, "signature": None})
+    return rows
+
+
+def _sheet_meeting(request, pk):
+    meeting = get_object_or_404(_meetings(request).select_related("organiser").prefetch_related(
+        Prefetch("participants", queryset=Participant.objects.select_related("membership__user", "attendance_signature")
+                 .order_by("membership__user__last_name", "membership__user__first_name")), "guests"), pk=pk)
+    meeting.participant_ids = {p.membership_id for p in meeting.participants.all()}
+    if not policies.can_see_meeting(request.membership, meeting, meeting.participant_ids):
+        raise Http404
+    return meeting
+
+
+def attendance_sheet(request, pk):
+    meeting = _sheet_meeting(request, pk)
+    return render(request, "meetings/attendance_sheet.html", {"meeting": meeting, "rows": _sheet_rows(meeting)})
+
+
+def attendance_sheet_pdf(request, pk):
+    meeting = _sheet_meeting(request, pk)
+    rows = [(r["name"], r["detail"], r["signature"]) for r in _sheet_rows(meeting)]
+    content = pdf.attendance_pdf(meeting, rows, organisation_name=request.organisation.name)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="emargement-{meeting.pk}.pdf"'
+    return response
+
+
+@require_POST
+def reschedule(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.reschedule_meeting(request.membership, meeting, start=data["start"], end=data["end"], place=data["place"],
+                                        base_url=request.build_absolute_uri("/")[:-1], request=request)
+        except PermissionDenied:
+            raise Http404 from None
+        except ConflictError as error:
+            form.add_error(None, error.messages)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for fieldname, errs in error.message_dict.items():
+                    target = {"start": "start_time", "end": "end_time"}.get(fieldname, fieldname)
+                    form.add_error(target if target in form.fields else None, errs)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Meeting changed: the participants are informed."))
+            return redirect("meetings:detail", org=request.organisation.slug, pk=meeting.pk)
+    return detail(request, pk, reschedule_form=form, status=400)
+
+
+@require_POST
+def cancel(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    try:
+        services.cancel_meeting(request.membership, meeting, request=request)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("Meeting cancelled: the participants are informed."))
+    return redirect("meetings:detail", org=request.organisation.slug, pk=meeting.pk)
 
 
 @require_POST
@@ -128,14 +242,20 @@ def rsvp_link(request, token):
     only shows the choices (mail scanners follow links), a POST records the answer."""
     data = invitations.read_rsvp_token(token)
     participant = None
-    if data:
+    if data and data.get("p"):
         participant = Participant.objects.filter(pk=data.get("p"), organisation_id=data.get("o")).select_related(
             "meeting__event", "membership__user", "organisation").first()
-    if participant is None:
+    elif data and data.get("g"):
+        participant = Guest.objects.filter(pk=data.get("g"), organisation_id=data.get("o")).select_related(
+            "meeting__event", "organisation").first()
+    if participant is None or participant.meeting.cancelled_at:
         return render(request, "meetings/rsvp_link.html", {"invalid": True}, status=404)
     if request.method == "POST":
         try:
-            services.answer(participant, request.POST.get("answer", ""), request=request)
+            if isinstance(participant, Guest):
+                services.answer_guest(participant, request.POST.get("answer", ""), request=request)
+            else:
+                services.answer(participant, request.POST.get("answer", ""), request=request)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -145,7 +265,18 @@ def rsvp_link(request, token):
                                                       "answers": Participant.Answer.choices[1:]})
 
 
-def _minutes_context(request, meeting, minutes, form_texts=None, conflict=None, base_version=None):
+def _outcomes_by_item(meeting, minutes):
+    """The agenda items with their outcomes (one query), then « other business » if any."""
+    outcomes = list(Outcome.objects.filter(minutes=minutes, organisation_id=minutes.organisation_id)
+                    .select_related("task__assignee__user"))
+    items = [{"number": i, "title": title, "outcomes": [o for o in outcomes if o.item == i]}
+             for i, title in enumerate(meeting.agenda_items, start=1)]
+    other = [o for o in outcomes if o.item == 0 or o.item > len(items)]
+    return items, other
+
+
+def _minutes_context(request, meeting, minutes, form_texts=None, conflict=None, base_version=None, outcome_form=None,
+                     quorum_form=None, funding_form=None):
     reference = timezone.localtime(meeting.start).date()
     new_url = reverse("meetings:new", kwargs={"org": request.organisation.slug})
     texts = form_texts or minutes.texts()
@@ -160,8 +291,12 @@ def _minutes_context(request, meeting, minutes, form_texts=None, conflict=None, 
         "can_write": policies.can_write_minutes(request.membership, meeting, participant_ids)
         and (minutes.status == Minutes.Status.DRAFT or policies.can_manage(request.membership, meeting)),
         "can_manage": policies.can_manage(request.membership, meeting),
-        "task_form": TaskForm(organisation=request.organisation, initial={"assignee": request.membership.pk}),
         "objective_html": linkify(meeting.objective, reference, new_url, meeting.pk),
+        "outcome_form": outcome_form or OutcomeForm(organisation=request.organisation, meeting=meeting),
+        "quorum_form": quorum_form or (QuorumForm(initial={"voting_members": minutes.voting_members, "voting_present": minutes.voting_present})
+                                       if meeting.meeting_type.is_board else None),
+        "funding_form": funding_form or (FundingFollowupForm() if meeting.meeting_type.is_funder else None),
+        **dict(zip(("items", "other_outcomes"), _outcomes_by_item(meeting, minutes), strict=True)),
     }
 
 
@@ -186,7 +321,25 @@ def minutes(request, pk):
         else:
             messages.success(request, _("Minutes saved."))
         return redirect("meetings:minutes", org=request.organisation.slug, pk=meeting.pk)
+    mine = next((p for p in meeting.participants.all() if p.membership_id == request.membership.pk), None)
+    services.mark_minutes_read(mine, record)
     return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record))
+
+
+@require_POST
+def ask_contributions(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    record = get_object_or_404(Minutes.objects.for_organisation(request.organisation), meeting=meeting)
+    try:
+        count = services.ask_contributions(request.membership, record, request.POST.getlist("people"), request=request)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, ngettext("%(count)d person is asked to add their part.",
+                                           "%(count)d people are asked to add their part.", count) % {"count": count})
+    return redirect("meetings:minutes", org=request.organisation.slug, pk=meeting.pk)
 
 
 @require_POST
@@ -230,3 +383,99 @@ def task_done(request, pk):
     return redirect("meetings:detail", org=request.organisation.slug, pk=task.meeting_id)
 
 
+
+
+@require_POST
+def add_outcome(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    record = get_object_or_404(Minutes.objects.for_organisation(request.organisation), meeting=meeting)
+    form = OutcomeForm(request.POST, organisation=request.organisation, meeting=meeting)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            outcome = services.add_outcome(request.membership, record, item=data["item"], kind=data["kind"], text=data["text"],
+                                           assignee=data["assignee"], due=data["due"], participant_ids=meeting.participant_ids,
+                                           request=request)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            for fieldname, errs in error.message_dict.items():
+                form.add_error(fieldname if fieldname in form.fields else None, errs)
+        else:
+            messages.success(request, _("Recorded: %(what)s.") % {"what": outcome.reference or outcome.get_kind_display()})
+            return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
+    return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record, outcome_form=form), status=400)
+
+
+def _apply_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for fieldname, errs in error.message_dict.items():
+            form.add_error(fieldname if fieldname in form.fields else None, errs)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_POST
+def record_quorum(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    record = get_object_or_404(Minutes.objects.for_organisation(request.organisation), meeting=meeting)
+    form = QuorumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_quorum(request.membership, record, voting_members=form.cleaned_data["voting_members"],
+                                   voting_present=form.cleaned_data["voting_present"], request=request)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Quorum recorded."))
+            return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#quorum")
+    return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record, quorum_form=form), status=400)
+
+
+@require_POST
+def funding_followup(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    record = get_object_or_404(Minutes.objects.for_organisation(request.organisation), meeting=meeting)
+    form = FundingFollowupForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_funding_followup(request.membership, record, title=form.cleaned_data["title"], day=form.cleaned_data["day"],
+                                          participant_ids=meeting.participant_ids, request=request)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The deadline is in the funding planning."))
+            return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
+    return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record, funding_form=form), status=400)
+
+
+def types(request, pk=None):
+    """The organisation's meeting types: list, add, change (coordinators, director, admin)."""
+    if not policies.can_manage_types(request.membership):
+        raise Http404
+    all_types = services.meeting_types(request.organisation)
+    current = None
+    if pk is not None:
+        current = get_object_or_404(MeetingType.objects.for_organisation(request.organisation), pk=pk)
+    initial = {}
+    if current is not None:
+        initial = {"name": current.name, "sections": "\n".join(current.sections), "is_board": current.is_board,
+                   "is_funder": current.is_funder, "default_invitees": [m.pk for m in current.default_invitees.all()]}
+    form = MeetingTypeForm(request.POST or None, initial=initial, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.save_meeting_type(request.membership, current, name=data["name"], sections=data["sections"].splitlines(),
+                                               default_invitees=data["default_invitees"], is_board=data["is_board"],
+                                               is_funder=data["is_funder"], request=request)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Meeting type « %(name)s » saved.") % {"name": saved.name})
+            return redirect("meetings:types", org=request.organisation.slug)
+    return render(request, "meetings/types.html", {"types": all_types, "form": form, "current": current},
+                  status=400 if request.method == "POST" else 200)

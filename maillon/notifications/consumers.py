@@ -1,9 +1,23 @@
-"""Live unread count: the browser subscribes, ``notify()`` pushes after commit."""
+"""Live unread count: the browser subscribes from an organisation's page
+(``/ws/notifications/?org=<slug>``), ``notify()`` / ``mark_read()`` signal a change after commit
+and each connection recounts what the list of that organisation shows (that organisation's
+notifications plus account-level ones). Without ``org``: every organisation's."""
+
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from .services import unread_count, user_group
+
+
+def _organisation(user, slug: str):
+    """The organisation of ``slug`` if the person is an active member of it, else None."""
+    from maillon.accounts.models import Membership
+
+    membership = Membership.objects.active().select_related("organisation").filter(
+        user=user, organisation__slug=slug, organisation__is_active=True).first()
+    return membership.organisation if membership else None
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
@@ -12,14 +26,25 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
             return
+        self.user = user
+        self.organisation = None
+        slug = (parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("org") or [""])[0]
+        if slug:
+            self.organisation = await database_sync_to_async(_organisation)(user, slug)
+            if self.organisation is None:
+                await self.close(code=4404)
+                return
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.send_json({"unread": await database_sync_to_async(unread_count)(user)})
+        await self._send_count()
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def unread_count(self, event):
-        await self.send_json({"unread": event["count"]})
+    async def _send_count(self):
+        await self.send_json({"unread": await database_sync_to_async(unread_count)(self.user, self.organisation)})
+
+    async def unread_changed(self, event):
+        await self._send_count()

@@ -24,9 +24,11 @@ def visible_to(user, organisation):
     return Notification.objects.for_user(user).filter(Q(organisation=organisation) | Q(organisation__isnull=True))
 
 
-def unread_count(user) -> int:
-    """Unread notifications of the person, all organisations (the header badge)."""
-    return Notification.objects.for_user(user).unread().count()
+def unread_count(user, organisation=None) -> int:
+    """The header badge: unread notifications seen from ``organisation`` (the same ones as the
+    list: that organisation's plus account-level ones); without one, all of the person's."""
+    qs = visible_to(user, organisation) if organisation is not None else Notification.objects.for_user(user)
+    return qs.unread().count()
 
 
 def notify(user, title: str, *, body: str = "", url: str = "", organisation=None, email: bool = True) -> Notification:
@@ -62,11 +64,12 @@ def mark_read(user, notification_ids=None, *, organisation=None) -> int:
 
 
 def _push_unread(user_id: int) -> None:
+    """Tell the person's open pages that their count changed: each connection recounts for the
+    organisation it is opened from (see consumers.py), so the badge always matches the list."""
     layer = get_channel_layer()
     if layer is None:
         return
-    count = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
     try:
-        async_to_sync(layer.group_send)(user_group(user_id), {"type": "unread.count", "count": count})
+        async_to_sync(layer.group_send)(user_group(user_id), {"type": "unread.changed"})
     except Exception:  # noqa: BLE001 - live updates are best effort, the page count stays right
         return

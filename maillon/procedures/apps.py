@@ -24,3 +24,14 @@ class ProceduresConfig(AppConfig):
         periodic.register("procedures.reminders", tasks.send_reminders, "daily", at=time(8, 0))
         periodic.register("procedures.retention_purge", tasks.purge_expired, "daily", at=time(3, 30))
         register_demo_seeder(demo.seed)
+        register_booking_hooks()
+
+
+def register_booking_hooks() -> None:
+    """Vehicle bookings open their procedure and land the booker on its draft (idempotent)."""
+    from maillon.agenda import hooks
+
+    from . import booking
+
+    hooks.register_booking_procedure_hook(booking.open_for_booking)
+    hooks.register_booking_redirect(booking.redirect_after_booking)

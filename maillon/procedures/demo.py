@@ -102,3 +102,26 @@ def seed(context) -> None:
     _approve_all(approvers, main, order, decision="changes", comment="Merci de joindre le devis pour la table lumineuse.")
 
     _submit(animateur, "acompte-salaire", {"montant": "250.00"}, send=False)
+
+    # A leave approved then cancelled by HR (the days are credited back), and an old absence
+    # request past its retention, anonymised by the purge (shown in « Suivi » and in the purge log).
+    coordinator = as_request(people["coordo.jeunes"], main)
+    autumn = today + timedelta(days=75)
+    cancelled = _submit(coordinator, "absence-conge", {
+        "leave_type": "Congés payés", "commentaire": "Pont de la Toussaint.",
+        "period": {"start": autumn.isoformat(), "start_half": "morning", "end": (autumn + timedelta(days=1)).isoformat(), "end_half": "afternoon"},
+    })
+    _approve_all(approvers, main, cancelled)
+    cancelled.refresh_from_db()
+    if cancelled.status == Submission.Status.APPROVED:
+        services.cancel_approved(hr, cancelled, reason="Séjour jeunes avancé à ces dates : congé annulé à la demande de l'intéressé.")
+
+    old_day = today - timedelta(days=4 * 365 + 40)
+    old = _submit(animateur, "absence-conge", {
+        "leave_type": "Autorisation d'absence", "commentaire": "Rendez-vous administratif.",
+        "period": {"start": old_day.isoformat(), "start_half": "morning", "end": old_day.isoformat(), "end_half": "morning"},
+    })
+    _approve_all(approvers, main, old)
+    long_ago = timezone.now() - timedelta(days=4 * 365 + 30)
+    Submission.objects.filter(pk=old.pk).update(submitted_at=long_ago, closed_at=long_ago)
+    services.purge_expired()

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from maillon.accounts.forms import SignatureForm
 from maillon.accounts.models import Membership
 from maillon.accounts.roles import Role
 
@@ -124,31 +125,52 @@ class FieldSpecForm(forms.Form):
 MAX_CHAIN_STEPS = 5
 
 
+def amount_fields(schema) -> list[tuple[str, str]]:
+    """Fields a threshold can compare: amounts, and repeatable groups with a computed total."""
+    found = []
+    for spec in schema or []:
+        if spec.get("kind") == s.AMOUNT:
+            found.append((spec["key"], spec.get("label") or spec["key"]))
+        elif spec.get("kind") == s.GROUP and spec.get("total"):
+            found.append((spec["key"], _("%(label)s (total)") % {"label": spec.get("label") or spec["key"]}))
+    return found
+
+
 class ChainForm(forms.Form):
-    """The approval chain: up to five steps in order, each with a role, an optional label and an
-    optional amount threshold (the step then exists only from that amount)."""
+    """The approval chain: up to five steps in order, each with a role, an optional label, an
+    optional amount threshold (the step then exists only from that amount, read from the chosen
+    amount field) and optional skip roles (the step is skipped when the applicant holds one)."""
 
     reminder_days = forms.IntegerField(label=gettext_lazy("Remind a waiting approver after (days)"), min_value=0, max_value=60, initial=3,
                                        help_text=gettext_lazy("0: no reminder."))
+    amount_field = forms.ChoiceField(label=gettext_lazy("Amount compared with the thresholds"), required=False,
+                                     help_text=gettext_lazy("The field whose value decides whether a step with a threshold is added."))
 
-    def __init__(self, *args, chain=None, **kwargs):
+    def __init__(self, *args, chain=None, schema=None, **kwargs):
         chain = chain or {}
-        initial = {"reminder_days": chain.get("reminder_days", 3)}
+        initial = {"reminder_days": chain.get("reminder_days", 3), "amount_field": chain.get("amount_field", "")}
         for index, step in enumerate((chain.get("steps") or [])[:MAX_CHAIN_STEPS]):
             initial[f"role_{index}"] = step.get("role", "")
             initial[f"label_{index}"] = step.get("label", "")
             initial[f"min_amount_{index}"] = step.get("min_amount")
+            initial[f"skip_roles_{index}"] = list(step.get("skip_roles") or [])
         super().__init__(*args, initial=initial, **kwargs)
+        self.amount_choices = amount_fields(schema)
+        self.fields["amount_field"].choices = [("", _("(the first amount or total of the form)"))] + self.amount_choices
         role_choices = [("", _("(no step)"))] + [(r.value, r.label) for r in STEP_ROLES]
+        skip_choices = [(r.value, r.label) for r in Role if r != Role.ADMIN]
         for index in range(MAX_CHAIN_STEPS):
             self.fields[f"role_{index}"] = forms.ChoiceField(label=_("Step %(n)s: role") % {"n": index + 1}, choices=role_choices, required=False)
             self.fields[f"label_{index}"] = forms.CharField(label=_("Step %(n)s: name shown (optional)") % {"n": index + 1}, required=False, max_length=120)
             self.fields[f"min_amount_{index}"] = forms.DecimalField(
                 label=_("Step %(n)s: only from this amount (€)") % {"n": index + 1}, required=False, min_value=Decimal("0"), max_digits=12,
                 decimal_places=2, localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+            self.fields[f"skip_roles_{index}"] = forms.MultipleChoiceField(
+                label=_("Step %(n)s: skip it when the applicant is") % {"n": index + 1}, required=False, choices=skip_choices,
+                widget=forms.CheckboxSelectMultiple, help_text=_("For example: skip the coordinator step for a request made by a supervisor."))
 
     def rows(self):
-        return [(self[f"role_{i}"], self[f"label_{i}"], self[f"min_amount_{i}"]) for i in range(MAX_CHAIN_STEPS)]
+        return [(self[f"role_{i}"], self[f"label_{i}"], self[f"min_amount_{i}"], self[f"skip_roles_{i}"]) for i in range(MAX_CHAIN_STEPS)]
 
     def clean(self):
         data = super().clean()
@@ -156,17 +178,38 @@ class ChainForm(forms.Form):
         for index in range(MAX_CHAIN_STEPS):
             role = data.get(f"role_{index}")
             if not role:
+                if data.get(f"min_amount_{index}") is not None or data.get(f"skip_roles_{index}"):
+                    self.add_error(f"role_{index}", _("Choose the role of this step, or clear its threshold and skip rule."))
                 continue
             step = {"role": role}
             if data.get(f"label_{index}"):
                 step["label"] = data[f"label_{index}"]
-            if data.get(f"min_amount_{index}") is not None:
-                step["min_amount"] = str(data[f"min_amount_{index}"])
+            threshold = data.get(f"min_amount_{index}")
+            if threshold is not None:
+                step["min_amount"] = str(threshold)
+                if not self.amount_choices:
+                    self.add_error(f"min_amount_{index}", _("This procedure has no amount field: add one (or a group with a total) before setting a threshold."))
+            skip = [r for r in data.get(f"skip_roles_{index}") or [] if r != role]
+            if skip:
+                step["skip_roles"] = skip
             steps.append(step)
         if not steps:
             raise forms.ValidationError(_("Choose at least one approval step."))
-        self.chain = {"steps": steps, "reminder_days": data.get("reminder_days") or 0}
+        self.chain = {"steps": steps, "reminder_days": data.get("reminder_days") or 0, "amount_field": data.get("amount_field") or ""}
         return data
+
+
+class ProcedureSignatureForm(SignatureForm):
+    """The foundation's signing field; the password may stay empty for five minutes after it was checked."""
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        from maillon.accounts.signing import password_checked_recently
+
+        self.recently_checked = not self.passkey_ready and password_checked_recently(request)
+        if self.recently_checked:
+            self.fields["password"].required = False
+            self.fields["password"].help_text = _("You typed your password less than 5 minutes ago: you may leave this empty to sign.")
 
 
 class DecisionForm(forms.Form):

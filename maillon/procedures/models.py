@@ -39,7 +39,7 @@ class Procedure(TenantModel):
         OTHER = "other", _("Other")
 
     class Effect(models.TextChoices):
-        NONE = "", _("None")
+        NONE = "", pgettext_lazy("effect", "None")
         LEAVE = "leave", _("Leave request (moves the leave balance)")
 
     title = models.CharField(_("title"), max_length=160)
@@ -103,9 +103,9 @@ class Submission(TenantModel):
         DRAFT = "draft", _("Draft")
         PENDING = "pending", _("Awaiting approval")
         CHANGES = "changes", _("Changes requested")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("procedure", "Approved")
         REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("procedure", "Withdrawn")
         CANCELLED = "cancelled", _("Cancelled after approval")
 
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="submissions")
@@ -172,7 +172,7 @@ class Step(TenantModel):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         WAITING = "waiting", _("Waiting for a decision")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("procedure", "Approved")
         REJECTED = "rejected", _("Rejected")
         CHANGES = "changes", _("Changes requested")
         SKIPPED = "skipped", _("Skipped")
@@ -216,11 +216,11 @@ class Event(TenantModel):
     class Kind(models.TextChoices):
         CREATED = "created", _("Draft created")
         SUBMITTED = "submitted", _("Signed and submitted")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("procedure", "Approved")
         REJECTED = "rejected", _("Rejected")
         CHANGES = "changes", _("Changes requested")
         SKIPPED = "skipped", _("Step skipped")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("procedure", "Withdrawn")
         REMINDED = "reminded", _("Reminder sent")
         COMPLETED = "completed", _("Approved (all steps)")
         CANCELLED = "cancelled", _("Cancelled after approval")
@@ -271,3 +271,21 @@ class PurgeRecord(TenantModel):
 
     class Meta:
         ordering = ["-purged_at"]
+
+
+class BookingLink(TenantModel):
+    """A booking of a resource that needs a procedure (a vehicle) and the submission it opened.
+
+    When the submission is finally approved the booking's allocations waiting for it are
+    confirmed; when it is rejected, withdrawn or the draft deleted, they are cancelled."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="booking_links")
+    event = models.ForeignKey("agenda.Event", on_delete=models.CASCADE, related_name="+")
+    resource = models.ForeignKey("agenda.Resource", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "resource"], name="booking_link_unique_event_resource")]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} ← {self.event_id}/{self.resource_id}"

@@ -84,6 +84,7 @@ class PlannedStep:
 
 SKIP_SELF = "self"
 SKIP_NOBODY = "nobody"
+SKIP_RULE = "rule"  # the step's own rule: the applicant holds one of its ``skip_roles``
 
 
 def plan_chain(chain: dict, applicant: Iterable[Assignment], sector_id: int | None, amount: Decimal | None,
@@ -92,8 +93,8 @@ def plan_chain(chain: dict, applicant: Iterable[Assignment], sector_id: int | No
 
     - a step with ``min_amount`` exists only when the submission's amount reaches it;
     - a step whose role the applicant holds (for sector roles: in the applicant's sector) is skipped
-      (a coordinator's own request skips the coordinator step), as is any step whose role is listed
-      in its ``skip_roles`` when the applicant holds one of them;
+      (a coordinator's own request skips the coordinator step); a step is also skipped when the
+      applicant holds one of its ``skip_roles`` (for sector roles: in the applicant's sector);
     - a sector step (coordinator, supervisor) for an applicant without a sector is skipped, and
       a step nobody else holds (``holders``: every assignment of the organisation except the
       applicant's) is skipped too, so a submission never waits for nobody.
@@ -110,8 +111,10 @@ def plan_chain(chain: dict, applicant: Iterable[Assignment], sector_id: int | No
             continue
         step_sector = sector_id if role in SECTOR_ROLES else None
         reason = ""
-        if holds_step(applicant, role, step_sector) or any(holds_step(applicant, r, sector_id if r in SECTOR_ROLES else None) for r in spec.get("skip_roles") or []):
+        if holds_step(applicant, role, step_sector):
             reason = SKIP_SELF
+        elif any(holds_step(applicant, r, sector_id if r in SECTOR_ROLES else None) for r in spec.get("skip_roles") or []):
+            reason = SKIP_RULE
         elif (role in SECTOR_ROLES and sector_id is None) or (holders is not None and not holds_step(holders, role, step_sector)):
             reason = SKIP_NOBODY
         planned.append(PlannedStep(role, step_sector, spec.get("label", ""), reason))

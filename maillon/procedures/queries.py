@@ -9,7 +9,7 @@ from maillon.accounts.roles import SECTOR_ROLES
 
 from . import policies
 from .models import Event, Procedure, Step, Submission
-from .services import delegated_assignments
+from .services import delegated_to
 
 
 def published(organisation):
@@ -33,7 +33,7 @@ def _step_q(assignments) -> Q | None:
 
 def all_assignments(membership) -> list:
     own = policies.assignments_of(membership)
-    delegated = delegated_assignments(membership.organisation, membership.user_id)
+    delegated = delegated_to(membership)
     return own + [a for group in delegated for a in group]
 
 

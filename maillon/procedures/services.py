@@ -19,7 +19,7 @@ from maillon.accounts.signing import sign
 from maillon.audit.services import record
 from maillon.notifications.services import notify
 
-from . import effects, policies
+from . import booking, effects, policies
 from . import schema as schema_mod
 from .models import (
     DEFAULT_CHAIN,
@@ -97,7 +97,10 @@ def delete_field(request, procedure: Procedure, key: str) -> Procedure:
     for f in fields:  # rules pointing to the removed field would never match
         if (f.get("show_if") or {}).get("field") == key:
             f.pop("show_if")
-    return update_procedure(request, procedure, schema=fields)
+    changes = {"schema": fields}
+    if (procedure.chain or {}).get("amount_field") == key:  # thresholds fall back to the first amount
+        changes["chain"] = {**procedure.chain, "amount_field": ""}
+    return update_procedure(request, procedure, **changes)
 
 
 @transaction.atomic
@@ -164,16 +167,32 @@ def _store_answers(submission: Submission, answers: dict) -> dict:
     return stored
 
 
+def _new_draft(membership, procedure: Procedure, *, user, organisation, request=None, data=None) -> Submission:
+    submission = Submission.objects.create(
+        organisation=organisation, procedure=procedure, version=procedure.current_version,
+        applicant=user, sector_id=membership.sector_id, status=Submission.Status.DRAFT,
+    )
+    Event.objects.create(organisation=organisation, submission=submission, kind=Event.Kind.CREATED, actor=user)
+    record("procedures.draft", actor=user, organisation=organisation, target=submission, request=request, data=data)
+    return submission
+
+
+@transaction.atomic
+def open_prefilled_draft(membership, procedure: Procedure, answers: dict, *, origin: dict | None = None) -> Submission:
+    """A draft of ``membership``'s person opened by another app (a vehicle booking), with answers
+    already filled in; the person completes, signs and sends it."""
+    submission = _new_draft(membership, procedure, user=membership.user, organisation=procedure.organisation,
+                            data={"prefilled_by": origin or {}})
+    submission.data = answers
+    submission.amount = schema_mod.amount_of(submission.version.schema, answers, (submission.version.chain or {}).get("amount_field"))
+    submission.save(update_fields=["data", "amount", "updated_at"])
+    return submission
+
+
 @transaction.atomic
 def save_draft(request, procedure: Procedure, answers: dict, submission: Submission | None = None) -> Submission:
     if submission is None:
-        membership = request.membership
-        submission = Submission.objects.create(
-            organisation=request.organisation, procedure=procedure, version=procedure.current_version,
-            applicant=request.user, sector=membership.sector, status=Submission.Status.DRAFT,
-        )
-        Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.CREATED, actor=request.user)
-        record("procedures.draft", actor=request.user, organisation=submission.organisation, target=submission, request=request)
+        submission = _new_draft(request.membership, procedure, user=request.user, organisation=request.organisation, request=request)
     elif not policies.can_edit(request.user.pk, submission.applicant_id, submission.status):
         raise PermissionDenied
     submission.data = _store_answers(submission, answers)
@@ -275,6 +294,7 @@ def _complete(submission: Submission, *, actor) -> None:
     submission.save(update_fields=["status", "closed_at", "updated_at"])
     Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.COMPLETED, actor=actor)
     effects.on_approved(submission, actor=actor)
+    booking.settle(submission, approved=True, actor=actor)
     record("procedures.approved", actor=actor, organisation=submission.organisation, target=submission)
     applicant, title, url = submission.applicant, _("Approved: %(procedure)s") % {"procedure": submission.version.title}, submission.get_absolute_url()
     transaction.on_commit(lambda: notify(applicant, title, url=url, organisation=submission.organisation))
@@ -294,11 +314,21 @@ def delegated_assignments(organisation, user, day: date | None = None) -> list[l
     return list(by_user.values())
 
 
+def delegated_to(membership) -> list[list[tuple[str, int | None]]]:
+    """``delegated_assignments`` of this membership for today, computed once per request (kept on the membership)."""
+    today = timezone.localdate()
+    cached = getattr(membership, "_procedures_delegated", None)
+    if cached is None or cached[0] != today:
+        cached = (today, delegated_assignments(membership.organisation, membership.user_id, today))
+        membership._procedures_delegated = cached
+    return cached[1]
+
+
 def user_can_decide(membership, step: Step, delegated=None) -> bool:
     if step.status != Step.Status.WAITING:
         return False
     if delegated is None:
-        delegated = delegated_assignments(membership.organisation, membership.user_id)
+        delegated = delegated_to(membership)
     return policies.can_decide(membership.user_id, step.submission.applicant_id, step.role, step.sector_id,
                                policies.assignments_of(membership), delegated)
 
@@ -309,7 +339,8 @@ DECISIONS = {"approve": Step.Status.APPROVED, "reject": Step.Status.REJECTED, "c
 @transaction.atomic
 def decide(request, step: Step, decision: str, *, comment: str = "", password: str | None) -> Step:
     """Approve, reject or ask for changes, signed. Only the step's approver (or their delegate)."""
-    step = Step.objects.select_for_update(of=("self", "submission")).select_related("submission__version", "submission__applicant", "submission__organisation").get(pk=step.pk)
+    step = (Step.objects.select_for_update(of=("self", "submission"))
+            .select_related("submission__version", "submission__applicant", "submission__organisation", "sector").get(pk=step.pk))
     submission = step.submission
     if decision not in DECISIONS:
         raise ValidationError({"decision": _("Choose a decision.")})
@@ -343,6 +374,8 @@ def decide(request, step: Step, decision: str, *, comment: str = "", password: s
         submission.closed_at = now
     submission.save(update_fields=["status", "closed_at", "updated_at"])
     submission.steps.filter(round=submission.round, status=Step.Status.PLANNED).update(status=Step.Status.CANCELLED)
+    if decision == "reject":
+        booking.settle(submission, approved=False, actor=request.user)
     applicant = submission.applicant
     title = (_("Rejected: %(procedure)s") if decision == "reject" else _("Changes requested: %(procedure)s")) % {"procedure": submission.version.title}
     transaction.on_commit(lambda: notify(applicant, title, body=comment, url=submission.get_absolute_url(), organisation=submission.organisation))
@@ -371,6 +404,7 @@ def withdraw(request, submission: Submission) -> Submission:
     submission.save(update_fields=["status", "closed_at", "updated_at"])
     submission.steps.filter(round=submission.round, status__in=[Step.Status.PLANNED, Step.Status.WAITING]).update(status=Step.Status.CANCELLED)
     Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.WITHDRAWN, actor=request.user)
+    booking.settle(submission, approved=False, actor=request.user)
     record("procedures.withdraw", actor=request.user, organisation=submission.organisation, target=submission, request=request)
     return submission
 
@@ -415,6 +449,7 @@ def delete_draft(request, submission: Submission) -> None:
     if submission.applicant_id != request.user.pk or submission.status != Submission.Status.DRAFT:
         raise PermissionDenied
     record("procedures.delete_draft", actor=request.user, organisation=submission.organisation, target=submission, request=request)
+    booking.settle(submission, approved=False, actor=request.user)
     for row in submission.files.all():
         row.file.delete(save=False)
     submission.delete()

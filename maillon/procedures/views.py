@@ -13,13 +13,13 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
-
-from maillon.accounts.forms import SignatureForm
 
 from . import effects, pdf, policies, queries, services
 from . import schema as s
 from .forms import CancelForm, DecisionForm, DelegationForm, FilterForm
+from .forms import ProcedureSignatureForm as SignatureForm
 from .models import Delegation, Procedure, Step, Submission, SubmissionFile
 
 PAGE_SIZE = 30
@@ -95,10 +95,13 @@ def edit(request, pk):
     return _fill(request, submission.procedure, submission)
 
 
-def _visible_submission(request, pk) -> tuple[Submission, list]:
+def _visible_submission(request, pk, *, light: bool = False) -> tuple[Submission, list]:
+    """The submission if this person may see it. ``light``: only what deciding needs (the approve
+    path), the rest is read lazily if the page has to be shown again."""
+    steps = Step.objects.all() if light else Step.objects.select_related("sector", "decided_by", "on_behalf_of", "signature")
+    qs = queries.submissions(request.organisation)
     submission = get_object_or_404(
-        queries.submissions(request.organisation).select_related("signature", "procedure")
-        .prefetch_related(Prefetch("steps", queryset=Step.objects.select_related("sector", "decided_by", "on_behalf_of", "signature"))),
+        (qs if light else qs.select_related("signature", "procedure")).prefetch_related(Prefetch("steps", queryset=steps)),
         pk=pk,
     )
     assignments = queries.all_assignments(request.membership)
@@ -125,7 +128,7 @@ def detail(request, pk):
 
 @require_POST
 def decide(request, pk):
-    submission, _assignments = _visible_submission(request, pk)
+    submission, _assignments = _visible_submission(request, pk, light=True)
     step = next((st for st in submission.steps.all() if st.status == Step.Status.WAITING), None)
     if step is None or not services.user_can_decide(request.membership, step):
         raise PermissionDenied
@@ -162,7 +165,7 @@ def withdraw(request, pk):
         return redirect(submission.get_absolute_url())
     return render(request, "procedures/confirm.html", {
         "title": _("Withdraw this request?"), "text": _("The approvers will no longer see it. This cannot be undone; you can make a new request."),
-        "button": _("Withdraw"), "back": submission.get_absolute_url(),
+        "button": pgettext("procedure", "Withdraw"), "back": submission.get_absolute_url(),
     })
 
 

@@ -136,7 +136,7 @@ def field_delete(request, pk, key):
 @manager_required
 def chain(request, pk):
     procedure = _procedure(request, pk)
-    form = ChainForm(request.POST or None, chain=procedure.chain)
+    form = ChainForm(request.POST or None, chain=procedure.chain, schema=procedure.schema)
     if request.method == "POST" and form.is_valid():
         chain_value = {**(procedure.chain or {}), **form.chain}
         services.update_procedure(request, procedure, chain=chain_value)

@@ -26,9 +26,11 @@ def _other_memberships(request):
 
 
 def _unread(request):
+    """The header badge; already known when the dashboard's notifications panel counted it."""
     from maillon.notifications.services import unread_count
 
-    return unread_count(request.user)
+    known = getattr(request, "unread_count", None)
+    return known if known is not None else unread_count(request.user, request.organisation)
 
 
 def layout(request):

@@ -223,13 +223,17 @@ def test_it_calls_the_procedure_hook_for_a_vehicle(people, django_capture_on_com
     from maillon.agenda import hooks
 
     seen = []
-    hooks.register_booking_procedure_hook(lambda event, resource, m: seen.append(resource.name))
+
+    def hook(event, resource, m):
+        seen.append(resource.name)
+
+    hooks.register_booking_procedure_hook(hook)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             book(people.owner, people.org, item(people.org))
             book(people.owner, people.org, item(people.org, "Vidéoprojecteur", category="projector"))
     finally:
-        hooks.booking_procedure_hooks.clear()
+        hooks.booking_procedure_hooks.remove(hook)  # the procedures app's own hooks stay registered
     assert seen == ["Minibus 9 places"]
 
 

@@ -49,20 +49,21 @@ def test_it_books_a_room_on_a_phone_and_sees_the_conflict_of_an_overlapping_book
             def book(title, start, end):
                 page.goto(f"{live_server.url}/navigateur/ressources/{salle.pk}/")
                 page.get_by_role("link", name="Réserver", exact=True).click()
-                page.get_by_label("Titre").fill(title)
+                # Typing the date and times re-runs the live check, before the title is even typed.
                 page.locator("#id_day").fill("2030-03-05")
                 page.locator("#id_start_time").fill(start)
                 page.locator("#id_end_time").fill(end)
-                page.get_by_label("Lieu").fill("Rez-de-chaussée")  # a change event: the live check runs
 
             book("Atelier théâtre", "10:00", "11:00")
             page.get_by_text("Aucun conflit : le créneau est libre.").wait_for()
+            page.get_by_label("Titre").fill("Atelier théâtre")
             page.get_by_role("button", name="Enregistrer").click()
             page.wait_for_url("**/agenda/evenements/*/")
             assert page.locator("h1").inner_text() == "Atelier théâtre"
 
             book("Répétition chorale", "10:30", "11:30")
             page.get_by_text("déjà réservée pour « Atelier théâtre »").first.wait_for()
+            page.get_by_label("Titre").fill("Répétition chorale")
             page.screenshot(path=str(SCREENSHOTS / "agenda-conflict-390.png"), full_page=True)
             page.get_by_role("button", name="Enregistrer").click()
             assert page.get_by_role("alert").first.inner_text().startswith("1 date est en conflit")

@@ -80,3 +80,19 @@ def test_it_previews_a_draft_for_the_comms_officer(people, rf):
     response = draft.serve_preview(request, "")
     assert response.status_code == 200
     assert "Brouillon à relire" in response.content.decode() and "Aperçu" in response.content.decode()
+
+
+def test_new_pages_get_ascii_addresses_unique_among_siblings(people):
+    from maillon.content.tests.helpers import news, section
+
+    first, second = news(people.org, "Fête de Noël à l'Élan"), news(people.org, "Fête de Noël à l'Élan")
+    assert (first.slug, second.slug) == ("fete-de-noel-a-lelan", "fete-de-noel-a-lelan-2")
+    assert second.maillon_url("essais") == "/essais/pages/fete-de-noel-a-lelan-2/"
+    # A slug given by the editor is kept; a page elsewhere may reuse an address.
+    home = ensure_home(people.org)
+    from maillon.content.models import SectionPage
+
+    given = home.add_child(instance=SectionPage(title="Été", slug="ete-2026", live=False))
+    assert given.slug == "ete-2026"
+    child = section(people.org, "Fête de Noël à l'Élan", parent=section(people.org, "Vie du centre"))
+    assert child.slug == "fete-de-noel-a-lelan"

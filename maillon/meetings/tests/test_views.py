@@ -66,12 +66,20 @@ def test_a_date_in_the_minutes_links_to_a_prefilled_new_meeting(people, login):
     assert f'<option value="{colleague_pk}" selected>' in form  # the same participants
 
 
-def test_the_minutes_text_is_escaped(people, login):
+def test_the_minutes_rich_text_is_sanitised(people, login):
     m = meeting(people.org, people.owner)
     client = login(people.owner)
-    client.post(url(m, "compte-rendu/"), {"version": 1, "s1": "<script>alert(1)</script> le 12/03/2031"})
+    client.post(url(m, "compte-rendu/"), {"version": 1, "s1": (
+        "<script>alert(1)</script> le 12/03/2031 <b onclick=\"x()\">gras</b> A & B < C\n"
+        "<a href=\"javascript:alert(2)\">piège</a> <a href=\"https://caf.fr\">CAF</a>\n<ul>\n<li>Point <em>un</em></li>\n</ul>")})
     page = client.get(url(m, "compte-rendu/")).content.decode()
-    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+    shown = page.split('<div class="minutes-text">')[1].split("</div>")[0]
+    assert "<script" not in shown and "alert(1)" not in shown and "onclick" not in shown and "javascript:" not in shown
+    assert "<b>gras</b>" in shown and "A &amp; B &lt; C" in shown and "<li>Point <em>un</em></li>" in shown
+    assert '<a href="https://caf.fr" rel="noopener noreferrer">CAF</a>' in shown
+    assert 'class="date-link"' in shown and ">12/03/2031</a>" in shown
+    # What was typed stays as typed in the editor (escaped there), to be corrected if need be.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 def test_a_stale_save_on_the_same_section_shows_both_texts(people, login):
@@ -141,10 +149,17 @@ def test_the_minutes_page_runs_the_same_queries_whatever_the_history(people, log
         for i in range(3):
             services.add_task(me, m, assignee=membership(people.colleague, people.org), description=f"Tâche {i}",
                               due=date(2030, 12, 1), participant_ids={me.pk})
+    last.agenda = "Tour des secteurs\nBudget\nÉté"
+    last.save(update_fields=["agenda"])
+    for i in range(12):
+        services.add_outcome(me, last.minutes, item=i % 4, kind=("information", "decision", "task")[i % 3], text=f"Suite {i}",
+                             assignee=membership(people.colleague, people.org), participant_ids={me.pk})
+    services.ask_contributions(me, last.minutes, [membership(people.colleague, people.org).pk])
     make_member(people.org)
     with QueryCounter() as many:
         page = client.get(url(last, "compte-rendu/"))
     assert page.content.decode().count("reporté de") == 30
+    assert page.content.decode().count("Décision 2030-") == 4 and "Suite 11" in page.content.decode()
     assert len(few) == len(many) and len(many) <= 12, [q["sql"] for q in many.captured_queries]
 
 

@@ -64,6 +64,29 @@ def test_the_header_shows_the_unread_count(people, login):
     assert 'aria-label="3 non lues">3</span>' in page
 
 
+def test_the_header_badge_counts_what_the_list_shows(people, login):
+    """Someone in two organisations: each organisation's badge counts its own notifications
+    plus account-level ones, exactly the unread items of its list."""
+    from maillon.testing import make_member
+
+    make_member(people.other_org, user=people.owner)
+    notify(people.owner, "Ici", organisation=people.org, email=False)
+    notify(people.owner, "Compte", email=False)
+    for i in range(3):
+        notify(people.owner, f"Là-bas {i}", organisation=people.other_org, email=False)
+    client = login(people.owner)
+    here = client.get("/essais/notifications/").content.decode()
+    assert here.count('<li class="unread">') == 2 and 'aria-label="2 non lues">2</span>' in here
+    there = client.get("/autre/notifications/").content.decode()
+    assert there.count('<li class="unread">') == 4 and 'aria-label="4 non lues">4</span>' in there
+    assert unread_count(people.owner) == 5
+    assert unread_count(people.owner, people.org) == 2 and unread_count(people.owner, people.other_org) == 4
+    # Marking the list read here leaves the other organisation's badge as it was.
+    client.post("/essais/notifications/tout-lu/")
+    assert 'class="badge is-hidden"' in client.get("/essais/notifications/").content.decode()
+    assert 'aria-label="3 non lues">3</span>' in client.get("/autre/notifications/").content.decode()
+
+
 def test_the_list_shows_mine_here_and_account_notices_only(people, login):
     notify(people.owner, "Ici", organisation=people.org, email=False)
     notify(people.owner, "Compte", email=False)

@@ -19,9 +19,9 @@ class WebsocketCommunicator(ApplicationCommunicator):
     """The part of channels.testing.WebsocketCommunicator these tests use. (Importing
     channels.testing needs daphne, which Maillon does not install: it serves with uvicorn.)"""
 
-    def __init__(self, application, path, headers=None):
+    def __init__(self, application, path, headers=None, query_string=b""):
         super().__init__(application, {
-            "type": "websocket", "path": path, "raw_path": path.encode(), "query_string": b"",
+            "type": "websocket", "path": path, "raw_path": path.encode(), "query_string": query_string,
             "headers": headers or [], "subprotocols": [], "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
         })
 
@@ -75,6 +75,35 @@ def test_an_authenticated_person_gets_the_count_then_live_updates():
         await database_sync_to_async(mark_read)(people.owner)
         assert await communicator.receive_json_from(timeout=5) == {"unread": 0}
         await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_the_live_count_is_the_one_of_the_page_organisation():
+    from maillon.testing import make_member
+
+    people = build_people()
+    make_member(people.other_org, user=people.owner)
+    notify(people.owner, "Ici", organisation=people.org, email=False)
+    notify(people.owner, "Compte", email=False)
+    notify(people.owner, "Là-bas", organisation=people.other_org, email=False)
+    client = Client()
+    client.force_login(people.owner)
+
+    async def scenario():
+        here = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client), query_string=b"org=essais")
+        assert (await here.connect())[0]
+        assert await here.receive_json_from(timeout=5) == {"unread": 2}
+        # A new notice of the other organisation: this page's count does not move.
+        await database_sync_to_async(notify)(people.owner, "Là-bas encore", organisation=people.other_org, email=False)
+        assert await here.receive_json_from(timeout=5) == {"unread": 2}
+        await database_sync_to_async(notify)(people.owner, "Ici encore", organisation=people.org, email=False)
+        assert await here.receive_json_from(timeout=5) == {"unread": 3}
+        await here.disconnect()
+        # An organisation the person does not belong to: refused.
+        foreign = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client), query_string=b"org=inconnue")
+        connected, code = await foreign.connect()
+        assert not connected and code == 4404
 
     async_to_sync(scenario)()
 

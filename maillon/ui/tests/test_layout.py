@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from maillon.accounts.models import Membership
 from maillon.accounts.roles import Role
@@ -48,6 +49,25 @@ def test_it_shows_only_this_organisations_notifications(people, login):
     assert "Réunion du secteur jeudi" in html
     assert "Notification de l'autre centre" not in html
     assert "Message pour une collègue" not in html
+
+
+def test_the_badge_counts_the_unread_notifications_of_the_panel_list_in_one_query(people, login):
+    Notification.objects.bulk_create(
+        [Notification(recipient=people.owner, organisation=people.org, title=f"Ici {i}") for i in range(7)]
+        + [Notification(recipient=people.owner, organisation=None, title="Votre mot de passe a changé")]
+        + [Notification(recipient=people.owner, organisation=people.other_org, title=f"Ailleurs {i}") for i in range(4)]
+    )
+    read = Notification.objects.filter(title__in=["Ici 0", "Ici 1"])
+    read.update(read_at=timezone.now())
+    client = login(people.owner)
+    client.get(DASHBOARD)
+    with QueryCounter() as queries:
+        html = client.get(DASHBOARD).content.decode()
+    assert re.search(r'data-unread-count[^>]*>6</span>', html)  # 5 unread here + 1 account-level, not the 4 elsewhere
+    assert not [q for q in queries.captured_queries if 'COUNT(*)' in q["sql"] and "notifications_notification" in q["sql"]]
+    # Elsewhere than the dashboard, the badge still counts the same set.
+    page = client.get("/essais/notifications/").content.decode()
+    assert re.search(r'data-unread-count[^>]*>6</span>', page)
 
 
 def test_it_answers_404_to_an_outsider_and_sends_anonymous_people_to_login(people, login, client):

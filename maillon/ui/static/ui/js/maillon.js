@@ -6,7 +6,10 @@
   if (badge && "WebSocket" in window) {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var connect = function (delay) {
-      var socket = new WebSocket(scheme + location.host + "/ws/notifications/");
+      // Counted for the organisation of the page (the first segment of the list's address).
+      var link = document.querySelector("[data-unread-link]");
+      var org = link ? (link.getAttribute("href") || "").split("/")[1] || "" : "";
+      var socket = new WebSocket(scheme + location.host + "/ws/notifications/?org=" + encodeURIComponent(org));
       socket.onmessage = function (event) {
         var data = JSON.parse(event.data);
         if (typeof data.unread === "number") {
