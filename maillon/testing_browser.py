@@ -76,6 +76,8 @@ class BrowserSession:
         page.get_by_role("button", name="Se connecter", exact=True).click()
         if lands_on:
             page.wait_for_url(lands_on)
+        else:
+            page.wait_for_load_state()
 
     def screenshot(self, page, name: str) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)

@@ -216,6 +216,24 @@ def _after_booking(event, resources, membership) -> None:
     transaction.on_commit(later)
 
 
+def replace_room(membership: Membership, occurrence: Occurrence, room: Resource | None, *, start, end) -> None:
+    """Book ``room`` for ``occurrence`` at ``start``–``end`` instead of its current room (None frees
+    it), with the conflict engine and the booking rules (moderated rooms wait for approval, the
+    managers are told). Raises ValidationError({"room": [...]}) when the room is taken, changing
+    nothing. Call it inside the caller's transaction (a meeting moved to another room)."""
+    if room is not None:
+        Resource.objects.select_for_update().filter(pk=room.pk).first()  # row lock, as booking does
+        found = engine.check(occurrence.organisation, [(start, end)], [room], [], exclude_occurrences=[occurrence.pk])
+        if found:
+            raise ValidationError({"room": [describe(c) for c in found]})
+    Allocation.objects.filter(occurrence=occurrence, resource__kind=Resource.Kind.ROOM, active=True).update(
+        active=False, status=Allocation.Status.CANCELLED)
+    if room is not None:
+        occurrence.start, occurrence.end = start, end  # not saved here: the booking is made for the new time
+        Allocation.objects.bulk_create(_allocations(occurrence.organisation, occurrence, [room], [], membership, user=membership.user))
+        _after_booking(occurrence.event, [room], membership)
+
+
 def _managers(organisation, resource):
     roles = policies.ROOM_MANAGERS if resource.kind == Resource.Kind.ROOM else policies.EQUIPMENT_MANAGERS
     roles = [r for r in roles if r != Role.ADMIN]

@@ -100,7 +100,12 @@ class RescheduleForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput())
     end_time = forms.TimeField(label=_("End time"), widget=TimeInput())
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Resource.objects.none(), required=False, empty_label=_("No room"))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = Resource.objects.for_organisation(organisation).filter(kind=Resource.Kind.ROOM, is_active=True)
 
     def clean(self):
         data = super().clean()

@@ -119,3 +119,22 @@ def send_invitations(meeting, participants, *, base_url: str = "", kind: str = "
 
 def _address(participant) -> str:
     return _person(participant)[0]
+
+
+def send_reminder(meeting, guests, *, base_url: str = "") -> int:
+    """The day-before reminder of the external guests, by e-mail (they have no account)."""
+    subject = _("Reminder: %(title)s tomorrow") % {"title": meeting.title}
+    sent = 0
+    for guest in guests:
+        if not guest.email:
+            continue
+        link = base_url + reverse("meetings:rsvp_link", kwargs={"token": rsvp_token(guest)})
+        body = "\n".join(filter(None, [
+            _("Reminder: « %(title)s » takes place tomorrow, %(when)s.") % {"title": meeting.title, "when": _when(meeting)},
+            meeting.event.place and _("Place: %(place)s") % {"place": meeting.event.place},
+            "",
+            _("Answer (attending, not attending, maybe): %(link)s") % {"link": link},
+        ]))
+        EmailMessage(subject, body, to=[guest.email]).send()
+        sent += 1
+    return sent

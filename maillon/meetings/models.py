@@ -129,6 +129,21 @@ class Participant(TenantModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "membership"], name="participant_once_per_meeting")]
 
+    @property
+    def known_attendance(self) -> str:
+        """As marked in the minutes; otherwise what is known: signed « present » → present,
+        declined the invitation → excused; else not recorded ("")."""
+        if self.attendance:
+            return self.attendance
+        if self.attendance_signature_id:
+            return self.Attendance.PRESENT
+        if self.answer == self.Answer.DECLINED:
+            return self.Attendance.EXCUSED
+        return self.Attendance.UNKNOWN
+
+    def get_known_attendance_display(self) -> str:
+        return self.Attendance(self.known_attendance).label
+
 
 class Minutes(TenantModel):
     class Status(models.TextChoices):

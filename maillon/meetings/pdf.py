@@ -38,7 +38,7 @@ class SheetPDF(FPDF):
 
 
 def attendance_pdf(meeting, rows, *, organisation_name: str) -> bytes:
-    """``rows``: (name, detail, signature or None) for each participant."""
+    """``rows``: (name, detail, attendance label or "", signature or None) for each participant."""
     pdf = SheetPDF(format="A4")
     pdf.core_fonts_encoding = ENCODING
     start, end = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
@@ -63,14 +63,14 @@ def attendance_pdf(meeting, rows, *, organisation_name: str) -> bytes:
         pdf.cell(30, 6, _text(label), new_x=XPos.RIGHT, new_y=YPos.TOP)
         pdf.multi_cell(0, 6, _text(value), **NEXT_LINE)
     pdf.ln(4)
-    widths = (70, 40, 70)
+    widths = (58, 36, 26, 60)
     pdf.set_font("Helvetica", "B", 10)
     pdf.set_fill_color(235)
-    for width, title in zip(widths, (_("Name"), _("Function"), _("Signature")), strict=True):
+    for width, title in zip(widths, (_("Name"), _("Function"), _("Attendance"), _("Signature")), strict=True):
         pdf.cell(width, 8, _text(title), border=1, fill=True, new_x=XPos.RIGHT, new_y=YPos.TOP)
     pdf.ln(8)
     pdf.set_font("Helvetica", size=10)
-    for name, detail, signature in rows:
+    for name, detail, attendance, signature in rows:
         if pdf.will_page_break(ROW_HEIGHT):
             pdf.add_page()
         x, y = pdf.get_x(), pdf.get_y()
@@ -79,12 +79,16 @@ def attendance_pdf(meeting, rows, *, organisation_name: str) -> bytes:
         pdf.set_font("Helvetica", size=9)
         pdf.multi_cell(widths[1], ROW_HEIGHT / 2, _text(detail), border=0, new_x=XPos.RIGHT, new_y=YPos.TOP, max_line_height=5)
         pdf.set_xy(x + widths[0] + widths[1], y)
+        pdf.multi_cell(widths[2], ROW_HEIGHT / 2, _text(attendance), border=0, new_x=XPos.RIGHT, new_y=YPos.TOP, max_line_height=5)
+        pdf.set_xy(x + sum(widths[:3]), y)
         if signature is not None:
             pdf.set_font("Helvetica", size=8)
-            pdf.multi_cell(widths[2], 4, _text(signed_line(signature)), border=0, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            pdf.multi_cell(widths[3], 4, _text(signed_line(signature)), border=0, new_x=XPos.RIGHT, new_y=YPos.TOP)
         pdf.set_font("Helvetica", size=10)
-        for offset, width in ((0, widths[0]), (widths[0], widths[1]), (widths[0] + widths[1], widths[2])):
+        offset = 0
+        for width in widths:
             pdf.rect(x + offset, y, width, ROW_HEIGHT)
+            offset += width
         pdf.set_xy(x, y + ROW_HEIGHT)
     pdf.ln(4)
     pdf.set_font("Helvetica", size=8)

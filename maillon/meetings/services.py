@@ -6,14 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.accounts.models import Membership
+from maillon.agenda import policies as agenda_policies
 from maillon.agenda import services as agenda
-from maillon.agenda.models import Event
+from maillon.agenda.models import Allocation, Event, Resource
 from maillon.audit.services import record
 from maillon.notifications.services import notify
 
@@ -336,37 +338,75 @@ def _others(meeting: Meeting, membership: Membership | None) -> list:
     return people + list(Guest.objects.filter(meeting=meeting))
 
 
-def reschedule_meeting(membership: Membership, meeting: Meeting, *, start, end, place: str | None = None,
+KEEP = object()  # reschedule_meeting(room=KEEP): the room is not changed
+
+
+def current_room(meeting: Meeting) -> Resource | None:
+    """The room booked for the meeting in the agenda (its active allocation), if any."""
+    allocation = (Allocation.objects.filter(organisation_id=meeting.organisation_id, occurrence__event_id=meeting.event_id,
+                                            occurrence__cancelled=False, active=True, resource__kind=Resource.Kind.ROOM)
+                  .select_related("resource").order_by("pk").first())
+    return allocation.resource if allocation else None
+
+
+def _change_room(membership: Membership, meeting: Meeting, room: Resource | None, start, end) -> None:
+    """Book ``room`` for the meeting's occurrence instead of the current one, through the
+    agenda's conflict engine and booking rules (moderated rooms wait for approval)."""
+    occurrence = meeting.event.occurrences.filter(cancelled=False).order_by("start").first()
+    if occurrence is None:
+        return
+    agenda.replace_room(membership, occurrence, room, start=start, end=end)
+
+
+def reschedule_meeting(membership: Membership, meeting: Meeting, *, start, end, place: str | None = None, room=KEEP,
                        base_url: str = "", request=None) -> Meeting:
-    """Move the meeting (the agenda checks the room and the people again) or change its place;
-    the participants get the update (METHOD:REQUEST, SEQUENCE + 1)."""
+    """Move the meeting (the agenda checks the room and the people again), change its room
+    (checked by the agenda's conflict engine: a room already booked changes nothing) or its
+    place; the participants and guests get the update (METHOD:REQUEST, SEQUENCE + 1)."""
     if not policies.can_manage(membership, meeting):
         raise PermissionDenied
     if meeting.cancelled_at:
         raise ValidationError(_("This meeting is cancelled."))
     if start is None or end is None or end <= start:
         raise ValidationError({"end": _("The end must be after the start.")})
+    before_room = current_room(meeting) if room is not KEEP else None
+    if room is not KEEP and room is not None and (
+            room.organisation_id != meeting.organisation_id or not room.is_active or room.kind != Resource.Kind.ROOM):
+        raise ValidationError({"room": _("This room does not exist or cannot be booked.")})
+    room_changed = room is not KEEP and getattr(room, "pk", None) != getattr(before_room, "pk", None)
     place = meeting.event.place if place is None else place.strip()[:200]
+    if room_changed and place == meeting.event.place:  # the place was not retyped: it follows the room
+        place = room.name if room is not None else ("" if place == getattr(before_room, "name", None) else place)
     moved = (start, end) != (meeting.start, meeting.end)
-    if not moved and place == meeting.event.place:
+    if not moved and not room_changed and place == meeting.event.place:
         return meeting
-    with transaction.atomic():
-        event = meeting.event
-        if moved:
-            occurrence = event.occurrences.filter(cancelled=False).order_by("start").first()
-            if occurrence is not None:
-                agenda.edit_occurrence(membership, occurrence, "this", start=start, end=end, request=request)
-        Event.objects.filter(pk=event.pk).update(start=start, end=end, place=place)
-        event.start, event.end, event.place = start, end, place
-        before = (meeting.start.isoformat(), meeting.end.isoformat())
-        meeting.start, meeting.end = start, end
-        meeting.sequence += 1
-        meeting.reminder_sent_at = None
-        meeting.save(update_fields=["start", "end", "sequence", "reminder_sent_at"])
-        record("meetings.reschedule", actor=membership.user, organisation=meeting.organisation, target=meeting, request=request,
-               data={"from": before, "start": start.isoformat(), "end": end.isoformat(), "place": place, "sequence": meeting.sequence})
-        others = _others(meeting, membership)
-        transaction.on_commit(lambda: invitations.send_invitations(meeting, others, base_url=base_url, kind="update"))
+    try:
+        with transaction.atomic():
+            event = meeting.event
+            if room_changed:  # first: moving then checks the new room, not the old one, at the new time
+                if not agenda_policies.can_edit_event(membership, event, locked=agenda.is_locked(event)):
+                    raise PermissionDenied
+                _change_room(membership, meeting, room, start, end)
+            if moved:
+                occurrence = event.occurrences.filter(cancelled=False).order_by("start").first()
+                if occurrence is not None:
+                    agenda.edit_occurrence(membership, occurrence, "this", start=start, end=end, request=request)
+            Event.objects.filter(pk=event.pk).update(start=start, end=end, place=place)
+            event.start, event.end, event.place = start, end, place
+            before = (meeting.start.isoformat(), meeting.end.isoformat())
+            meeting.start, meeting.end = start, end
+            meeting.sequence += 1
+            meeting.reminder_sent_at = None
+            meeting.save(update_fields=["start", "end", "sequence", "reminder_sent_at"])
+            data = {"from": before, "start": start.isoformat(), "end": end.isoformat(), "place": place, "sequence": meeting.sequence}
+            if room_changed:
+                data.update(room_from=getattr(before_room, "pk", None), room=getattr(room, "pk", None))
+            record("meetings.reschedule", actor=membership.user, organisation=meeting.organisation, target=meeting, request=request,
+                   data=data)
+            others = _others(meeting, membership)
+            transaction.on_commit(lambda: invitations.send_invitations(meeting, others, base_url=base_url, kind="update"))
+    except IntegrityError as exc:  # PostgreSQL's exclusion constraint: someone booked the room first
+        raise ValidationError({"room": _("This slot has just been booked by someone else.")}) from exc
     return meeting
 
 
@@ -396,12 +436,14 @@ def cancel_meeting(membership: Membership, meeting: Meeting, *, request=None) ->
 
 
 def send_reminders(now=None) -> int:
-    """The day before: each participant of tomorrow's meetings is reminded (once per meeting
-    and time: moving a meeting sends a new reminder); assignees of tasks due tomorrow too."""
+    """The day before: each participant of tomorrow's meetings is reminded, the external guests
+    by e-mail (once per meeting and time: moving a meeting sends a new reminder); assignees of
+    tasks due tomorrow too."""
     now = now or timezone.now()
     tomorrow = timezone.localtime(now).date() + timedelta(days=1)
     meetings = list(Meeting.objects.filter(start__date=tomorrow, cancelled_at__isnull=True, reminder_sent_at__isnull=True)
-                    .select_related("organisation", "event").prefetch_related("participants__membership__user"))
+                    .select_related("organisation", "event").prefetch_related("participants__membership__user", "guests"))
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     sent = 0
     for meeting in meetings:
         start = timezone.localtime(meeting.start)
@@ -412,6 +454,9 @@ def send_reminders(now=None) -> int:
             notify(p.membership.user, title, body=meeting.event.place, url=f"/{meeting.organisation.slug}/reunions/{meeting.pk}/",
                    organisation=meeting.organisation)
             sent += 1
+        # external guests: by e-mail, unless they declined
+        sent += invitations.send_reminder(meeting, [g for g in meeting.guests.all() if g.answer != Participant.Answer.DECLINED],
+                                          base_url=base_url)
         Meeting.objects.filter(pk=meeting.pk).update(reminder_sent_at=now)
     tasks = Task.objects.open().filter(due=tomorrow).select_related("assignee__user", "organisation")
     for task in tasks:
@@ -457,6 +502,37 @@ def sign_attendance(participant: Participant, sign, *, request=None) -> Particip
         record("meetings.attendance.sign", actor=participant.membership.user, organisation=participant.organisation,
                target=participant.meeting, request=request, data={"participant": participant.pk, "code": signature.code})
     return participant
+
+
+def record_attendance(membership: Membership, minutes: Minutes, values: dict[int, str], participant_ids: set[int], *,
+                      request=None) -> int:
+    """Mark participants present / excused / absent in the minutes. ``values``: participant pk →
+    value ("" clears the mark). A signed attendance stays « present ». Returns how many changed."""
+    meeting = minutes.meeting
+    if not policies.can_record_attendance(membership, meeting, participant_ids, minutes):
+        raise PermissionDenied
+    allowed = set(Participant.Attendance.values)
+    participants = {p.pk: p for p in Participant.objects.for_organisation(minutes.organisation).filter(meeting=meeting)}
+    errors, changed = {}, []
+    for pk, value in values.items():
+        participant = participants.get(pk)
+        if participant is None:
+            continue
+        if value not in allowed:
+            errors[f"attendance-{pk}"] = _("Choose present, excused or absent.")
+        elif participant.attendance_signature_id and value != Participant.Attendance.PRESENT:
+            errors[f"attendance-{pk}"] = _("This person signed the attendance sheet: they are present.")
+        elif value != participant.attendance:
+            participant.attendance = value
+            changed.append(participant)
+    if errors:
+        raise ValidationError(errors)
+    if changed:
+        with transaction.atomic():
+            Participant.objects.bulk_update(changed, ["attendance"])
+            record("meetings.attendance.record", actor=membership.user, organisation=minutes.organisation, target=meeting,
+                   request=request, data={"attendance": {str(p.pk): p.attendance for p in changed}})
+    return len(changed)
 
 
 def save_meeting_type(membership: Membership, meeting_type: MeetingType | None = None, *, name: str, sections, default_invitees=(),

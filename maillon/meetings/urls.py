@@ -21,6 +21,7 @@ org_urlpatterns = [
     path("reunions/<int:pk>/compte-rendu/demander/", views.ask_contributions, name="ask_contributions"),
     path("reunions/<int:pk>/taches/", views.add_task, name="add_task"),
     path("reunions/<int:pk>/compte-rendu/points/", views.add_outcome, name="add_outcome"),
+    path("reunions/<int:pk>/compte-rendu/presences/", views.record_attendance, name="attendance"),
     path("reunions/<int:pk>/compte-rendu/quorum/", views.record_quorum, name="quorum"),
     path("reunions/<int:pk>/compte-rendu/financement/", views.funding_followup, name="funding_followup"),
     path("reunions/taches/<int:pk>/fait/", views.task_done, name="task_done"),

@@ -115,7 +115,9 @@ def new_meeting(request):
 
 def _reschedule_initial(meeting) -> dict:
     start, end = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
-    return {"day": start.date(), "start_time": start.time(), "end_time": end.time(), "place": meeting.event.place}
+    room = services.current_room(meeting)
+    return {"day": start.date(), "start_time": start.time(), "end_time": end.time(), "place": meeting.event.place,
+            "room": room.pk if room else None}
 
 
 def detail(request, pk, reschedule_form=None, status=200, signature_form=None):
@@ -128,7 +130,8 @@ def detail(request, pk, reschedule_form=None, status=200, signature_form=None):
         "meeting": meeting, "mine": mine, "tasks": tasks, "answers": Participant.Answer.choices[1:],
         "can_write": policies.can_write_minutes(request.membership, meeting, meeting.participant_ids),
         "can_manage": can_manage,
-        "reschedule_form": reschedule_form or (RescheduleForm(initial=_reschedule_initial(meeting)) if can_manage else None),
+        "reschedule_form": reschedule_form or (RescheduleForm(initial=_reschedule_initial(meeting), organisation=request.organisation)
+                                                               if can_manage else None),
         "can_sign": can_sign, "signature_form": signature_form or (SignatureForm(request=request) if can_sign else None),
     }, status=status)
 
@@ -157,9 +160,9 @@ def _sheet_rows(meeting):
     for p in meeting.participants.all():
         user = p.membership.user
         rows.append({"participant": p, "name": user.get_full_name() or user.username, "detail": p.membership.job_title,
-                     "signature": p.attendance_signature})
+                     "attendance": p.get_known_attendance_display() if p.known_attendance else "", "signature": p.attendance_signature})
     for g in meeting.guests.all():
-        rows.append({"participant": g, "name": g.name, "detail": g.organisation_name, "signature": None})
+        rows.append({"participant": g, "name": g.name, "detail": g.organisation_name, "attendance": "", "signature": None})
     return rows
 
 
@@ -180,7 +183,7 @@ def attendance_sheet(request, pk):
 
 def attendance_sheet_pdf(request, pk):
     meeting = _sheet_meeting(request, pk)
-    rows = [(r["name"], r["detail"], r["signature"]) for r in _sheet_rows(meeting)]
+    rows = [(r["name"], r["detail"], r["attendance"], r["signature"]) for r in _sheet_rows(meeting)]
     content = pdf.attendance_pdf(meeting, rows, organisation_name=request.organisation.name)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="emargement-{meeting.pk}.pdf"'
@@ -190,11 +193,12 @@ def attendance_sheet_pdf(request, pk):
 @require_POST
 def reschedule(request, pk):
     meeting = _meeting_or_404(request, pk)
-    form = RescheduleForm(request.POST)
+    form = RescheduleForm(request.POST, organisation=request.organisation)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.reschedule_meeting(request.membership, meeting, start=data["start"], end=data["end"], place=data["place"],
+                                        room=data["room"] if "room" in request.POST else services.KEEP,
                                         base_url=request.build_absolute_uri("/")[:-1], request=request)
         except PermissionDenied:
             raise Http404 from None
@@ -275,8 +279,23 @@ def _outcomes_by_item(meeting, minutes):
     return items, other
 
 
+def _attendance(meeting, values=None, errors=None):
+    """One row per participant for the attendance form (what was typed, else what is known),
+    and the names grouped by attendance for reading."""
+    values, errors = values or {}, errors or {}
+    rows, groups = [], {value: [] for value in Participant.Attendance.values}
+    for p in meeting.participants.all():
+        name = p.membership.user.get_full_name() or p.membership.user.username
+        key = f"attendance-{p.pk}"
+        rows.append({"participant": p, "name": name, "field": key, "value": values.get(key, p.known_attendance),
+                     "error": errors.get(key), "signed": bool(p.attendance_signature_id)})
+        groups[p.known_attendance].append(name)
+    labels = dict(Participant.Attendance.choices)
+    return rows, [{"value": value, "label": labels[value], "names": names} for value, names in groups.items() if names]
+
+
 def _minutes_context(request, meeting, minutes, form_texts=None, conflict=None, base_version=None, outcome_form=None,
-                     quorum_form=None, funding_form=None):
+                     quorum_form=None, funding_form=None, attendance_values=None, attendance_errors=None):
     reference = timezone.localtime(meeting.start).date()
     new_url = reverse("meetings:new", kwargs={"org": request.organisation.slug})
     texts = form_texts or minutes.texts()
@@ -291,6 +310,9 @@ def _minutes_context(request, meeting, minutes, form_texts=None, conflict=None, 
         "can_write": policies.can_write_minutes(request.membership, meeting, participant_ids)
         and (minutes.status == Minutes.Status.DRAFT or policies.can_manage(request.membership, meeting)),
         "can_manage": policies.can_manage(request.membership, meeting),
+        "can_record_attendance": policies.can_record_attendance(request.membership, meeting, participant_ids, minutes),
+        "attendance_choices": Participant.Attendance.choices, "attendance_invalid": bool(attendance_errors),
+        **dict(zip(("attendance_rows", "attendance_groups"), _attendance(meeting, attendance_values, attendance_errors), strict=True)),
         "objective_html": linkify(meeting.objective, reference, new_url, meeting.pk),
         "outcome_form": outcome_form or OutcomeForm(organisation=request.organisation, meeting=meeting),
         "quorum_form": quorum_form or (QuorumForm(initial={"voting_members": minutes.voting_members, "voting_present": minutes.voting_present})
@@ -405,6 +427,24 @@ def add_outcome(request, pk):
             messages.success(request, _("Recorded: %(what)s.") % {"what": outcome.reference or outcome.get_kind_display()})
             return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
     return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record, outcome_form=form), status=400)
+
+
+@require_POST
+def record_attendance(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    record = get_object_or_404(Minutes.objects.for_organisation(request.organisation), meeting=meeting)
+    values = {f"attendance-{p.pk}": request.POST[f"attendance-{p.pk}"] for p in meeting.participants.all()
+              if f"attendance-{p.pk}" in request.POST}
+    try:
+        services.record_attendance(request.membership, record, {int(key.split("-")[1]): value for key, value in values.items()},
+                                   meeting.participant_ids, request=request)
+    except ValidationError as error:
+        messages.error(request, _("The attendance is not saved: see the marked lines."))
+        return render(request, "meetings/minutes.html", _minutes_context(
+            request, meeting, record, attendance_values=values,
+            attendance_errors={key: errs[0] for key, errs in error.message_dict.items()}), status=400)
+    messages.success(request, _("Attendance saved."))
+    return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#presences")
 
 
 def _apply_errors(form, error):

@@ -7,7 +7,11 @@ from maillon.core.registry import registry, visible
 
 
 def nav_entries(request) -> list[dict]:
-    """Navigation entries the member may use: [{entry, url, active}], in order."""
+    """Navigation entries the member may use: [{entry, url, active}], in order. Computed once per
+    request (the dashboard renders each panel with the context processors)."""
+    cached = getattr(request, "_nav_entries", None)
+    if cached is not None:
+        return cached
     org = request.organisation
     entries = []
     for entry in visible(registry.nav.values(), request.membership):
@@ -17,6 +21,7 @@ def nav_entries(request) -> list[dict]:
             continue
         active = request.path == url or (url.count("/") > 2 and request.path.startswith(url))
         entries.append({"entry": entry, "url": url, "active": active})
+    request._nav_entries = entries
     return entries
 
 

@@ -1,5 +1,5 @@
 """End to end at 390 px (Chromium via Playwright, the shared ``browser`` fixture): create a
-meeting, write minutes with a date, record a numbered decision, follow the date link to a
+meeting, write minutes with a date, record a numbered decision, mark attendance, follow the date link to a
 new-meeting form pre-filled with that date and the same people. No console error, no CSP
 violation."""
 
@@ -41,6 +41,21 @@ def test_it_creates_a_meeting_writes_minutes_and_follows_a_date_to_a_new_meeting
     page.get_by_text("Noté : Décision 2030-01.").wait_for()
     assert page.locator("#points").get_by_text("Décision 2030-01").is_visible()
     browser.screenshot(page, "meetings-minutes-390")
+
+    page.get_by_text("Indiquer qui était présent, excusé ou absent").click()
+    page.locator(".attendance-edit select").first.select_option(label="Excusé·e")  # Hugo Bernard (by last name)
+    page.locator(".attendance-edit select").last.select_option(label="Présent·e")
+    browser.screenshot(page, "meetings-attendance-form-390")
+    page.get_by_role("button", name="Enregistrer les présences").click()
+    page.get_by_text("Présences enregistrées.").wait_for()
+    assert page.locator(".attendance-list").get_by_text("Excusé·e (1)").is_visible()
+    assert page.locator(".attendance-list").get_by_text("Présent·e (1)").is_visible()
+    browser.screenshot(page, "meetings-attendance-390")
+    minutes_url = page.url
+    page.goto(minutes_url.split("compte-rendu/")[0] + "emargement/")
+    assert page.locator("td.attendance").all_inner_texts() == ["Excusé·e", "Présent·e"]
+    browser.screenshot(page, "meetings-attendance-sheet-390")
+    page.goto(minutes_url)
 
     page.get_by_role("link", name="9 avril à 10h").click()
     page.wait_for_url("**/reunions/nouvelle/?date=2030-04-09*")

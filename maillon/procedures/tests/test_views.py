@@ -155,6 +155,15 @@ def test_it_shows_the_queue_and_the_dashboard_panels(people, chain, flow, login,
     assert "Mes démarches" in mine and "En attente de validation" in mine and "1 demande en cours" in mine
 
 
+def test_the_dashboard_counts_every_open_request_not_only_the_five_shown(people, flow, login, mileage, make_request):
+    for i in range(7):
+        flow.submit(people.owner, mileage, {"trajets": [{"objet": f"Sortie {i}", "montant": "3.00"}], "iban": "FR7630006000011234567890189"})
+    services.save_draft(make_request(people.owner), mileage, {"trajets": [{"objet": "Brouillon", "montant": "1.00"}]})
+    html = login(people.owner).get("/essais/tableau-de-bord/").content.decode()
+    assert "7 demandes en cours" in html  # the draft is not « en cours », and the 2 hidden ones count
+    assert html.count("Fiche de remboursement de frais / kilométrique") >= 5
+
+
 def test_it_gives_hr_every_request_with_filters_and_csv(people, chain, flow, login, mileage, enable):
     flow.submit(people.owner, mileage, {"trajets": [{"objet": "Sortie", "montant": "3.00"}], "iban": "FR7630006000011234567890189"})
     flow.submit(people.other_sector, enable("acompte-salaire"), {"montant": "100.00", "date_souhaitee": "2026-05-05"})
