@@ -72,6 +72,8 @@ class OrganisationMiddleware:
         request.organisation = membership.organisation
         request.membership = membership
         request.other_memberships = [m for m in memberships if m is not membership]
-        if request.session.get("organisation") != slug:
+        # Remembered for the home page's redirect, which only has a choice to make for people in
+        # several organisations (no session write for the others: one query less on a first visit).
+        if request.other_memberships and request.session.get("organisation") != slug:
             request.session["organisation"] = slug
         return None

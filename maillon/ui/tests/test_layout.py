@@ -87,11 +87,23 @@ def test_it_keeps_the_dashboard_query_count_flat(people, login):
     Notification.objects.bulk_create(Notification(recipient=owner, organisation=people.org, title=f"m{i}") for i in range(45))
     for _ in range(3):
         make_member(OrganisationFactory(), Role.COORDINATOR, user=owner)
+    client.get(DASHBOARD)  # now in several organisations: this visit remembers the current one in the session
     with QueryCounter() as many:
         html = client.get(DASHBOARD).content.decode()
     assert html.count('class="unread"') == 5  # the panel shows the latest five
     assert html.count("Centre social ") >= 3  # the organisation switcher lists the others
     assert len(many) == len(few) <= 12, [q["sql"] for q in many.captured_queries]
+
+
+def test_the_last_organisation_is_remembered_only_for_people_in_several(people, login):
+    client = login(people.owner)
+    client.get(DASHBOARD)
+    assert "organisation" not in client.session  # one organisation: nothing to remember, no session write
+    assert client.get("/")["Location"] == DASHBOARD
+    make_member(people.other_org, user=people.owner)
+    client.get("/autre/tableau-de-bord/")
+    assert client.session["organisation"] == "autre"
+    assert client.get("/")["Location"] == "/autre/tableau-de-bord/"
 
 
 def test_it_lets_a_person_of_several_organisations_choose(people, login):
