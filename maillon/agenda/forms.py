@@ -13,6 +13,18 @@ from maillon.organisations.models import Sector
 from .models import Event, Planning, Qualification, Resource, WorkProfile
 from .recurrence import PARIS, build_rule
 
+
+def slot_from_fields(form, data: dict) -> None:
+    """``day`` + ``start_time`` / ``end_time`` → ``data["start"]`` and ``data["end"]`` (Europe/Paris),
+    with a French error on the end time when it is not after the start. Shared by every form
+    that books a slot (events, date changes, meetings)."""
+    day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
+    if day and start and end:
+        data["start"] = datetime.combine(day, start, tzinfo=PARIS)
+        data["end"] = datetime.combine(day, end, tzinfo=PARIS)
+        if data["end"] <= data["start"]:
+            form.add_error("end_time", _("The end must be after the start."))
+
 REPEAT_CHOICES = [
     ("", _("Does not repeat")),
     ("weekly", _("Every week")),
@@ -73,14 +85,8 @@ class EventForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
-        if day and start and end:
-            data["start"] = datetime.combine(day, start, tzinfo=PARIS)
-            data["end"] = datetime.combine(day, end, tzinfo=PARIS)
-            if data["end"] <= data["start"]:
-                self.add_error("end_time", _("The end must be after the start."))
-        repeat = data.get("repeat")
-        until = data.get("until")
+        slot_from_fields(self, data)
+        day, repeat, until = data.get("day"), data.get("repeat"), data.get("until")
         if repeat and until and day and until < day:
             self.add_error("until", _("The last date must be after the first one."))
         data["rrule"] = build_rule(repeat, until=until, count=None if until else 52) if repeat else ""
@@ -97,12 +103,7 @@ class MoveForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
-        if day and start and end:
-            data["start"] = datetime.combine(day, start, tzinfo=PARIS)
-            data["end"] = datetime.combine(day, end, tzinfo=PARIS)
-            if data["end"] <= data["start"]:
-                self.add_error("end_time", _("The end must be after the start."))
+        slot_from_fields(self, data)
         return data
 
 

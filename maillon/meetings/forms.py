@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import time
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillon.accounts.models import Membership
-from maillon.agenda.forms import DateInput, TimeInput
+from maillon.agenda.forms import DateInput, TimeInput, slot_from_fields
 from maillon.agenda.models import Resource
-from maillon.agenda.recurrence import PARIS
 from maillon.directory.models import Contact
 
 from .models import MeetingType, Outcome, Series
@@ -55,12 +54,7 @@ class MeetingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
-        if day and start and end:
-            data["start"] = datetime.combine(day, start, tzinfo=PARIS)
-            data["end"] = datetime.combine(day, end, tzinfo=PARIS)
-            if data["end"] <= data["start"]:
-                self.add_error("end_time", _("The end must be after the start."))
+        slot_from_fields(self, data)
         return data
 
 
@@ -109,12 +103,7 @@ class RescheduleForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
-        if day and start and end:
-            data["start"] = datetime.combine(day, start, tzinfo=PARIS)
-            data["end"] = datetime.combine(day, end, tzinfo=PARIS)
-            if data["end"] <= data["start"]:
-                self.add_error("end_time", _("The end must be after the start."))
+        slot_from_fields(self, data)
         return data
 
 
