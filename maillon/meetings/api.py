@@ -202,8 +202,7 @@ def _detail(membership, meeting: Meeting) -> dict:
 
 
 def _minutes_out(membership, meeting: Meeting, minutes: Minutes) -> dict:
-    can_write = policies.can_write_minutes(membership, meeting, meeting.participant_ids) and (
-        minutes.status == Minutes.Status.DRAFT or policies.can_manage(membership, meeting))
+    can_write = policies.can_edit_minutes(membership, meeting, meeting.participant_ids, minutes)
     return {"meeting_id": meeting.pk, "version": minutes.version, "status": minutes.status,
             "sections": [{"key": s["key"], "title": s["title"], "text": s["text"]} for s in minutes.sections],
             "updated_at": minutes.updated_at, "can_write": can_write}

@@ -90,6 +90,19 @@ class OutcomeForm(forms.Form):
         return data
 
 
+class OutcomeEditForm(OutcomeForm):
+    """Correct an outcome: item and text; for a task, its assignee and due date. The kind stays."""
+
+    def __init__(self, *args, outcome, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        if outcome.kind == Outcome.Kind.TASK:
+            self.fields["assignee"].label, self.fields["assignee"].required = _("Assignee"), True
+            self.fields["due"].label = _("Due date")
+        else:
+            del self.fields["assignee"], self.fields["due"]
+
+
 class RescheduleForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput())

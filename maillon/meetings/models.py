@@ -98,18 +98,42 @@ class Meeting(TenantModel):
         return [line.strip() for line in self.agenda.splitlines() if line.strip()]
 
 
-class Participant(TenantModel):
-    class Answer(models.TextChoices):
-        PENDING = "pending", _("No answer yet")
-        ACCEPTED = "accepted", _("Attending")
-        DECLINED = "declined", _("Not attending")
-        MAYBE = "maybe", _("Maybe")
+class Attendance(models.TextChoices):
+    UNKNOWN = "", _("Not recorded")
+    PRESENT = "present", _("Present")
+    EXCUSED = "excused", _("Excused")
+    ABSENT = "absent", _("Absent")
 
-    class Attendance(models.TextChoices):
-        UNKNOWN = "", _("Not recorded")
-        PRESENT = "present", _("Present")
-        EXCUSED = "excused", _("Excused")
-        ABSENT = "absent", _("Absent")
+
+class Answer(models.TextChoices):
+    PENDING = "pending", _("No answer yet")
+    ACCEPTED = "accepted", _("Attending")
+    DECLINED = "declined", _("Not attending")
+    MAYBE = "maybe", _("Maybe")
+
+
+class KnownAttendance:
+    """Present / excused / absent of a participant or a guest: as marked in the minutes;
+    otherwise what is known: signed « present » → present, declined the invitation → excused;
+    else not recorded ("")."""
+
+    @property
+    def known_attendance(self) -> str:
+        if self.attendance:
+            return self.attendance
+        if getattr(self, "attendance_signature_id", None):
+            return Attendance.PRESENT
+        if self.answer == Answer.DECLINED:
+            return Attendance.EXCUSED
+        return Attendance.UNKNOWN
+
+    def get_known_attendance_display(self) -> str:
+        return Attendance(self.known_attendance).label
+
+
+class Participant(KnownAttendance, TenantModel):
+    Answer = Answer
+    Attendance = Attendance
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     membership = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="+")
@@ -128,21 +152,6 @@ class Participant(TenantModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "membership"], name="participant_once_per_meeting")]
-
-    @property
-    def known_attendance(self) -> str:
-        """As marked in the minutes; otherwise what is known: signed « present » → present,
-        declined the invitation → excused; else not recorded ("")."""
-        if self.attendance:
-            return self.attendance
-        if self.attendance_signature_id:
-            return self.Attendance.PRESENT
-        if self.answer == self.Answer.DECLINED:
-            return self.Attendance.EXCUSED
-        return self.Attendance.UNKNOWN
-
-    def get_known_attendance_display(self) -> str:
-        return self.Attendance(self.known_attendance).label
 
 
 class Minutes(TenantModel):
@@ -278,16 +287,18 @@ class Outcome(TenantModel):
         return f"{label} {self.year}-{self.number:02d}"
 
 
-class Guest(TenantModel):
+class Guest(KnownAttendance, TenantModel):
     """An external contact of the directory invited to a meeting: no account; invited by
-    e-mail with the .ics, answers through the signed link of the e-mail."""
+    e-mail with the .ics, answers through the signed link of the e-mail. Having no account,
+    a guest signs the printed sheet; whoever edits the minutes marks their attendance."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
     contact = models.ForeignKey("directory.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     name = models.CharField(_("name"), max_length=200)
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"))
-    answer = models.CharField(_("answer"), max_length=20, choices=Participant.Answer.choices, default=Participant.Answer.PENDING)
+    answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices, default=Answer.PENDING)
+    attendance = models.CharField(_("attendance"), max_length=20, choices=Attendance.choices, default="", blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()

@@ -24,9 +24,9 @@ def can_write_minutes(membership: Membership, meeting: Meeting, participant_ids:
         meeting.organiser_id == membership.user_id or membership.pk in participant_ids)
 
 
-def can_record_attendance(membership: Membership, meeting: Meeting, participant_ids: set[int], minutes) -> bool:
-    """Mark who was present / excused / absent: whoever may edit the minutes (the organiser and
-    the participants while a draft; once published, the organiser or the director)."""
+def can_edit_minutes(membership: Membership, meeting: Meeting, participant_ids: set[int], minutes) -> bool:
+    """Write the text, record outcomes and attendance: the organiser and the participants while
+    the minutes are a draft; once published, the organiser or the director."""
     return can_write_minutes(membership, meeting, participant_ids) and (
         minutes.status == minutes.Status.DRAFT or can_manage(membership, meeting))
 

@@ -21,6 +21,7 @@ from maillon.notifications.services import notify
 
 from . import invitations, policies
 from .models import (
+    Attendance,
     Guest,
     Meeting,
     MeetingType,
@@ -163,9 +164,7 @@ def save_minutes(membership: Membership, minutes: Minutes, texts: dict[str, str]
     they touched different sections; when both changed the same section differently,
     ``MinutesConflict`` lists those sections and nothing is saved: the person chooses."""
     meeting = minutes.meeting
-    if not policies.can_write_minutes(membership, meeting, participant_ids):
-        raise PermissionDenied
-    if minutes.status == Minutes.Status.PUBLISHED and not policies.can_manage(membership, meeting):
+    if not policies.can_edit_minutes(membership, meeting, participant_ids, minutes):
         raise PermissionDenied
     with transaction.atomic():
         current = Minutes.objects.select_for_update().get(pk=minutes.pk)
@@ -266,22 +265,9 @@ def add_outcome(membership: Membership, minutes: Minutes, *, item: int, kind: st
     organisation's register for the meeting's year (deliberations for a board meeting); a
     task is created like any task of the meeting (and carried over until done)."""
     meeting = minutes.meeting
-    if not policies.can_write_minutes(membership, meeting, participant_ids):
+    if not policies.can_edit_minutes(membership, meeting, participant_ids, minutes):
         raise PermissionDenied
-    if minutes.status == Minutes.Status.PUBLISHED and not policies.can_manage(membership, meeting):
-        raise PermissionDenied
-    errors = {}
-    if kind not in Outcome.Kind.values:
-        errors["kind"] = _("Choose information, decision or task.")
-    if not isinstance(item, int) or not 0 <= item <= len(meeting.agenda_items):
-        errors["item"] = _("Choose an item of the agenda.")
-    text = (text or "").strip()
-    if not text:
-        errors["text"] = _("Write the information, the decision or the task.")
-    if kind == Outcome.Kind.TASK and assignee is None:
-        errors["assignee"] = _("Choose who does the task.")
-    if errors:
-        raise ValidationError(errors)
+    text = _check_outcome(meeting, kind, item, text, assignee)
     organisation = minutes.organisation
     with transaction.atomic():
         outcome = Outcome(organisation=organisation, minutes=minutes, item=item, kind=kind, text=text[:5000],
@@ -297,6 +283,67 @@ def add_outcome(membership: Membership, minutes: Minutes, *, item: int, kind: st
         record("meetings.outcome.create", actor=membership.user, organisation=organisation, target=meeting, request=request,
                data={"outcome": outcome.pk, "kind": kind, "item": item, "number": outcome.reference})
     return outcome
+
+
+def _check_outcome(meeting: Meeting, kind: str, item, text: str, assignee) -> str:
+    """The outcome's text, stripped; ``ValidationError`` by field on bad input."""
+    errors = {}
+    if kind not in Outcome.Kind.values:
+        errors["kind"] = _("Choose information, decision or task.")
+    if not isinstance(item, int) or not 0 <= item <= len(meeting.agenda_items):
+        errors["item"] = _("Choose an item of the agenda.")
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = _("Write the information, the decision or the task.")
+    if kind == Outcome.Kind.TASK and assignee is None:
+        errors["assignee"] = _("Choose who does the task.")
+    if errors:
+        raise ValidationError(errors)
+    return text[:5000]
+
+
+def update_outcome(membership: Membership, outcome: Outcome, *, item: int, text: str, assignee: Membership | None = None,
+                   due=None, participant_ids: set[int], request=None) -> Outcome:
+    """Correct an outcome: its agenda item and text (and, for a task, its assignee and due date,
+    the task following). Its kind and number stay: a decision keeps its number."""
+    minutes = outcome.minutes
+    meeting = minutes.meeting
+    if not policies.can_edit_minutes(membership, meeting, participant_ids, minutes):
+        raise PermissionDenied
+    task = outcome.task if outcome.kind == Outcome.Kind.TASK else None
+    text = _check_outcome(meeting, outcome.kind, item, text, assignee if task else None)
+    before = {"item": outcome.item, "text": outcome.text}
+    with transaction.atomic():
+        outcome.item, outcome.text = item, text
+        outcome.save(update_fields=["item", "text"])
+        if task is not None:
+            before.update(assignee=task.assignee_id, due=str(task.due or ""))
+            task.description, task.assignee, task.due = text[:300], assignee, due
+            task.save(update_fields=["description", "assignee", "due"])
+        record("meetings.outcome.update", actor=membership.user, organisation=outcome.organisation, target=meeting,
+               request=request, data={"outcome": outcome.pk, "reference": outcome.reference, "before": before,
+                                      "after": {"item": item, "text": text, **({"assignee": task.assignee_id, "due": str(due or "")} if task else {})}})
+    return outcome
+
+
+def delete_outcome(membership: Membership, outcome: Outcome, *, participant_ids: set[int], request=None) -> None:
+    """Remove an outcome recorded by mistake, with the task it created. A decision's number is
+    not given again (the register keeps a gap); once the minutes are published, a numbered
+    decision stays: it is corrected, not removed."""
+    minutes = outcome.minutes
+    meeting = minutes.meeting
+    if not policies.can_edit_minutes(membership, meeting, participant_ids, minutes):
+        raise PermissionDenied
+    if outcome.number is not None and minutes.status == Minutes.Status.PUBLISHED:
+        raise ValidationError(_("%(reference)s is in published minutes: correct its text instead of removing it.")
+                              % {"reference": outcome.reference})
+    with transaction.atomic():
+        record("meetings.outcome.delete", actor=membership.user, organisation=outcome.organisation, target=meeting,
+               request=request, data={"outcome": outcome.pk, "kind": outcome.kind, "item": outcome.item, "text": outcome.text,
+                                      "reference": outcome.reference, "task": outcome.task_id})
+        if outcome.task_id:
+            outcome.task.delete()
+        outcome.delete()
 
 
 def ask_contributions(membership: Membership, minutes: Minutes, membership_ids, *, request=None) -> int:
@@ -505,34 +552,46 @@ def sign_attendance(participant: Participant, sign, *, request=None) -> Particip
 
 
 def record_attendance(membership: Membership, minutes: Minutes, values: dict[int, str], participant_ids: set[int], *,
-                      request=None) -> int:
-    """Mark participants present / excused / absent in the minutes. ``values``: participant pk →
-    value ("" clears the mark). A signed attendance stays « present ». Returns how many changed."""
+                      guest_values: dict[int, str] | None = None, request=None) -> int:
+    """Mark participants and guests present / excused / absent in the minutes. ``values``:
+    participant pk → value, ``guest_values``: guest pk → value ("" clears the mark). A signed
+    attendance stays « present ». Returns how many changed; errors are keyed like the form's
+    fields (``attendance-<pk>``, ``guest-attendance-<pk>``)."""
     meeting = minutes.meeting
-    if not policies.can_record_attendance(membership, meeting, participant_ids, minutes):
+    if not policies.can_edit_minutes(membership, meeting, participant_ids, minutes):
         raise PermissionDenied
-    allowed = set(Participant.Attendance.values)
-    participants = {p.pk: p for p in Participant.objects.for_organisation(minutes.organisation).filter(meeting=meeting)}
-    errors, changed = {}, []
-    for pk, value in values.items():
-        participant = participants.get(pk)
-        if participant is None:
-            continue
-        if value not in allowed:
-            errors[f"attendance-{pk}"] = _("Choose present, excused or absent.")
-        elif participant.attendance_signature_id and value != Participant.Attendance.PRESENT:
-            errors[f"attendance-{pk}"] = _("This person signed the attendance sheet: they are present.")
-        elif value != participant.attendance:
-            participant.attendance = value
-            changed.append(participant)
+    scoped = {"organisation": minutes.organisation, "meeting": meeting}
+    errors, changed = {}, {}
+    for model, prefix, marks in ((Participant, "attendance", values), (Guest, "guest-attendance", guest_values or {})):
+        rows = {row.pk: row for row in model.objects.filter(**scoped, pk__in=list(marks))} if marks else {}
+        errors.update(_attendance_marks(rows, marks, prefix, changed.setdefault(model, [])))
     if errors:
         raise ValidationError(errors)
-    if changed:
+    if any(changed.values()):
         with transaction.atomic():
-            Participant.objects.bulk_update(changed, ["attendance"])
+            for model, rows in changed.items():
+                model.objects.bulk_update(rows, ["attendance"])
             record("meetings.attendance.record", actor=membership.user, organisation=minutes.organisation, target=meeting,
-                   request=request, data={"attendance": {str(p.pk): p.attendance for p in changed}})
-    return len(changed)
+                   request=request, data={"attendance": {str(p.pk): p.attendance for p in changed[Participant]},
+                                          "guests": {g.name: g.attendance for g in changed[Guest]}})
+    return sum(len(rows) for rows in changed.values())
+
+
+def _attendance_marks(rows: dict, marks: dict[int, str], prefix: str, changed: list) -> dict[str, str]:
+    """Apply the marks to the rows found (others are ignored); return the errors by field."""
+    errors = {}
+    for pk, value in marks.items():
+        row = rows.get(pk)
+        if row is None:
+            continue
+        if value not in Attendance.values:
+            errors[f"{prefix}-{pk}"] = _("Choose present, excused or absent.")
+        elif getattr(row, "attendance_signature_id", None) and value != Attendance.PRESENT:
+            errors[f"{prefix}-{pk}"] = _("This person signed the attendance sheet: they are present.")
+        elif value != row.attendance:
+            row.attendance = value
+            changed.append(row)
+    return errors
 
 
 def save_meeting_type(membership: Membership, meeting_type: MeetingType | None = None, *, name: str, sections, default_invitees=(),

@@ -4,11 +4,12 @@ page with answers, minutes editor, tasks. Thin: scoped querysets, policies, serv
 from __future__ import annotations
 
 from datetime import date, time
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,13 +26,16 @@ from .forms import (
     FundingFollowupForm,
     MeetingForm,
     MeetingTypeForm,
+    OutcomeEditForm,
     OutcomeForm,
     QuorumForm,
     RescheduleForm,
     TaskForm,
 )
-from .models import Guest, Meeting, MeetingType, Minutes, Outcome, Participant, Task
+from .models import Attendance, Guest, Meeting, MeetingType, Minutes, Outcome, Participant, Task
 from .rendering import linkify
+
+TASKS_SHOWN = 50  # on the meeting and minutes pages; the others on the meeting's task list
 
 
 def _meetings(request):
@@ -42,11 +46,27 @@ def _meeting_or_404(request, pk, guests=False):
     lookups = [Prefetch("participants", queryset=Participant.objects.select_related("membership__user").order_by("membership__user__last_name"))]
     if guests:
         lookups.append("guests")
-    meeting = get_object_or_404(_meetings(request).select_related("organiser").prefetch_related(*lookups), pk=pk)
+    meeting = get_object_or_404(_meetings(request).select_related("organiser", "minutes").prefetch_related(*lookups), pk=pk)
     meeting.participant_ids = {p.membership_id for p in meeting.participants.all()}
     if not policies.can_see_meeting(request.membership, meeting, meeting.participant_ids):
         raise Http404
     return meeting
+
+
+def _minutes_or_404(meeting):
+    """The meeting's minutes (read with the meeting by ``_meeting_or_404``)."""
+    try:
+        record = meeting.minutes
+    except Minutes.DoesNotExist:
+        raise Http404 from None
+    record.meeting = meeting  # the services read it: no second query
+    return record
+
+
+def _carried_tasks(meeting, limit=TASKS_SHOWN):
+    """The first ``limit`` tasks of the meeting (most urgent first) and how many there are."""
+    tasks = list(Task.objects.carried_to(meeting).select_related("assignee__user", "meeting").annotate(total=Window(Count("pk")))[:limit])
+    return {"tasks": tasks, "tasks_total": tasks[0].total if tasks else 0}
 
 
 def index(request):
@@ -124,10 +144,9 @@ def detail(request, pk, reschedule_form=None, status=200, signature_form=None):
     meeting = _meeting_or_404(request, pk, guests=True)
     mine = next((p for p in meeting.participants.all() if p.membership_id == request.membership.pk), None)
     can_sign = services.can_sign_attendance(mine)
-    tasks = Task.objects.carried_to(meeting).select_related("assignee__user", "meeting")
     can_manage = policies.can_manage(request.membership, meeting) and not meeting.cancelled_at
     return render(request, "meetings/detail.html", {
-        "meeting": meeting, "mine": mine, "tasks": tasks, "answers": Participant.Answer.choices[1:],
+        "meeting": meeting, "mine": mine, **_carried_tasks(meeting), "answers": Participant.Answer.choices[1:],
         "can_write": policies.can_write_minutes(request.membership, meeting, meeting.participant_ids),
         "can_manage": can_manage,
         "reschedule_form": reschedule_form or (RescheduleForm(initial=_reschedule_initial(meeting), organisation=request.organisation)
@@ -162,7 +181,8 @@ def _sheet_rows(meeting):
         rows.append({"participant": p, "name": user.get_full_name() or user.username, "detail": p.membership.job_title,
                      "attendance": p.get_known_attendance_display() if p.known_attendance else "", "signature": p.attendance_signature})
     for g in meeting.guests.all():
-        rows.append({"participant": g, "name": g.name, "detail": g.organisation_name, "attendance": "", "signature": None})
+        rows.append({"participant": g, "name": g.name, "detail": g.organisation_name,
+                     "attendance": g.get_known_attendance_display() if g.known_attendance else "", "signature": None})
     return rows
 
 
@@ -280,17 +300,19 @@ def _outcomes_by_item(meeting, minutes):
 
 
 def _attendance(meeting, values=None, errors=None):
-    """One row per participant for the attendance form (what was typed, else what is known),
-    and the names grouped by attendance for reading."""
+    """One row per participant, then per guest, for the attendance form (what was typed, else
+    what is known), and the names grouped by attendance for reading."""
     values, errors = values or {}, errors or {}
-    rows, groups = [], {value: [] for value in Participant.Attendance.values}
-    for p in meeting.participants.all():
-        name = p.membership.user.get_full_name() or p.membership.user.username
-        key = f"attendance-{p.pk}"
-        rows.append({"participant": p, "name": name, "field": key, "value": values.get(key, p.known_attendance),
-                     "error": errors.get(key), "signed": bool(p.attendance_signature_id)})
-        groups[p.known_attendance].append(name)
-    labels = dict(Participant.Attendance.choices)
+    people = [(p, "attendance", p.membership.user.get_full_name() or p.membership.user.username) for p in meeting.participants.all()]
+    people += [(g, "guest-attendance", f"{g.name} ({g.organisation_name})" if g.organisation_name else g.name) for g in meeting.guests.all()]
+    rows, groups = [], {value: [] for value in Attendance.values}
+    for person, prefix, name in people:
+        key = f"{prefix}-{person.pk}"
+        rows.append({"participant": person, "name": name, "field": key, "value": values.get(key, person.known_attendance),
+                     "error": errors.get(key), "signed": bool(getattr(person, "attendance_signature_id", None)),
+                     "guest": isinstance(person, Guest)})
+        groups[person.known_attendance].append(name)
+    labels = dict(Attendance.choices)
     return rows, [{"value": value, "label": labels[value], "names": names} for value, names in groups.items() if names]
 
 
@@ -306,11 +328,9 @@ def _minutes_context(request, meeting, minutes, form_texts=None, conflict=None, 
     return {
         "meeting": meeting, "minutes": minutes, "sections": sections, "conflict": conflict,
         "base_version": base_version or minutes.version,
-        "tasks": Task.objects.carried_to(meeting).select_related("assignee__user", "meeting"),
-        "can_write": policies.can_write_minutes(request.membership, meeting, participant_ids)
-        and (minutes.status == Minutes.Status.DRAFT or policies.can_manage(request.membership, meeting)),
+        **_carried_tasks(meeting),
+        "can_write": policies.can_edit_minutes(request.membership, meeting, participant_ids, minutes),
         "can_manage": policies.can_manage(request.membership, meeting),
-        "can_record_attendance": policies.can_record_attendance(request.membership, meeting, participant_ids, minutes),
         "attendance_choices": Participant.Attendance.choices, "attendance_invalid": bool(attendance_errors),
         **dict(zip(("attendance_rows", "attendance_groups"), _attendance(meeting, attendance_values, attendance_errors), strict=True)),
         "objective_html": linkify(meeting.objective, reference, new_url, meeting.pk),
@@ -323,8 +343,8 @@ def _minutes_context(request, meeting, minutes, form_texts=None, conflict=None, 
 
 
 def minutes(request, pk):
-    meeting = _meeting_or_404(request, pk)
-    record = get_object_or_404(Minutes.objects.for_organisation(request.organisation), meeting=meeting)
+    meeting = _meeting_or_404(request, pk, guests=True)
+    record = _minutes_or_404(meeting)
     if request.method == "POST":
         texts = {s["key"]: request.POST.get(s["key"], "") for s in record.sections if s["key"] in request.POST}
         try:
@@ -351,7 +371,7 @@ def minutes(request, pk):
 @require_POST
 def ask_contributions(request, pk):
     meeting = _meeting_or_404(request, pk)
-    record = get_object_or_404(Minutes.objects.for_organisation(request.organisation), meeting=meeting)
+    record = _minutes_or_404(meeting)
     try:
         count = services.ask_contributions(request.membership, record, request.POST.getlist("people"), request=request)
     except PermissionDenied:
@@ -367,7 +387,7 @@ def ask_contributions(request, pk):
 @require_POST
 def publish(request, pk):
     meeting = _meeting_or_404(request, pk)
-    record = get_object_or_404(Minutes.objects.for_organisation(request.organisation), meeting=meeting)
+    record = _minutes_or_404(meeting)
     services.publish_minutes(request.membership, record, request=request)
     messages.success(request, _("Minutes published: the participants are notified."))
     return redirect("meetings:minutes", org=request.organisation.slug, pk=meeting.pk)
@@ -410,7 +430,7 @@ def task_done(request, pk):
 @require_POST
 def add_outcome(request, pk):
     meeting = _meeting_or_404(request, pk)
-    record = get_object_or_404(Minutes.objects.for_organisation(request.organisation), meeting=meeting)
+    record = _minutes_or_404(meeting)
     form = OutcomeForm(request.POST, organisation=request.organisation, meeting=meeting)
     if form.is_valid():
         data = form.cleaned_data
@@ -431,20 +451,84 @@ def add_outcome(request, pk):
 
 @require_POST
 def record_attendance(request, pk):
-    meeting = _meeting_or_404(request, pk)
-    record = get_object_or_404(Minutes.objects.for_organisation(request.organisation), meeting=meeting)
-    values = {f"attendance-{p.pk}": request.POST[f"attendance-{p.pk}"] for p in meeting.participants.all()
-              if f"attendance-{p.pk}" in request.POST}
+    meeting = _meeting_or_404(request, pk, guests=True)
+    record = _minutes_or_404(meeting)
+    marks = {prefix: {person.pk: request.POST[f"{prefix}-{person.pk}"] for person in people if f"{prefix}-{person.pk}" in request.POST}
+             for prefix, people in (("attendance", meeting.participants.all()), ("guest-attendance", meeting.guests.all()))}
     try:
-        services.record_attendance(request.membership, record, {int(key.split("-")[1]): value for key, value in values.items()},
-                                   meeting.participant_ids, request=request)
+        services.record_attendance(request.membership, record, marks["attendance"], meeting.participant_ids,
+                                   guest_values=marks["guest-attendance"], request=request)
     except ValidationError as error:
         messages.error(request, _("The attendance is not saved: see the marked lines."))
+        typed = {f"{prefix}-{pk}": value for prefix, values in marks.items() for pk, value in values.items()}
         return render(request, "meetings/minutes.html", _minutes_context(
-            request, meeting, record, attendance_values=values,
+            request, meeting, record, attendance_values=typed,
             attendance_errors={key: errs[0] for key, errs in error.message_dict.items()}), status=400)
     messages.success(request, _("Attendance saved."))
     return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#presences")
+
+
+def _outcome_or_404(request, pk, opk):
+    """The outcome, its minutes and meeting; 404 unless the person may edit the minutes."""
+    meeting = _meeting_or_404(request, pk)
+    record = _minutes_or_404(meeting)
+    outcome = get_object_or_404(Outcome.objects.for_organisation(request.organisation).select_related("task"), minutes=record, pk=opk)
+    outcome.minutes = record
+    if not policies.can_edit_minutes(request.membership, meeting, meeting.participant_ids, record):
+        raise Http404
+    return meeting, outcome
+
+
+def edit_outcome(request, pk, opk):
+    meeting, outcome = _outcome_or_404(request, pk, opk)
+    task = outcome.task
+    initial = {"item": outcome.item, "text": outcome.text, "assignee": task.assignee_id if task else None, "due": task.due if task else None}
+    form = OutcomeEditForm(request.POST or None, initial=initial, organisation=request.organisation, meeting=meeting, outcome=outcome)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_outcome(request.membership, outcome, item=data["item"], text=data["text"], assignee=data.get("assignee"),
+                                    due=data.get("due"), participant_ids=meeting.participant_ids, request=request)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Outcome corrected."))
+            return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
+    return render(request, "meetings/outcome_form.html", {"meeting": meeting, "outcome": outcome, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+def delete_outcome(request, pk, opk):
+    meeting, outcome = _outcome_or_404(request, pk, opk)
+    try:
+        services.delete_outcome(request.membership, outcome, participant_ids=meeting.participant_ids, request=request)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Outcome removed."))
+    return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
+
+
+TASK_STATES = {"a-faire": False, "faites": True}
+
+
+def tasks(request, pk):
+    """All the tasks of a meeting and those carried to it, searchable, 50 a page."""
+    meeting = _meeting_or_404(request, pk)
+    qs = Task.objects.carried_to(meeting).select_related("assignee__user", "meeting")
+    state = request.GET.get("etat", "")
+    if state in TASK_STATES:
+        qs = qs.filter(done=TASK_STATES[state])
+    query = request.GET.get("q", "").strip()[:100]
+    for word in query.split():
+        qs = qs.filter(Q(description__icontains=word) | Q(assignee__user__first_name__icontains=word)
+                       | Q(assignee__user__last_name__icontains=word))
+    page = Paginator(qs, TASKS_SHOWN).get_page(request.GET.get("page"))
+    return render(request, "meetings/tasks.html", {
+        "meeting": meeting, "page_obj": page, "tasks": page.object_list, "query": query, "state": state,
+        "page_query": urlencode({k: v for k, v in (("q", query), ("etat", state)) if v}),
+    })
 
 
 def _apply_errors(form, error):
@@ -458,7 +542,7 @@ def _apply_errors(form, error):
 @require_POST
 def record_quorum(request, pk):
     meeting = _meeting_or_404(request, pk)
-    record = get_object_or_404(Minutes.objects.for_organisation(request.organisation), meeting=meeting)
+    record = _minutes_or_404(meeting)
     form = QuorumForm(request.POST)
     if form.is_valid():
         try:
@@ -477,7 +561,7 @@ def record_quorum(request, pk):
 @require_POST
 def funding_followup(request, pk):
     meeting = _meeting_or_404(request, pk)
-    record = get_object_or_404(Minutes.objects.for_organisation(request.organisation), meeting=meeting)
+    record = _minutes_or_404(meeting)
     form = FundingFollowupForm(request.POST)
     if form.is_valid():
         try:

@@ -39,7 +39,7 @@ def test_it_creates_a_meeting_writes_minutes_and_follows_a_date_to_a_new_meeting
     page.locator("#id_text").fill("Le budget de la fête est validé.")
     page.get_by_role("button", name="Noter", exact=True).click()
     page.get_by_text("Noté : Décision 2030-01.").wait_for()
-    assert page.locator("#points").get_by_text("Décision 2030-01").is_visible()
+    assert page.locator("#points .status").get_by_text("Décision 2030-01").is_visible()
     browser.screenshot(page, "meetings-minutes-390")
 
     page.get_by_text("Indiquer qui était présent, excusé ou absent").click()

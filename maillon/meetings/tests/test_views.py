@@ -159,7 +159,7 @@ def test_the_minutes_page_runs_the_same_queries_whatever_the_history(people, log
     with QueryCounter() as many:
         page = client.get(url(last, "compte-rendu/"))
     assert page.content.decode().count("reporté de") == 30
-    assert page.content.decode().count("Décision 2030-") == 4 and "Suite 11" in page.content.decode()
+    assert page.content.decode().count("status-ok\">Décision 2030-") == 4 and "Suite 11" in page.content.decode()
     assert len(few) == len(many) and len(many) <= 12, [q["sql"] for q in many.captured_queries]
 
 
