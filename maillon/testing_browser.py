@@ -11,6 +11,8 @@ fail when CI is set.
     def test_something(browser):
         page = browser.phone()
         browser.log_in(page, "lea", TEST_PASSWORD, lands_on="**/navigateur/tableau-de-bord/")
+        approver = browser.phone()
+        browser.force_login(approver, director)  # MFA roles: a session opened by the test client
         ...
         browser.screenshot(page, "something-390")
         browser.assert_clean()
@@ -22,6 +24,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 CHROMIUM = Path(os.environ.get("MAILLON_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -78,6 +82,14 @@ class BrowserSession:
             page.wait_for_url(lands_on)
         else:
             page.wait_for_load_state()
+
+    def force_login(self, page, user) -> None:
+        """Open ``user``'s session in ``page``'s context without the form (people whose role asks for
+        a second factor): Django's test client opens it, the browser gets its cookie for ``self.url``."""
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": self.url}])
 
     def screenshot(self, page, name: str) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)

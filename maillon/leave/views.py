@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from maillon.accounts.models import Membership
 
@@ -37,10 +38,7 @@ def _require(allowed: bool) -> None:
 
 def mine(request):
     membership = request.membership
-    rows = services.balances(membership)
-    carried = services.reliquats(membership)
-    for row in rows:
-        row["reliquat"] = carried.get(row["type"].pk)
+    rows = services.balances(membership, with_reliquat=True)
     simulation = None
     form = SimulatorForm(request.GET if "start_date" in request.GET else None, types=[r["type"] for r in rows])
     if form.is_bound and form.is_valid():
@@ -118,7 +116,7 @@ def _csv(queryset) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="conges-mouvements-{timezone.localdate():%Y-%m-%d}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Recorded at"), _("Login"), _("Person"), _("Leave type"), _("Movement"), _("Days"), _("From"), _("To"), _("Reference"), _("Reason"), _("By")])
+    writer.writerow([_("Recorded at"), _("Login"), _("Person"), _("Leave type"), _("Movement"), _("Days"), pgettext("date range", "From"), pgettext("date range", "To"), _("Reference"), _("Reason"), _("By")])
     for e in queryset.iterator(chunk_size=1000):
         writer.writerow([
             timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"), e.membership.user.username, e.membership.user.get_full_name(),

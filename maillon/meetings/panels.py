@@ -69,7 +69,8 @@ def my_meetings(request):
 
 
 def my_tasks(request):
-    return {"tasks": _mine(request)["tasks"]}
+    today = timezone.localdate()
+    return {"tasks": [{**task, "overdue": task["due"] is not None and task["due"] < today} for task in _mine(request)["tasks"]]}
 
 
 def pending_minutes(request):

@@ -140,7 +140,7 @@ def test_it_refuses_a_room_of_another_organisation(people):
     elsewhere = room(people.other_org, "Salle d'ailleurs")
     with pytest.raises(ValidationError) as error:
         book(people.owner, people.org, elsewhere)
-    assert "n'existe pas" in error.value.message_dict["resources"][0]
+    assert "n’existe pas" in error.value.message_dict["resources"][0]
 
 
 def test_it_only_lets_the_director_create_funding_deadlines(people):

@@ -69,7 +69,7 @@ def test_it_answers_bad_input_in_french(people, login):
     # A person of another organisation cannot be invited.
     response = client.post("/api/v1/meetings", body(meeting_type=kind, people=[people.outsider.pk]), content_type="application/json", headers=H)
     assert response.status_code == 422
-    assert response.json()["detail"][0] | {"loc": None} == {"loc": None, "field": "people", "msg": "Cette personne n'est pas membre de l'organisation.", "type": "value_error"}
+    assert response.json()["detail"][0] | {"loc": None} == {"loc": None, "field": "people", "msg": "Cette personne n’est pas membre de l’organisation.", "type": "value_error"}
     assert client.post("/api/v1/meetings", "pas du json", content_type="application/json", headers=H).status_code == 400
     assert Meeting.objects.count() == 0
     meeting = make_meeting(people.org, people.owner, send_email=False)
