@@ -109,11 +109,20 @@ class SectionOut(Schema):
     text: str
 
 
+class OutcomeOut(Schema):
+    item: int = Field(description="agenda item, from 1; 0 for other business")
+    kind: Literal["information", "decision", "task"]
+    text: str
+    reference: str = Field(description="« Décision 2026-07 », « Délibération 2026-02 »; empty unless a decision")
+    task_id: int | None
+
+
 class MinutesOut(Schema):
     meeting_id: int
     version: int
     status: str
     sections: list[SectionOut]
+    outcomes: list[OutcomeOut]
     updated_at: datetime
     can_write: bool
 
@@ -205,6 +214,8 @@ def _minutes_out(membership, meeting: Meeting, minutes: Minutes) -> dict:
     can_write = policies.can_edit_minutes(membership, meeting, meeting.participant_ids, minutes)
     return {"meeting_id": meeting.pk, "version": minutes.version, "status": minutes.status,
             "sections": [{"key": s["key"], "title": s["title"], "text": s["text"]} for s in minutes.sections],
+            "outcomes": [{"item": o.item, "kind": o.kind, "text": o.text, "reference": o.reference, "task_id": o.task_id}
+                         for o in minutes.outcomes.all()],
             "updated_at": minutes.updated_at, "can_write": can_write}
 
 

@@ -178,3 +178,16 @@ def test_the_endpoints_are_in_the_openapi_schema(client, db):
         assert path in paths, path
     assert set(paths["/api/v1/meetings/{meeting_id}/minutes"]) == {"get", "post"}
     assert "409" in paths["/api/v1/meetings/{meeting_id}/minutes"]["post"]["responses"]
+
+
+def test_the_minutes_carry_their_outcomes_with_the_decision_numbers(people, login):
+    meeting = make_meeting(people.org, people.owner, people.colleague, send_email=False, agenda_text="Budget\nÉté")
+    me, ids = membership(people.owner, people.org), {membership(people.owner, people.org).pk}
+    services.add_outcome(me, meeting.minutes, item=1, kind="decision", text="Budget validé", participant_ids=ids)
+    task = services.add_outcome(me, meeting.minutes, item=2, kind="task", text="Réserver le car",
+                                assignee=membership(people.colleague, people.org), participant_ids=ids).task
+    read = login(people.colleague).get(f"/api/v1/meetings/{meeting.pk}/minutes", headers=H).json()
+    assert read["outcomes"] == [
+        {"item": 1, "kind": "decision", "text": "Budget validé", "reference": "Décision 2030-01", "task_id": None},
+        {"item": 2, "kind": "task", "text": "Réserver le car", "reference": "", "task_id": task.pk},
+    ]
