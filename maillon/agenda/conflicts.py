@@ -200,8 +200,12 @@ def existing_slots(organisation, candidates: list[Slot], *, exclude_occurrences:
                 start = _aware(start)
                 slots.append(Slot(key, start, block_end, Booked(pk, start, _aware(end), title, resource_name=name)))
     if user_ids:
-        people = Allocation.objects.filter(organisation=organisation, membership__user_id__in=user_ids, block_end__gt=lo,
-                                           start__lt=hi, active=True)
+        # Scoped through the people's memberships (of ``organisation``): the database starts
+        # from them and reads their allocations on the (membership, block_end) index. Filtering
+        # on the allocation's organisation instead makes SQLite scan every allocation of the
+        # organisation (15 to 20 ms against 100,000 room bookings).
+        people = Allocation.objects.filter(membership__organisation=organisation, membership__user_id__in=user_ids,
+                                           block_end__gt=lo, start__lt=hi, active=True)
         if exclude:
             people = people.exclude(occurrence_id__in=exclude)
         # People have no buffer: their own slot ends with the event.

@@ -130,6 +130,35 @@ def _members(organisation):
     return Membership.objects.for_organisation(organisation).active().select_related("user").order_by("user__last_name", "user__first_name")
 
 
+class PeoplePicker(forms.CheckboxSelectMultiple):
+    """Checkboxes of people in groups (on the shift, the sector's, the others), with a filter
+    box that ``agenda/js/people.js`` reveals and runs (hidden without JavaScript). One
+    template without per-option includes: a big team renders in a fraction of the time."""
+
+    template_name = "agenda/widgets/people_picker.html"
+
+
+def people_groups(members, *, on_shift=(), sector=None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The choices of a people picker: the people already on the shift first, then the
+    sector's (home sector), then everyone else; each group in the members' order."""
+    on_shift = {m.pk for m in on_shift}
+    groups = [(_("On this shift"), []), (sector.name if sector else "", []), (_("Rest of the organisation"), [])]
+    for m in members:
+        index = 0 if m.pk in on_shift else 1 if sector is not None and m.sector_id == sector.pk else 2
+        groups[index][1].append((str(m.pk), str(m.user)))
+    if not on_shift and sector is None:  # one plain list
+        return [("", groups[2][1])]
+    return [(label, choices) for label, choices in groups if choices]
+
+
+def _people_field(form, organisation, *, on_shift=(), sector=None) -> None:
+    field = form.fields["people"]
+    field.queryset = members = _members(organisation)
+    # A callable: read when the widget is rendered (one query, the queryset keeps its rows),
+    # never for a form that is only validated or not shown.
+    field.widget.choices = lambda: people_groups(members, on_shift=on_shift, sector=sector)
+
+
 class ShiftForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     day = forms.DateField(label=_("Date"), widget=DateInput())
@@ -140,11 +169,11 @@ class ShiftForm(forms.Form):
     qualification = forms.ChoiceField(label=_("Qualification required"), choices=[("", _("None"))] + Qualification.choices, required=False)
     children_under_6 = forms.IntegerField(label=_("Children under 6"), min_value=0, max_value=500, initial=0)
     children_from_6 = forms.IntegerField(label=_("Children aged 6 and over"), min_value=0, max_value=500, initial=0)
-    people = PeopleField(label=_("People"), queryset=Membership.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+    people = PeopleField(label=_("People"), queryset=Membership.objects.none(), required=False, widget=PeoplePicker)
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, sector=None, on_shift=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = _members(organisation)
+        _people_field(self, organisation, on_shift=on_shift, sector=sector)
 
     def clean(self):
         data = super().clean()
@@ -158,11 +187,11 @@ class ShiftForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    people = PeopleField(label=_("People"), queryset=Membership.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+    people = PeopleField(label=_("People"), queryset=Membership.objects.none(), required=False, widget=PeoplePicker)
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, sector=None, on_shift=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = _members(organisation)
+        _people_field(self, organisation, on_shift=on_shift, sector=sector)
 
 
 class WorkProfileForm(forms.Form):
@@ -199,14 +228,19 @@ class ShiftEditForm(ShiftForm):
     """The shift form, filled from an existing shift; its date and times re-run the live check."""
 
     def __init__(self, *args, shift=None, **kwargs):
+        # Read at most once: for the initial values, or when the people picker is rendered.
+        people = shift.people.all() if shift is not None else []
         if shift is not None and not kwargs.get("initial"):
             start, end = shift.start.astimezone(PARIS), shift.end.astimezone(PARIS)
             kwargs["initial"] = {
                 "title": shift.title, "day": start.date(), "start_time": start.time(), "end_time": end.time(),
                 "supervisors_needed": shift.supervisors_needed, "qualification": shift.qualification,
                 "children_under_6": shift.children_under_6, "children_from_6": shift.children_from_6,
-                "people": list(shift.people.all()),
+                "people": list(people),
             }
+        if shift is not None:
+            kwargs.setdefault("on_shift", people)
+            kwargs.setdefault("sector", shift.planning.sector)
         super().__init__(*args, **kwargs)
         for name in ("day", "start_time", "end_time"):
             self.fields[name].widget.attrs["class"] = "live-check"

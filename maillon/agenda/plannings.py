@@ -73,10 +73,26 @@ def holds(profile: WorkProfile | None, qualification: str) -> bool:
 
 
 def load(planning: Planning) -> tuple[list[Shift], dict[int, WorkProfile]]:
-    shifts = list(planning.shifts.prefetch_related("people__user"))
-    ids = {m.pk for s in shifts for m in s.people.all()}
-    profiles = {p.membership_id: p for p in WorkProfile.objects.filter(organisation=planning.organisation, membership_id__in=ids)}
+    """The shifts, each with its people as ``shift.members`` (a list), and the work profiles
+    of those people. Four queries whatever the size, and one instance per person: the
+    people are read once rather than once per shift (a prefetch of ``people__user``)."""
+    shifts = list(planning.shifts.all())
+    rows = list(Shift.people.through.objects.filter(shift__planning=planning).values_list("shift_id", "membership_id"))
+    people = {m.pk: m for m in Membership.objects.filter(organisation=planning.organisation, pk__in={m for _s, m in rows})
+              .select_related("user").order_by("user__last_name", "user__first_name", "pk")}
+    rank = {pk: i for i, pk in enumerate(people)}
+    by_shift: dict[int, list[Membership]] = defaultdict(list)
+    for shift_id, membership_id in sorted((row for row in rows if row[1] in people), key=lambda row: rank[row[1]]):
+        by_shift[shift_id].append(people[membership_id])
+    for s in shifts:
+        s.members = by_shift.get(s.pk, [])  # by name, like every list of people
+    profiles = {p.membership_id: p for p in WorkProfile.objects.filter(organisation=planning.organisation, membership_id__in=list(people))}
     return shifts, profiles
+
+
+def members_of(shift: Shift) -> list[Membership]:
+    """A shift's people: ``shift.members`` when read by ``load``, else from the database."""
+    return shift.members if hasattr(shift, "members") else list(shift.people.all())
 
 
 def problems(planning: Planning, shifts: list[Shift] | None = None, profiles: dict[int, WorkProfile] | None = None) -> list[Problem]:
@@ -84,8 +100,9 @@ def problems(planning: Planning, shifts: list[Shift] | None = None, profiles: di
     if shifts is None or profiles is None:
         shifts, profiles = load(planning)
     found: list[Problem] = []
-    members = {m.user_id: m for s in shifts for m in s.people.all()}
-    candidates = [engine.Slot(("person", m.user_id), s.start, s.end, s) for s in shifts for m in s.people.all()]
+    people_of = {s.pk: members_of(s) for s in shifts}
+    members = {m.user_id: m for s in shifts for m in people_of[s.pk]}
+    candidates = [engine.Slot(("person", m.user_id), s.start, s.end, s) for s in shifts for m in people_of[s.pk]]
 
     # 1. Twice in this planning.
     seen = set()
@@ -118,7 +135,10 @@ def problems(planning: Planning, shifts: list[Shift] | None = None, profiles: di
     if candidates:
         first = datetime.combine(planning.start_date - timedelta(days=7), time(0), tzinfo=PARIS)
         last = datetime.combine(planning.end_date + timedelta(days=8), time(0), tzinfo=PARIS)
-        others = (Allocation.objects.active().filter(organisation=planning.organisation, membership__user_id__in=list(members),
+        # Scoped through the people's memberships, on the (membership, block_end) index (a
+        # person's block_end is its end): see ``conflicts.existing_slots``.
+        others = (Allocation.objects.active().filter(membership__organisation=planning.organisation,
+                                                    membership__user_id__in=list(members), block_end__gt=first,
                                                     start__lt=last, end__gt=first)
                   .exclude(occurrence_id__in=own).values_list("membership__user_id", "start", "end"))
         work += [worktime.Work(uid, s, e) for uid, s, e in others]
@@ -148,7 +168,7 @@ def problems(planning: Planning, shifts: list[Shift] | None = None, profiles: di
 
     # 4. Supervision and qualifications, shift by shift.
     for s in shifts:
-        people = list(s.people.all())
+        people = people_of[s.pk]
         needed = max(s.supervisors_needed, required_adults(s, planning))
         if len(people) < needed:
             found.append(Problem("ratio", _("« %(shift)s » (%(slot)s): %(needed)s adults needed, %(count)s planned.") % {
@@ -251,7 +271,7 @@ def save_profile(membership: Membership, person: Membership, *, contract: str, w
 def snapshot(shifts: list[Shift]) -> dict[str, list[list]]:
     out: dict[str, list[list]] = defaultdict(list)
     for s in shifts:
-        for m in s.people.all():
+        for m in members_of(s):
             out[str(m.pk)].append([s.pk, s.start.isoformat(), s.end.isoformat(), s.title])
     return dict(out)
 
@@ -296,13 +316,13 @@ def publish(membership: Membership, planning: Planning, *, request=None) -> int:
                                                    original_start=s.start)
             Allocation.objects.bulk_create([
                 Allocation(organisation=planning.organisation, occurrence=occurrence, membership=m, start=s.start, end=s.end,
-                           block_end=s.end, booked_by=membership.user) for m in s.people.all()])
+                           block_end=s.end, booked_by=membership.user) for m in members_of(s)])
             s.occurrence = occurrence
         Shift.objects.bulk_update(shifts, ["occurrence"])
         before, after = planning.published_snapshot, snapshot(shifts)
         planning.published_snapshot, planning.status, planning.published_at = after, Planning.Status.PUBLISHED, timezone.now()
         planning.save(update_fields=["published_snapshot", "status", "published_at"])
-        people = {m.pk: m for s in shifts for m in s.people.all()}
+        people = {m.pk: m for s in shifts for m in members_of(s)}
         removed = [int(k) for k in before if k not in after]
         people |= {m.pk: m for m in Membership.objects.filter(pk__in=removed, organisation=planning.organisation).select_related("user")}
         messages = {pk: changes(before.get(str(pk), []), after.get(str(pk), [])) for pk in people}
@@ -339,7 +359,8 @@ def _apply(shift: Shift, fields: dict, people: list) -> None:
     shift.people.set(people)
     if shift.occurrence_id:  # published: the agenda follows (the people are told at the next publication)
         Occurrence.objects.filter(pk=shift.occurrence_id).update(start=shift.start, end=shift.end)
-        Event.objects.filter(occurrences=shift.occurrence_id).update(title=shift.title, start=shift.start, end=shift.end)
+        Event.objects.filter(occurrences=shift.occurrence_id).update(title=shift.title, start=shift.start, end=shift.end,
+                                                                     updated_at=timezone.now())
         Allocation.objects.filter(occurrence_id=shift.occurrence_id).delete()
         Allocation.objects.bulk_create([
             Allocation(organisation=shift.organisation, occurrence_id=shift.occurrence_id, membership=m, start=shift.start,

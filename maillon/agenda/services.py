@@ -248,6 +248,13 @@ def _series_parts(occurrences_qs):
     return list(resources.values()), list(people.values())
 
 
+def touch_event(event_id: int) -> None:
+    """Mark the event changed (``updated_at``) when only its occurrences changed: a date
+    cancelled or moved on its own. What caches the organisation's events under their state
+    (the search, ``content.search.upcoming_events``) then reads them again at once."""
+    Event.objects.filter(pk=event_id).update(updated_at=timezone.now())
+
+
 def edit_occurrence(membership: Membership, occurrence: Occurrence, scope: str, *, start, end, title: str | None = None,
                     skip_conflicting: bool = False, overbook_reason: str = "", request=None) -> Event:
     """Move an occurrence: « this » one only, « following » (splits the series) or « all »."""
@@ -273,6 +280,8 @@ def edit_occurrence(membership: Membership, occurrence: Occurrence, scope: str, 
             if title:
                 event.title = title
                 event.save(update_fields=["title", "updated_at"])
+            else:
+                touch_event(event.pk)
             for a in occurrence.allocations.select_related("resource"):
                 a.start, a.end = start, end
                 a.block_end = end + timedelta(minutes=a.resource.buffer_minutes if a.resource_id else 0)
@@ -351,6 +360,7 @@ def cancel_occurrence(membership: Membership, occurrence: Occurrence, scope: str
             event.save(update_fields=["exdates", "updated_at"])
         Allocation.objects.filter(occurrence__in=targets).update(active=False, status=Allocation.Status.CANCELLED)
         count = targets.update(cancelled=True)
+        touch_event(event.pk)  # also when the event itself is unchanged (a single date cancelled)
         record("agenda.occurrence.cancel", actor=membership.user, organisation=event.organisation, target=event,
                request=request, data={"scope": scope, "count": count})
 

@@ -8,7 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillon.accounts.models import Membership
@@ -68,11 +73,17 @@ def planning_new(request):
     return render(request, "agenda/planning_form.html", {"form": form})
 
 
+def _row_url(request, name):
+    """``pk -> URL`` of a per-row page, reversed once for a whole table."""
+    prefix, suffix = reverse(name, kwargs={"org": request.organisation.slug, "pk": 0}).rsplit("/0/", 1)
+    return lambda pk: f"{prefix}/{pk}/{suffix}"
+
+
 def planning_detail(request, pk):
     planning = get_object_or_404(_plannings(request), pk=pk)
     can_manage = policies.can_manage_planning(request.membership, planning.sector)
     shifts, profiles = plannings.load(planning)
-    form = ShiftForm(request.POST or None, organisation=request.organisation, initial={"day": planning.start_date})
+    form = ShiftForm(request.POST or None, organisation=request.organisation, sector=planning.sector, initial={"day": planning.start_date})
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
@@ -95,11 +106,22 @@ def planning_detail(request, pk):
             by_shift.setdefault(p.shift_id, []).append(p)
     me = request.membership.pk
     may_swap = planning.status == Planning.Status.PUBLISHED
+    # Everything a row shows, computed once here: the row template stays plain output (a
+    # {% url %}, a queryset or a translation per row and per cell cost most of the page).
+    urls = {name: _row_url(request, f"agenda:{name}") for name in ("shift_edit", "shift_people", "shift_delete", "swap_new")}
     for s in shifts:
+        start, end = timezone.localtime(s.start), timezone.localtime(s.end)
+        s.day, s.hours = capfirst(date_format(start, "l j F")), f"{start:%H:%M}–{end:%H:%M}"
+        s.names = ", ".join(str(m.user) for m in s.members)
         s.problems = by_shift.get(s.pk, [])
         s.needed = max(s.supervisors_needed, plannings.required_adults(s, planning))
-        s.mine = may_swap and any(m.pk == me for m in s.people.all())
-    team = {m.pk: m for s in shifts for m in s.people.all()}
+        s.needs = ngettext("%(n)s adult needed", "%(n)s adults needed", s.needed) % {"n": s.needed}
+        if s.children_under_6 or s.children_from_6:
+            s.needs += " · " + _("%(a)s under 6, %(b)s aged 6+") % {"a": s.children_under_6, "b": s.children_from_6}
+        s.problem_count = ngettext("%(n)s problem", "%(n)s problems", len(s.problems)) % {"n": len(s.problems)}
+        s.mine = may_swap and any(m.pk == me for m in s.members)
+        s.urls = {name: url(s.pk) for name, url in urls.items()}
+    team = {m.pk: m for s in shifts for m in s.members}
     team_rows = sorted(((m, profiles.get(m.pk)) for m in team.values()), key=lambda row: str(row[0].user))
     return render(request, "agenda/planning.html", {
         "planning": planning, "shifts": shifts, "problems": problems, "form": form, "can_manage": can_manage,
@@ -116,7 +138,9 @@ def _shift(request, pk) -> Shift:
 
 def shift_people(request, pk):
     shift = _shift(request, pk)
-    form = AssignForm(request.POST or None, organisation=request.organisation, initial={"people": list(shift.people.all())})
+    people = list(shift.people.all())
+    form = AssignForm(request.POST or None, organisation=request.organisation, sector=shift.planning.sector, on_shift=people,
+                      initial={"people": people})
     if request.method == "POST" and form.is_valid():
         try:
             plannings.set_people(request.membership, shift, form.cleaned_data["people"], request=request)

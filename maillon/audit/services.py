@@ -19,8 +19,9 @@ def _client_ip(request) -> str | None:
 
 
 def record(action: str, *, actor=None, organisation=None, target: Model | None = None, data: dict | None = None, request=None) -> AuditEntry:
-    """Append one entry. Runs inside the caller's transaction when there is one."""
-    with transaction.atomic():
+    """Append one entry. Runs inside the caller's transaction when there is one (without a
+    savepoint of its own: an audit entry that fails fails the caller's whole write)."""
+    with transaction.atomic(savepoint=False):
         head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
         entry = AuditEntry(
             organisation=organisation,

@@ -143,7 +143,8 @@ def upcoming_events(organisation, *, now=None) -> list[tuple]:
 
     Read, normalised and formatted once, then kept a minute in the cache under the state of
     the organisation's events (how many, last change): a new or edited event is searchable at
-    once; an occurrence cancelled on its own, or an event becoming past, shows within a minute.
+    once, and so is a date cancelled or moved on its own (``agenda.services.touch_event``
+    marks its event changed); only an event becoming past shows within a minute.
     A search then costs one small aggregate query. ``now`` (tests) bypasses the cache."""
     from django.core.cache import cache
     from django.db.models import Count, Max, Min

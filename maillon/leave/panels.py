@@ -7,5 +7,5 @@ def balance_panel(request) -> dict | None:
     membership = getattr(request, "membership", None)
     if membership is None:
         return None
-    rows = [row for row in services.balances(membership) if row["type"].counts_against_balance]
+    rows = [row for row in services.balances(membership, with_reliquat=True) if row["type"].counts_against_balance]
     return {"balances": rows}

@@ -30,7 +30,19 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import (
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,18 +143,51 @@ def balance(membership, leave_type) -> Decimal:
     return (total or ZERO).quantize(Decimal("0.01"))
 
 
-def balances(membership) -> list[dict]:
-    """Every active type with the person's balance, in one query."""
+DAYS_FIELD = DecimalField(max_digits=6, decimal_places=2)
+
+
+def _reliquat_annotations(membership, today: date) -> dict:
+    """For a LeaveType query: the days left of the person's live reliquat (the first to expire that
+    still has days) and its date, as ``reliquats()`` computes them, in subqueries of the same query."""
+    zero = Value(ZERO, output_field=DAYS_FIELD)
+    of_carry = {"membership": membership, "leave_type": OuterRef("leave_type")}
+    expired = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.EXPIRY, **of_carry).values("period_key")
+    # Leave starting after the carried period's end (kept in the carry-over's start_date) and by its expiry uses it first.
+    taken = (LedgerEntry.objects.filter(kind__in=[LedgerEntry.Kind.DEBIT, LedgerEntry.Kind.CANCEL], start_date__gt=OuterRef("start_date"),
+                                        start_date__lte=OuterRef("expires_on"), **of_carry)
+             .order_by().values("leave_type").annotate(total=Sum("amount")).values("total"))
+    used = Greatest(zero, zero - Coalesce(Subquery(taken, output_field=DAYS_FIELD), zero), output_field=DAYS_FIELD)
+    live = (LedgerEntry.objects.filter(membership=membership, leave_type=OuterRef("pk"), leave_type__is_paid_leave=True,
+                                       kind=LedgerEntry.Kind.CARRYOVER, expires_on__gte=today)
+            .exclude(period_key__in=expired)
+            .annotate(left=ExpressionWrapper(F("reliquat") - used, output_field=DAYS_FIELD))
+            .filter(left__gt=0).order_by("expires_on"))
+    return {"reliquat_days": Subquery(live.values("left")[:1], output_field=DAYS_FIELD),
+            "reliquat_expires_on": Subquery(live.values("expires_on")[:1], output_field=DateField())}
+
+
+def balances(membership, *, with_reliquat: bool = False) -> list[dict]:
+    """Every active type with the person's balance, in one query. ``with_reliquat``: each row also
+    gets ``reliquat`` (``{"days", "expires_on"}`` as ``reliquats()`` gives it, or None), in the same query."""
     def fetch():
-        return list(LeaveType.objects.for_organisation(membership.organisation).active().annotate(
-            total=Sum("entries__amount", filter=Q(entries__membership=membership))))
+        qs = LeaveType.objects.for_organisation(membership.organisation).active().annotate(
+            total=Sum("entries__amount", filter=Q(entries__membership=membership)))
+        if with_reliquat:
+            qs = qs.annotate(**_reliquat_annotations(membership, timezone.localdate()))
+        return list(qs)
 
     types = fetch()
     if types:
         membership.organisation._leave_types_ensured = True
     elif not getattr(membership.organisation, "_leave_types_ensured", False):
         types = list(leave_types(membership.organisation)) and fetch()
-    return [{"type": t, "balance": (t.total or ZERO).quantize(Decimal("0.01"))} for t in types]
+    rows = [{"type": t, "balance": (t.total or ZERO).quantize(Decimal("0.01"))} for t in types]
+    if with_reliquat:
+        for row in rows:
+            t = row["type"]
+            row["reliquat"] = ({"days": Decimal(t.reliquat_days).quantize(Decimal("0.01")), "expires_on": t.reliquat_expires_on}
+                              if t.reliquat_days else None)
+    return rows
 
 
 def validate_request(membership, leave_type, start_date, start_half, end_date, end_half, *, today: date | None = None,

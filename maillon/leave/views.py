@@ -38,10 +38,7 @@ def _require(allowed: bool) -> None:
 
 def mine(request):
     membership = request.membership
-    rows = services.balances(membership)
-    carried = services.reliquats(membership)
-    for row in rows:
-        row["reliquat"] = carried.get(row["type"].pk)
+    rows = services.balances(membership, with_reliquat=True)
     simulation = None
     form = SimulatorForm(request.GET if "start_date" in request.GET else None, types=[r["type"] for r in rows])
     if form.is_bound and form.is_valid():

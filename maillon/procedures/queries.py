@@ -50,10 +50,17 @@ def queue(membership, assignments=None):
 
 
 def can_view(membership, submission: Submission, assignments=None) -> bool:
+    """The applicant, HR and the director, and whoever holds one of its steps (own roles or as a
+    delegate). Without ``assignments`` the delegations are read only when the own roles do not suffice."""
     if submission.applicant_id == membership.user_id or policies.can_oversee(membership):
         return True
-    assignments = all_assignments(membership) if assignments is None else assignments
-    return any(policies.holds_step(assignments, step.role, step.sector_id) for step in submission.steps.all())
+    steps = list(submission.steps.all())
+    if assignments is None:
+        own = policies.assignments_of(membership)
+        if any(policies.holds_step(own, step.role, step.sector_id) for step in steps):
+            return True
+        assignments = [a for group in delegated_to(membership) for a in group]
+    return any(policies.holds_step(assignments, step.role, step.sector_id) for step in steps)
 
 
 def timeline(submission: Submission) -> list[dict]:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -218,7 +218,7 @@ def _org_assignments(organisation, exclude_user_id) -> list[tuple[str, int | Non
 
 def approvers_for(step: Step):
     """Users who hold the step's role (in its sector) in the organisation, plus their active delegates.
-    Never the applicant."""
+    Never the applicant. One query (the holders and the delegations are subqueries)."""
     from maillon.accounts.models import User
 
     assignments = RoleAssignment.objects.filter(
@@ -226,12 +226,12 @@ def approvers_for(step: Step):
     )
     if step.sector_id:
         assignments = assignments.filter(sector_id=step.sector_id)
-    holder_ids = set(assignments.values_list("membership__user_id", flat=True))
-    today = timezone.localdate()
-    delegate_ids = set(Delegation.objects.filter(organisation_id=step.organisation_id, delegator_id__in=holder_ids)
-                       .active_on(today).values_list("delegate_id", flat=True))
-    ids = (holder_ids | delegate_ids) - {step.submission.applicant_id}
-    return User.objects.filter(pk__in=ids, is_active=True)
+    holders = assignments.values("membership__user_id")
+    delegates = (Delegation.objects.filter(organisation_id=step.organisation_id, delegator_id__in=holders)
+                 .active_on(timezone.localdate()).values("delegate_id"))
+    users = User.objects.filter(Q(pk__in=holders) | Q(pk__in=delegates), is_active=True)
+    applicant_id = step.submission.applicant_id
+    return users.exclude(pk=applicant_id) if applicant_id is not None else users
 
 
 @transaction.atomic
@@ -256,21 +256,27 @@ def submit(request, submission: Submission, *, password: str | None) -> Submissi
         submission.version.chain or {}, policies.assignments_of(membership), submission.sector_id, submission.amount,
         holders=_org_assignments(submission.organisation, submission.applicant_id),
     )
-    for position, plan in enumerate(planned, start=1):
+    steps = [
         Step.objects.create(
             organisation=submission.organisation, submission=submission, round=submission.round, position=position,
             role=plan.role, sector_id=plan.sector_id, label=plan.label[:120],
             status=Step.Status.SKIPPED if plan.skip_reason else Step.Status.PLANNED, skip_reason=plan.skip_reason,
         )
+        for position, plan in enumerate(planned, start=1)
+    ]
     record("procedures.submit", actor=request.user, organisation=submission.organisation, target=submission, request=request,
            data={"signature": signature.code, "round": submission.round, "steps": [p.role for p in planned if not p.skip_reason]})
-    _advance(submission, actor=request.user)
+    _advance(submission, actor=request.user, round_steps=steps)
     return submission
 
 
-def _advance(submission: Submission, *, actor) -> None:
-    """Open the next planned step of the current round, or close the submission as approved."""
-    next_step = submission.steps.filter(round=submission.round, status=Step.Status.PLANNED).order_by("position").first()
+def _advance(submission: Submission, *, actor, round_steps: list[Step] | None = None) -> None:
+    """Open the next planned step of the current round, or close the submission as approved.
+    ``round_steps``: the steps of the current round when the caller already holds them (locked)."""
+    if round_steps is None:
+        next_step = submission.steps.filter(round=submission.round, status=Step.Status.PLANNED).order_by("position").first()
+    else:
+        next_step = min((st for st in round_steps if st.status == Step.Status.PLANNED), key=lambda st: st.position, default=None)
     if next_step is None:
         _complete(submission, actor=actor)
         return
@@ -324,11 +330,16 @@ def delegated_to(membership) -> list[list[tuple[str, int | None]]]:
     return cached[1]
 
 
+def _lazy_delegated(membership):
+    """``delegated_to(membership)``, read only if someone iterates it (the own roles come first)."""
+    yield from delegated_to(membership)
+
+
 def user_can_decide(membership, step: Step, delegated=None) -> bool:
     if step.status != Step.Status.WAITING:
         return False
     if delegated is None:
-        delegated = delegated_to(membership)
+        delegated = _lazy_delegated(membership)
     return policies.can_decide(membership.user_id, step.submission.applicant_id, step.role, step.sector_id,
                                policies.assignments_of(membership), delegated)
 
@@ -339,9 +350,17 @@ DECISIONS = {"approve": Step.Status.APPROVED, "reject": Step.Status.REJECTED, "c
 @transaction.atomic
 def decide(request, step: Step, decision: str, *, comment: str = "", password: str | None) -> Step:
     """Approve, reject or ask for changes, signed. Only the step's approver (or their delegate)."""
-    step = (Step.objects.select_for_update(of=("self", "submission"))
-            .select_related("submission__version", "submission__applicant", "submission__organisation", "sector").get(pk=step.pk))
+    # One locked read: the step, its submission and the other steps of the current round (the next one to open).
+    rows = list(Step.objects.select_for_update(of=("self", "submission"))
+                .select_related("submission__version", "submission__applicant", "submission__organisation", "sector")
+                .filter(Q(pk=step.pk) | Q(submission_id=step.submission_id, round=F("submission__round"))))
+    step = next((row for row in rows if row.pk == step.pk), None)
+    if step is None:
+        raise Step.DoesNotExist
     submission = step.submission
+    round_steps = [row for row in rows if row.round == submission.round]
+    for row in round_steps:
+        row.submission = submission
     if decision not in DECISIONS:
         raise ValidationError({"decision": _("Choose a decision.")})
     if not user_can_decide(request.membership, step):
@@ -363,7 +382,7 @@ def decide(request, step: Step, decision: str, *, comment: str = "", password: s
     record(f"procedures.{decision}", actor=request.user, organisation=submission.organisation, target=submission, request=request,
            data={"step": step.position, "role": step.role, "signature": signature.code, "on_behalf_of": on_behalf.pk if on_behalf else None})
     if decision == "approve":
-        _advance(submission, actor=request.user)
+        _advance(submission, actor=request.user, round_steps=round_steps)
         if submission.status != Submission.Status.APPROVED:
             applicant = submission.applicant
             title = _("%(procedure)s: step « %(step)s » approved") % {"procedure": submission.version.title, "step": step.title}

@@ -95,23 +95,23 @@ def edit(request, pk):
     return _fill(request, submission.procedure, submission)
 
 
-def _visible_submission(request, pk, *, light: bool = False) -> tuple[Submission, list]:
+def _visible_submission(request, pk, *, light: bool = False) -> Submission:
     """The submission if this person may see it. ``light``: only what deciding needs (the approve
-    path), the rest is read lazily if the page has to be shown again."""
+    path), the rest is read lazily if the page has to be shown again. The delegations are read
+    only when the person's own roles do not give access."""
     steps = Step.objects.all() if light else Step.objects.select_related("sector", "decided_by", "on_behalf_of", "signature")
     qs = queries.submissions(request.organisation)
     submission = get_object_or_404(
         (qs if light else qs.select_related("signature", "procedure")).prefetch_related(Prefetch("steps", queryset=steps)),
         pk=pk,
     )
-    assignments = queries.all_assignments(request.membership)
-    if not queries.can_view(request.membership, submission, assignments):
+    if not queries.can_view(request.membership, submission):
         raise Http404
-    return submission, assignments
+    return submission
 
 
 def detail(request, pk):
-    submission, _assignments = _visible_submission(request, pk)
+    submission = _visible_submission(request, pk)
     waiting = next((st for st in submission.steps.all() if st.status == Step.Status.WAITING), None)
     can_decide = waiting is not None and services.user_can_decide(request.membership, waiting)
     decided = sum(1 for st in submission.steps.all() if st.round == submission.round and st.status in (Step.Status.APPROVED, Step.Status.REJECTED))
@@ -128,7 +128,7 @@ def detail(request, pk):
 
 @require_POST
 def decide(request, pk):
-    submission, _assignments = _visible_submission(request, pk, light=True)
+    submission = _visible_submission(request, pk, light=True)
     step = next((st for st in submission.steps.all() if st.status == Step.Status.WAITING), None)
     if step is None or not services.user_can_decide(request.membership, step):
         raise PermissionDenied
@@ -171,7 +171,7 @@ def withdraw(request, pk):
 
 def cancel(request, pk):
     """Cancel an approved leave request (applicant before it starts, HR at any time), after confirmation."""
-    submission, _assignments = _visible_submission(request, pk)
+    submission = _visible_submission(request, pk)
     if not services.can_cancel(request.membership, submission):
         raise PermissionDenied
     form = CancelForm(request.POST if request.method == "POST" else None)
@@ -198,7 +198,7 @@ def delete_draft(request, pk):
 
 
 def download(request, pk, file_id):
-    submission, _assignments = _visible_submission(request, pk)
+    submission = _visible_submission(request, pk)
     row = get_object_or_404(SubmissionFile.objects.for_organisation(request.organisation), pk=file_id, submission=submission)
     return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name)
 
@@ -271,7 +271,7 @@ def _csv(request, qs):
 
 
 def recap(request, pk):
-    submission, _assignments = _visible_submission(request, pk)
+    submission = _visible_submission(request, pk)
     if not (policies.can_oversee(request.membership) or submission.applicant_id == request.user.pk):
         raise PermissionDenied
     signed_steps = [st for st in submission.steps.all() if st.signature_id]
@@ -282,7 +282,7 @@ def recap(request, pk):
 
 
 def recap_pdf(request, pk):
-    submission, _assignments = _visible_submission(request, pk)
+    submission = _visible_submission(request, pk)
     if not (policies.can_oversee(request.membership) or submission.applicant_id == request.user.pk):
         raise PermissionDenied
     content = pdf.recap_pdf(submission, timeline=queries.timeline(submission), organisation_name=request.organisation.name)

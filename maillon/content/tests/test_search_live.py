@@ -3,9 +3,12 @@
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import formats, timezone
 
+from maillon.accounts.models import Membership
+from maillon.agenda import services
 from maillon.agenda.models import Event, Occurrence
+from maillon.agenda.recurrence import build_rule
 from maillon.procedures.models import Procedure, ProcedureVersion
 from maillon.testing import QueryCounter
 
@@ -100,3 +103,29 @@ def test_it_offers_them_in_the_api(people, login):
     response = login(people.colleague).get("/api/v1/content/search?q=frais", headers={"X-Organisation": "essais"})
     assert response.status_code == 200
     assert [r["kind"] for r in response.json()] == ["procedure"]
+
+
+def test_a_date_cancelled_or_moved_on_its_own_changes_the_results_at_once(people, login):
+    """Cancelling or moving one occurrence changes the events' cache key (the event is
+    marked changed): no minute of stale results."""
+    me = Membership.objects.with_roles().select_related("organisation", "user").get(user=people.owner, organisation=people.org)
+    start = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+    single = services.create_event(me, title="Sortie au zoo", kind=Event.Kind.ACTIVITY, start=start, end=start + timedelta(hours=2)).event
+    series = services.create_event(me, title="Atelier zoo", kind=Event.Kind.ACTIVITY, start=start + timedelta(days=1),
+                                   end=start + timedelta(days=1, hours=2), rrule=build_rule("weekly", count=2)).event
+    client = login(people.colleague)
+    page = client.get("/essais/recherche/?q=zoo").content.decode()
+    assert "Sortie au zoo" in page and "Atelier zoo" in page
+    services.cancel_occurrence(me, single.occurrences.get(), "this")
+    page = client.get("/essais/recherche/?q=zoo").content.decode()
+    assert "Sortie au zoo" not in page and "Atelier zoo" in page
+    # Moving the series' first date on its own: the result shows the new next date at once.
+    first = series.occurrences.order_by("start").first()
+    moved = first.start + timedelta(hours=3)
+    services.edit_occurrence(me, first, "this", start=moved, end=moved + timedelta(hours=2))
+    when = formats.date_format(timezone.localtime(moved), "j F Y H:i")
+    assert when in client.get("/essais/recherche/?q=zoo").content.decode()
+    # Cancelling that date alone: the series is still found, at its next date.
+    services.cancel_occurrence(me, Occurrence.objects.get(pk=first.pk), "this")
+    page = client.get("/essais/recherche/?q=zoo").content.decode()
+    assert when not in page and "Atelier zoo" in page

@@ -186,6 +186,8 @@ def test_carry_over_and_expiry_against_a_day_by_day_account(people, opening, tak
 
     services.period_change(org, date(2026, 6, 1))
     carry = LedgerEntry.objects.filter(leave_type=leave_type, kind=LedgerEntry.Kind.CARRYOVER).first()
+    shown = next(row for row in services.balances(m, with_reliquat=True) if row["type"].pk == leave_type.pk)["reliquat"]
+    assert shown == services.reliquats(m).get(leave_type.pk)  # the dashboard panel's query computes it like « Mes congés »
     expires = services._add_months(end, months)
     assert (carry.reliquat if carry else 0) == max(0, leftover)
 

@@ -137,4 +137,4 @@ def test_the_approve_request_keeps_its_queries_flat(people, chain, flow, login, 
         flow.submit(people.colleague, mileage, ANSWERS)
     many = approve_queries(flow.submit(people.owner, mileage, ANSWERS), client)
     assert many == few
-    assert few <= 32
+    assert few <= 22  # was 32: see test_approve_queries.py for the whole chain with its notifications

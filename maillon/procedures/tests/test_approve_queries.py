@@ -1,0 +1,86 @@
+"""Approving a step costs a fixed number of queries at each step of a three-step chain, whatever the
+number of answers, of past rounds, of other submissions or of delegations in the organisation; only
+the approvers to notify count (issue 3: 33 queries per approval before, 25 now in bench/procedures.py)."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from maillon.accounts import signing
+from maillon.procedures import services
+from maillon.procedures.models import Delegation, Step, Submission
+from maillon.testing import TEST_PASSWORD, QueryCounter
+
+BASE = "/essais/demarches/"
+IBAN = "FR7630006000011234567890189"
+# The request (session, person, membership and roles, second factor of the director), the submission
+# and its steps, the step's lock, the signature and the decision with their audit entries, the next
+# step opened and its approvers, then the notifications of the approver and of the applicant (the
+# test runs the e-mail task at once). bench/procedures.py counts 25 for the coordinator's approval.
+MIDDLE_STEP_BUDGET = 26
+# The last step closes the submission instead: its event, bookings, audit entry and the applicant's notification.
+LAST_STEP_BUDGET = 29
+
+
+@pytest.fixture
+def mileage(enable):
+    return enable("frais-kilometriques")  # coordinator, director (from 500 €), accounting / HR
+
+
+def answers(lines: int) -> dict:
+    return {"trajets": [{"date": "2026-03-02", "objet": f"Sortie n° {i}", "km": "40", "montant": "600.00"} for i in range(lines)],
+            "iban": IBAN}
+
+
+def signed_in(user) -> Client:
+    """A client of ``user`` who typed the password for a first signature less than five minutes ago."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[signing.SESSION_KEY] = [user.pk, signing.time.time()]
+    session.save()
+    return client
+
+
+def decide_queries(client, submission, django_capture_on_commit_callbacks) -> int:
+    with QueryCounter() as queries, django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{BASE}dossiers/{submission.pk}/decision/", {"decision": "approve"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return len(queries)
+
+
+def three_decisions(submission, chain, django_capture_on_commit_callbacks) -> list[int]:
+    counts = []
+    for approver, role in ((chain.coordinator, "coordinator"), (chain.director, "director"), (chain.hr, "hr")):
+        waiting = Step.objects.get(submission=submission, status=Step.Status.WAITING)
+        assert waiting.role == role
+        counts.append(decide_queries(signed_in(approver), submission, django_capture_on_commit_callbacks))
+    assert Submission.objects.get(pk=submission.pk).status == Submission.Status.APPROVED
+    return counts
+
+
+def test_approving_costs_the_same_queries_whatever_the_data(people, chain, flow, make_request, mileage,
+                                                             django_capture_on_commit_callbacks):
+    Client().get("/essais/")  # the organisation's domain is cached from the first request on
+    small = three_decisions(flow.submit(people.owner, mileage, answers(1)), chain, django_capture_on_commit_callbacks)
+    assert max(small[:2]) <= MIDDLE_STEP_BUDGET and small[2] <= LAST_STEP_BUDGET, small
+
+    # More answers, a past round (changes asked, then sent again), other submissions and delegations around.
+    big = flow.submit(people.owner, mileage, answers(25))
+    flow.approve(chain.coordinator, big, decision="changes", comment="Il manque le justificatif du 2 mars.")
+    request = make_request(people.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_draft(request, mileage, answers(30), Submission.objects.get(pk=big.pk))
+        services.submit(request, Submission.objects.get(pk=big.pk), password=TEST_PASSWORD)
+    for _ in range(4):
+        flow.submit(people.colleague, mileage, answers(3))
+    today = timezone.localdate()
+    Delegation.objects.create(organisation=people.org, delegator=chain.hr, delegate=chain.communication,
+                              start=today, end=today + timedelta(days=7))
+    Delegation.objects.create(organisation=people.org, delegator=chain.director, delegate=chain.communication,
+                              start=today - timedelta(days=30), end=today - timedelta(days=20))
+    many = three_decisions(Submission.objects.get(pk=big.pk), chain, django_capture_on_commit_callbacks)
+    # Opening the HR step now also notifies HR's delegate (one notification and its e-mail more); nothing else grows.
+    assert many == [small[0], small[1] + 2, small[2]], (small, many)
