@@ -7,23 +7,16 @@ from datetime import date, timedelta
 import pytest
 from django.utils.html import escape
 
-from maillon.accounts.roles import Role
 from maillon.agenda import conflicts, plannings, services
 from maillon.agenda.models import Closure, Planning, WorkProfile
-from maillon.organisations.models import Sector
 from maillon.testing import QueryCounter, make_member
 
-from .helpers import at, membership
+from .helpers import at, membership, sector_planning
 
 
 @pytest.fixture
 def planning(people):
-    coordo = people.with_role(Role.COORDINATOR)
-    sector = Sector.objects.get(organisation=people.org, name="Secteur Enfance")
-    p = plannings.create_planning(membership(coordo, people.org), title="Été", sector=sector,
-                                  start_date=date(2030, 7, 1), end_date=date(2030, 7, 14))
-    p.coordo = coordo
-    return p
+    return sector_planning(people, 'Été', date(2030, 7, 1), date(2030, 7, 14))
 
 
 def page_url(planning):

@@ -8,20 +8,14 @@ from maillon.accounts.roles import Role
 from maillon.agenda import plannings, services, tasks
 from maillon.agenda.models import Closure, Event, Planning, Shift
 from maillon.notifications.models import Notification
-from maillon.organisations.models import Sector
 from maillon.testing import QueryCounter
 
-from .helpers import at, membership, room
+from .helpers import at, membership, room, sector_planning
 
 
 @pytest.fixture
 def planning(people):
-    coordo = people.with_role(Role.COORDINATOR)
-    sector = Sector.objects.get(organisation=people.org, name="Secteur Enfance")
-    p = plannings.create_planning(membership(coordo, people.org), title="Vacances d'été", sector=sector,
-                                  start_date=date(2030, 7, 8), end_date=date(2030, 7, 12))
-    p.coordo = coordo
-    return p
+    return sector_planning(people, "Vacances d'été", date(2030, 7, 8), date(2030, 7, 12))
 
 
 def url(planning, suffix=""):
