@@ -43,7 +43,7 @@ def test_booking_the_minibus_on_a_phone_opens_the_mileage_claim_and_approval_con
     page = browser.phone()
     browser.log_in(page, "noe.minibus", TEST_PASSWORD, lands_on="**/navigateur/tableau-de-bord/")
     page.goto(f"{base}/navigateur/ressources/{minibus.pk}/?date={day.isoformat()}")
-    expect(page.get_by_text("Réserver ce véhicule demande aussi un ordre de mission.")).to_be_visible()
+    expect(page.get_by_text("Réserver ce véhicule ouvre aussi sa démarche (ordre de mission ou fiche de frais kilométriques), déjà pré-remplie.")).to_be_visible()
     browser.screenshot(page, "vehicle-resource-390")
     page.get_by_role("link", name="Réserver", exact=True).click()
     page.get_by_label("Titre").fill("Sortie au lac de Bellecombe")
