@@ -138,11 +138,12 @@ class PeoplePicker(forms.CheckboxSelectMultiple):
     template_name = "agenda/widgets/people_picker.html"
 
 
-def people_groups(members, *, on_shift=(), sector=None) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The choices of a people picker: the people already on the shift first, then the
-    sector's (home sector), then everyone else; each group in the members' order."""
-    on_shift = {m.pk for m in on_shift}
-    groups = [(_("On this shift"), []), (sector.name if sector else "", []), (_("Rest of the organisation"), [])]
+def people_groups(members, *, on_shift=(), sector=None, first_label=None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The choices of a people picker: the people already on the shift (or invited: whoever
+    ``first_label`` names) first, then the sector's (home sector), then everyone else; each
+    group in the members' order."""
+    on_shift = {m.pk if hasattr(m, "pk") else int(m) for m in on_shift}
+    groups = [(first_label or _("On this shift"), []), (sector.name if sector else "", []), (_("Rest of the organisation"), [])]
     for m in members:
         index = 0 if m.pk in on_shift else 1 if sector is not None and m.sector_id == sector.pk else 2
         groups[index][1].append((str(m.pk), str(m.user)))
@@ -151,12 +152,13 @@ def people_groups(members, *, on_shift=(), sector=None) -> list[tuple[str, list[
     return [(label, choices) for label, choices in groups if choices]
 
 
-def _people_field(form, organisation, *, on_shift=(), sector=None) -> None:
-    field = form.fields["people"]
+def people_field(form, organisation, *, name="people", on_shift=(), sector=None, first_label=None) -> None:
+    """Fill the people picker ``name`` of ``form`` with the organisation's active members, grouped."""
+    field = form.fields[name]
     field.queryset = members = _members(organisation)
     # A callable: read when the widget is rendered (one query, the queryset keeps its rows),
     # never for a form that is only validated or not shown.
-    field.widget.choices = lambda: people_groups(members, on_shift=on_shift, sector=sector)
+    field.widget.choices = lambda: people_groups(members, on_shift=on_shift, sector=sector, first_label=first_label)
 
 
 class ShiftForm(forms.Form):
@@ -173,7 +175,7 @@ class ShiftForm(forms.Form):
 
     def __init__(self, *args, organisation, sector=None, on_shift=(), **kwargs):
         super().__init__(*args, **kwargs)
-        _people_field(self, organisation, on_shift=on_shift, sector=sector)
+        people_field(self, organisation, on_shift=on_shift, sector=sector)
 
     def clean(self):
         data = super().clean()
@@ -191,7 +193,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, organisation, sector=None, on_shift=(), **kwargs):
         super().__init__(*args, **kwargs)
-        _people_field(self, organisation, on_shift=on_shift, sector=sector)
+        people_field(self, organisation, on_shift=on_shift, sector=sector)
 
 
 class WorkProfileForm(forms.Form):

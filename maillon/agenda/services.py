@@ -216,22 +216,51 @@ def _after_booking(event, resources, membership) -> None:
     transaction.on_commit(later)
 
 
-def replace_room(membership: Membership, occurrence: Occurrence, room: Resource | None, *, start, end) -> None:
-    """Book ``room`` for ``occurrence`` at ``start``–``end`` instead of its current room (None frees
-    it), with the conflict engine and the booking rules (moderated rooms wait for approval, the
-    managers are told). Raises ValidationError({"room": [...]}) when the room is taken, changing
-    nothing. Call it inside the caller's transaction (a meeting moved to another room)."""
-    if room is not None:
-        Resource.objects.select_for_update().filter(pk=room.pk).first()  # row lock, as booking does
-        found = engine.check(occurrence.organisation, [(start, end)], [room], [], exclude_occurrences=[occurrence.pk])
+def replace_resources(membership: Membership, occurrence: Occurrence, kind: str, resources, *, start, end) -> None:
+    """Book ``resources`` (rooms or items, as ``kind`` says) for ``occurrence`` at ``start``–``end``
+    instead of those of that kind it has now: the ones kept keep their booking (and its approval),
+    the ones added go through the conflict engine and the booking rules (moderated rooms wait for
+    approval, the managers are told), the ones left are freed. Raises ValidationError({kind:
+    [...]}) when an added one is taken, changing nothing. Call it inside the caller's
+    transaction (a meeting given another room or other equipment)."""
+    wanted = {r.pk: r for r in resources}
+    current = Allocation.objects.filter(occurrence=occurrence, resource__kind=kind, active=True)
+    kept = set(current.filter(resource_id__in=wanted).values_list("resource_id", flat=True))
+    added = [r for pk, r in wanted.items() if pk not in kept]
+    if added:
+        added = _lock(added)
+        found = engine.check(occurrence.organisation, [(start, end)], added, [], exclude_occurrences=[occurrence.pk])
         if found:
-            raise ValidationError({"room": [describe(c) for c in found]})
-    Allocation.objects.filter(occurrence=occurrence, resource__kind=Resource.Kind.ROOM, active=True).update(
-        active=False, status=Allocation.Status.CANCELLED)
-    if room is not None:
+            raise ValidationError({kind: [describe(c) for c in found]})
+    current.exclude(resource_id__in=wanted).update(active=False, status=Allocation.Status.CANCELLED)
+    if added:
         occurrence.start, occurrence.end = start, end  # not saved here: the booking is made for the new time
-        Allocation.objects.bulk_create(_allocations(occurrence.organisation, occurrence, [room], [], membership, user=membership.user))
-        _after_booking(occurrence.event, [room], membership)
+        Allocation.objects.bulk_create(_allocations(occurrence.organisation, occurrence, added, [], membership, user=membership.user))
+        _after_booking(occurrence.event, added, membership)
+
+
+def replace_people(membership: Membership, occurrence: Occurrence, people, *, overbook_reason: str = "") -> None:
+    """Book ``people`` for ``occurrence`` instead of the people it has now: those kept keep their
+    booking, those added are checked by the conflict engine (someone busy needs a coordinator's
+    reason, someone on leave cannot be booked), those left are freed. Raises ConflictError,
+    changing nothing. Call it inside the caller's transaction (a meeting's participants change)."""
+    wanted = {m.pk: m for m in people}
+    _check_scope(membership, [], wanted.values())
+    current = Allocation.objects.filter(occurrence=occurrence, membership__isnull=False, active=True)
+    kept = set(current.filter(membership_id__in=wanted).values_list("membership_id", flat=True))
+    added = [m for pk, m in wanted.items() if pk not in kept]
+    if added:
+        found = engine.check(occurrence.organisation, [(occurrence.start, occurrence.end)], [], [m.user_id for m in added],
+                             exclude_occurrences=[occurrence.pk])
+        _split(found, 1, skip_conflicting=False, overbook_reason=overbook_reason, membership=membership)
+    current.exclude(membership_id__in=wanted).update(active=False, status=Allocation.Status.CANCELLED)
+    Allocation.objects.bulk_create(_allocations(occurrence.organisation, occurrence, [], added, membership, user=membership.user))
+    touch_event(occurrence.event_id)
+
+
+def replace_room(membership: Membership, occurrence: Occurrence, room: Resource | None, *, start, end) -> None:
+    """``replace_resources`` for the one room of an occurrence (None frees it)."""
+    replace_resources(membership, occurrence, Resource.Kind.ROOM, [room] if room is not None else [], start=start, end=end)
 
 
 def _managers(organisation, resource):

@@ -66,7 +66,14 @@ class ParticipantOut(Schema):
     attendance: str
 
 
+class ResourceOut(Schema):
+    id: int
+    name: str
+    kind: str = Field(description="room or equipment")
+
+
 class MeetingDetailOut(MeetingOut):
+    resources: list[ResourceOut] = Field(description="the room and the equipment booked in the agenda")
     objective: str
     agenda: list[str]
     participants: list[ParticipantOut]
@@ -82,6 +89,7 @@ class MeetingIn(Schema):
     end: datetime
     people: list[int] = Field(default=[], description="user ids of the participants (members of the organisation)")
     room: int | None = Field(default=None, description="id of a room (agenda resource)")
+    equipment: list[int] = Field(default=[], description="ids of items of equipment (agenda resources), booked with the room")
     objective: str = Field(default="", max_length=5000)
     agenda: list[str] = Field(default=[], description="agenda items, one per entry")
     series: int | None = Field(default=None, description="id of an existing series")
@@ -201,8 +209,10 @@ def _detail(membership, meeting: Meeting) -> dict:
     participants = list(meeting.participants.all())
     mine = next((p for p in participants if p.membership_id == membership.pk), None)
     minutes = Minutes.objects.filter(meeting=meeting).only("status", "version").first()
+    room, equipment = services.booked_resources(meeting)
     return {
-        **_meeting_out(meeting, mine), "objective": meeting.objective, "agenda": meeting.agenda_items,
+        **_meeting_out(meeting, mine), "resources": [{"id": r.pk, "name": r.name, "kind": r.kind} for r in [room, *equipment] if r],
+        "objective": meeting.objective, "agenda": meeting.agenda_items,
         "participants": [{"user_id": p.membership.user_id, "name": _name(p.membership.user), "answer": p.answer,
                           "attendance": p.attendance} for p in participants],
         "minutes_status": minutes.status if minutes else None, "minutes_version": minutes.version if minutes else None,
@@ -246,7 +256,7 @@ def get_meeting(request, meeting_id: int):
 
 
 @router.post("", response={201: MeetingDetailOut, 409: ConflictOut},
-             summary="Create a meeting: books the room and the people in the agenda, invites the participants")
+             summary="Create a meeting: books the room, the equipment and the people in the agenda, invites the participants")
 def create_meeting(request, payload: MeetingIn):
     membership = current_membership(request)
     org = membership.organisation
@@ -263,6 +273,10 @@ def create_meeting(request, payload: MeetingIn):
         room = Resource.objects.for_organisation(org).filter(pk=payload.room, kind=Resource.Kind.ROOM, is_active=True).first()
         if room is None:
             raise ValidationError({"room": _("This room or item does not exist or cannot be booked.")})
+    equipment = list(Resource.objects.for_organisation(org).filter(pk__in=set(payload.equipment), kind=Resource.Kind.EQUIPMENT,
+                                                                    is_active=True))
+    if len(equipment) != len(set(payload.equipment)):
+        raise ValidationError({"equipment": _("This equipment does not exist or cannot be booked.")})
     wanted = set(payload.people)
     people = list(Membership.objects.for_organisation(org).active().select_related("user").filter(user_id__in=wanted))
     if len(people) != len(wanted):
@@ -273,7 +287,7 @@ def create_meeting(request, payload: MeetingIn):
     try:
         meeting = services.create_meeting(
             membership, title=payload.title, meeting_type=meeting_type, start=start, end=end, people=people, room=room,
-            objective=payload.objective, agenda_text="\n".join(item.strip() for item in payload.agenda if item.strip()),
+            equipment=equipment, objective=payload.objective, agenda_text="\n".join(item.strip() for item in payload.agenda if item.strip()),
             series=series, new_series=payload.new_series, base_url=request.build_absolute_uri("/")[:-1], request=request)
     except ConflictError as error:
         return Status(409, {"detail": error.message, "conflicts": error.messages})

@@ -8,7 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillon.accounts.models import Membership
-from maillon.agenda.forms import DateInput, TimeInput, slot_from_fields
+from maillon.agenda.forms import (
+    DateInput,
+    PeopleField,
+    PeoplePicker,
+    TimeInput,
+    people_field,
+    slot_from_fields,
+)
 from maillon.agenda.models import Resource
 from maillon.directory.models import Contact
 
@@ -23,8 +30,39 @@ def _label(m):
     return m.user.get_full_name() or m.user.username
 
 
-class MeetingForm(forms.Form):
+def _resource_fields(form, organisation) -> None:
+    """The active rooms and items of the organisation, for the ``room`` and ``equipment`` fields;
+    an organisation without any equipment is not shown an empty « Equipment » field."""
+    resources = Resource.objects.for_organisation(organisation).filter(is_active=True).order_by("name")
+    form.fields["room"].queryset = resources.filter(kind=Resource.Kind.ROOM)
+    form.fields["equipment"].queryset = items = resources.filter(kind=Resource.Kind.EQUIPMENT)
+    if not items.exists():
+        del form.fields["equipment"]
+
+
+class MeetingDetailsForm(forms.Form):
+    """Who and what: the title, the participants, the external guests, the objective, the agenda."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
+    people = PeopleField(label=_("Participants"), queryset=Membership.objects.none(), required=False, widget=PeoplePicker)
+    contacts = forms.ModelMultipleChoiceField(label=_("External contacts (directory)"), queryset=Contact.objects.none(), required=False,
+                                              widget=PeoplePicker,
+                                              help_text=_("Invited by e-mail with the calendar invitation; they answer from the e-mail."))
+    objective = forms.CharField(label=_("Objective"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
+    agenda = forms.CharField(label=_("Agenda (one item per line)"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                             max_length=5000)
+
+    def __init__(self, *args, organisation, sector=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people_field(self, organisation, on_shift=self.initial.get("people", ()), sector=sector, first_label=_("Invited"))
+        self.fields["contacts"].queryset = (Contact.objects.for_organisation(organisation).exclude(email="")
+                                            .select_related("partner").order_by("name"))
+        self.fields["contacts"].label_from_instance = lambda c: f"{c.name} — {c.partner.name}"
+
+
+class MeetingForm(MeetingDetailsForm):
+    """A new meeting: who and what, its type and series, when, the room and the equipment."""
+
     meeting_type = forms.ModelChoiceField(label=_("Type"), queryset=MeetingType.objects.none(), empty_label=None)
     series = forms.ModelChoiceField(label=_("Series"), queryset=Series.objects.none(), required=False,
                                     help_text=_("Minutes and open tasks follow from one meeting of a series to the next."))
@@ -33,29 +71,28 @@ class MeetingForm(forms.Form):
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput(), initial=time(14, 0))
     end_time = forms.TimeField(label=_("End time"), widget=TimeInput(), initial=time(16, 0))
     room = forms.ModelChoiceField(label=_("Room"), queryset=Resource.objects.none(), required=False, empty_label=_("No room"))
-    people = forms.ModelMultipleChoiceField(label=_("Participants"), queryset=Membership.objects.none(), required=False,
-                                            help_text=_("Hold Ctrl (or Cmd) to choose several people."))
-    contacts = forms.ModelMultipleChoiceField(label=_("External contacts (directory)"), queryset=Contact.objects.none(), required=False,
-                                              help_text=_("Invited by e-mail with the calendar invitation; they answer from the e-mail."))
-    objective = forms.CharField(label=_("Objective"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    agenda = forms.CharField(label=_("Agenda (one item per line)"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    equipment = forms.ModelMultipleChoiceField(label=_("Equipment"), queryset=Resource.objects.none(), required=False,
+                                               widget=forms.CheckboxSelectMultiple,
+                                               help_text=_("Booked with the room: the agenda checks that it is free."))
+    field_order = ["title", "meeting_type", "series", "new_series", "day", "start_time", "end_time", "room", "equipment",
+                   "people", "contacts", "objective", "agenda"]
 
-    def __init__(self, *args, organisation, types, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, organisation, types, sector=None, **kwargs):
+        super().__init__(*args, organisation=organisation, sector=sector, **kwargs)
         self.fields["meeting_type"].queryset = MeetingType.objects.for_organisation(organisation)
         self.fields["meeting_type"].choices = [(t.pk, t.name) for t in types]
         self.fields["series"].queryset = Series.objects.for_organisation(organisation)
-        self.fields["room"].queryset = Resource.objects.for_organisation(organisation).filter(kind=Resource.Kind.ROOM, is_active=True)
-        self.fields["people"].queryset = _members(organisation)
-        self.fields["people"].label_from_instance = _label
-        self.fields["contacts"].queryset = (Contact.objects.for_organisation(organisation).exclude(email="")
-                                            .select_related("partner").order_by("name"))
-        self.fields["contacts"].label_from_instance = lambda c: f"{c.name} — {c.partner.name}"
+        _resource_fields(self, organisation)
 
     def clean(self):
         data = super().clean()
         slot_from_fields(self, data)
         return data
+
+
+class MeetingEditForm(MeetingDetailsForm):
+    inform = forms.BooleanField(label=_("Send the new title, objective or agenda to the participants"), required=False,
+                                initial=True, help_text=_("People added are always invited, people removed always told."))
 
 
 class TaskForm(forms.Form):
@@ -108,11 +145,13 @@ class RescheduleForm(forms.Form):
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput())
     end_time = forms.TimeField(label=_("End time"), widget=TimeInput())
     room = forms.ModelChoiceField(label=_("Room"), queryset=Resource.objects.none(), required=False, empty_label=_("No room"))
+    equipment = forms.ModelMultipleChoiceField(label=_("Equipment"), queryset=Resource.objects.none(), required=False,
+                                               widget=forms.CheckboxSelectMultiple)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = Resource.objects.for_organisation(organisation).filter(kind=Resource.Kind.ROOM, is_active=True)
+        _resource_fields(self, organisation)
 
     def clean(self):
         data = super().clean()
@@ -123,15 +162,15 @@ class RescheduleForm(forms.Form):
 class MeetingTypeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     sections = forms.CharField(label=_("Minutes sections (one per line)"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    default_invitees = forms.ModelMultipleChoiceField(label=_("Invited by default"), queryset=Membership.objects.none(), required=False,
-                                                      help_text=_("Hold Ctrl (or Cmd) to choose several people."))
+    default_invitees = PeopleField(label=_("Invited by default"), queryset=Membership.objects.none(), required=False,
+                                   widget=PeoplePicker)
     is_board = forms.BooleanField(label=_("Board meeting: records the quorum and numbered deliberations"), required=False)
     is_funder = forms.BooleanField(label=_("Funder meeting: can add a follow-up deadline to the funding planning"), required=False)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["default_invitees"].queryset = _members(organisation)
-        self.fields["default_invitees"].label_from_instance = _label
+        people_field(self, organisation, name="default_invitees", on_shift=self.initial.get("default_invitees", ()),
+                     first_label=_("Invited by default"))
 
 
 class QuorumForm(forms.Form):

@@ -29,7 +29,7 @@ def read_rsvp_token(token: str, max_age_days: int = 180) -> dict | None:
         return None
 
 
-def _person(p) -> tuple[str, str]:
+def person(p) -> tuple[str, str]:
     """(e-mail, name) of a participant (member) or a guest (external contact)."""
     if hasattr(p, "membership"):
         user = p.membership.user
@@ -64,7 +64,7 @@ def ics_request(meeting, participants, *, sequence: int | None = None, method: s
         org.params["cn"] = vText(organiser.get_full_name() or organiser.username)
         item.add("organizer", org)
     for p in participants:
-        email, name = _person(p)
+        email, name = person(p)
         if not email:
             continue
         attendee = vCalAddress(f"mailto:{email}")
@@ -86,26 +86,28 @@ def _when(meeting) -> str:
 def send_invitations(meeting, participants, *, base_url: str = "", kind: str = "invitation") -> int:
     """One e-mail per participant with an address: the meeting, answer links, the .ics.
     ``kind``: « invitation », « update » (new time or place: REQUEST with the raised
-    SEQUENCE) or « cancel » (METHOD:CANCEL)."""
-    method = "CANCEL" if kind == "cancel" else "REQUEST"
+    SEQUENCE), « cancel » (METHOD:CANCEL) or « uninvite » (METHOD:CANCEL to people taken off
+    the list: the meeting goes on without them)."""
+    method = "CANCEL" if kind in ("cancel", "uninvite") else "REQUEST"
     ics = ics_request(meeting, participants, method=method)
     when = _when(meeting)
     subject = {"invitation": _("Invitation: %(title)s"), "update": _("Meeting changed: %(title)s"),
-               "cancel": _("Meeting cancelled: %(title)s")}[kind] % {"title": meeting.title}
+               "cancel": _("Meeting cancelled: %(title)s"), "uninvite": _("No longer invited: %(title)s")}[kind] % {"title": meeting.title}
     first = {"invitation": _("You are invited to « %(title)s », %(when)s."),
              "update": _("« %(title)s » changed: it now takes place %(when)s."),
-             "cancel": _("« %(title)s », %(when)s, is cancelled.")}[kind] % {"title": meeting.title, "when": when}
+             "cancel": _("« %(title)s », %(when)s, is cancelled."),
+             "uninvite": _("You are no longer invited to « %(title)s », %(when)s.")}[kind] % {"title": meeting.title, "when": when}
     sent = 0
     for p in participants:
         email, link = _address(p), ""
         if not email:
             continue
-        if kind != "cancel":
+        if method == "REQUEST":
             link = base_url + reverse("meetings:rsvp_link", kwargs={"token": rsvp_token(p)})
         body = "\n".join(filter(None, [
             first,
-            kind != "cancel" and meeting.event.place and _("Place: %(place)s") % {"place": meeting.event.place},
-            kind != "cancel" and meeting.objective,
+            method == "REQUEST" and meeting.event.place and _("Place: %(place)s") % {"place": meeting.event.place},
+            method == "REQUEST" and meeting.objective,
             "",
             link and _("Answer (attending, not attending, maybe): %(link)s") % {"link": link},
         ]))
@@ -118,7 +120,7 @@ def send_invitations(meeting, participants, *, base_url: str = "", kind: str = "
 
 
 def _address(participant) -> str:
-    return _person(participant)[0]
+    return person(participant)[0]
 
 
 def send_reminder(meeting, guests, *, base_url: str = "") -> int:

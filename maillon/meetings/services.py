@@ -63,23 +63,21 @@ def _sections_for(meeting_type: MeetingType) -> list[dict]:
 
 
 def create_meeting(membership: Membership, *, title: str, meeting_type: MeetingType, start, end, people=(), room=None,
-                   objective: str = "", agenda_text: str = "", series: Series | None = None, new_series: bool = False,
+                   equipment=(), objective: str = "", agenda_text: str = "", series: Series | None = None, new_series: bool = False,
                    send_email: bool = True, allow_past: bool = False, base_url: str = "", contacts=(), request=None) -> Meeting:
-    """Book the meeting in the agenda (its conflict engine checks the room and the people),
-    then record the meeting, its participants and empty minutes; invitations go after commit."""
+    """Book the meeting in the agenda (its conflict engine checks the room, the equipment and
+    the people), then record the meeting, its participants and empty minutes; invitations go after commit."""
     organisation = membership.organisation
     if meeting_type.organisation_id != organisation.pk:
         raise ValidationError({"meeting_type": _("Choose a meeting type.")})
     if series is not None and series.organisation_id != organisation.pk:
         raise ValidationError({"series": _("This series does not exist.")})
     contacts = list({c.pk: c for c in contacts}.values())
-    if any(c.organisation_id != organisation.pk for c in contacts):
-        raise ValidationError({"contacts": _("This contact is not in the directory.")})
-    if any(not c.email for c in contacts):
-        raise ValidationError({"contacts": _("An external contact needs an e-mail address to be invited.")})
+    _check_guests(organisation, contacts)
     invited_by_default = [m for m in meeting_type.default_invitees.all() if m.is_active and m.organisation_id == organisation.pk]
     people = list({m.pk: m for m in [*people, *invited_by_default] if m.pk != membership.pk}.values())
-    resources = [room] if room is not None else []
+    _check_bookable(organisation, room, equipment)
+    resources = ([room] if room is not None else []) + list(equipment)
     with transaction.atomic():
         result = agenda.create_event(
             membership, title=title, start=start, end=end, kind=Event.Kind.MEETING, resources=resources,
@@ -103,12 +101,40 @@ def create_meeting(membership: Membership, *, title: str, meeting_type: MeetingT
         MinutesRevision.objects.create(organisation=organisation, minutes=minutes, version=1, sections=minutes.sections,
                                        author=membership.user)
         record("meetings.create", actor=membership.user, organisation=organisation, target=meeting, request=request,
-               data={"people": [m.pk for m in people], "room": room.pk if room else None, "series": series.pk if series else None,
+               data={"people": [m.pk for m in people], "room": room.pk if room else None,
+                     "equipment": [e.pk for e in equipment], "series": series.pk if series else None,
                      "contacts": [c.pk for c in contacts]})
     invited = [p for p in participants if p.membership_id != membership.pk] + guests
     if send_email and invited:
-        transaction.on_commit(lambda: invitations.send_invitations(meeting, invited, base_url=base_url))
+        _send_later(meeting, invited, base_url=base_url)
     return meeting
+
+
+def _send_later(meeting: Meeting, people, *, base_url: str = "", kind: str = "invitation") -> None:
+    """After commit, enqueue the e-mails (invitation, update, cancellation, or « uninvite » for
+    people taken off the list, whose rows are gone by then) of these participants and guests:
+    the worker sends them."""
+    from .tasks import send_invitations
+
+    if kind == "uninvite":
+        participant_ids, guest_ids = [], []
+        removed = [list(invitations.person(p)) for p in people]
+    else:
+        participant_ids = [p.pk for p in people if isinstance(p, Participant)]
+        guest_ids = [p.pk for p in people if isinstance(p, Guest)]
+        removed = []
+    if participant_ids or guest_ids or removed:
+        transaction.on_commit(lambda: send_invitations.enqueue(meeting_id=meeting.pk, participant_ids=participant_ids,
+                                                               guest_ids=guest_ids, base_url=base_url, kind=kind,
+                                                               removed=removed))
+
+
+def _check_guests(organisation, contacts) -> None:
+    """External contacts come from the organisation's directory and have an e-mail address."""
+    if any(c.organisation_id != organisation.pk for c in contacts):
+        raise ValidationError({"contacts": _("This contact is not in the directory.")})
+    if any(not c.email for c in contacts):
+        raise ValidationError({"contacts": _("An external contact needs an e-mail address to be invited.")})
 
 
 def _add_guests(meeting: Meeting, contacts) -> list[Guest]:
@@ -388,52 +414,70 @@ def _others(meeting: Meeting, membership: Membership | None) -> list:
 KEEP = object()  # reschedule_meeting(room=KEEP): the room is not changed
 
 
+def _check_bookable(organisation, room, equipment) -> None:
+    """The room and the items belong to the organisation, can be booked and are of their kind."""
+    if room is not None and (room.organisation_id != organisation.pk or not room.is_active or room.kind != Resource.Kind.ROOM):
+        raise ValidationError({"room": _("This room does not exist or cannot be booked.")})
+    if any(e.organisation_id != organisation.pk or not e.is_active or e.kind != Resource.Kind.EQUIPMENT for e in equipment):
+        raise ValidationError({"equipment": _("This equipment does not exist or cannot be booked.")})
+
+
+def booked_resources(meeting: Meeting) -> tuple[Resource | None, list[Resource]]:
+    """The room and the equipment booked for the meeting in the agenda (its active allocations)."""
+    allocations = (Allocation.objects.filter(organisation_id=meeting.organisation_id, occurrence__event_id=meeting.event_id,
+                                             occurrence__cancelled=False, active=True, resource__isnull=False)
+                   .select_related("resource").order_by("resource__name", "pk"))
+    resources = [a.resource for a in allocations]
+    room = next((r for r in resources if r.kind == Resource.Kind.ROOM), None)
+    return room, [r for r in resources if r.kind == Resource.Kind.EQUIPMENT]
+
+
 def current_room(meeting: Meeting) -> Resource | None:
-    """The room booked for the meeting in the agenda (its active allocation), if any."""
-    allocation = (Allocation.objects.filter(organisation_id=meeting.organisation_id, occurrence__event_id=meeting.event_id,
-                                            occurrence__cancelled=False, active=True, resource__kind=Resource.Kind.ROOM)
-                  .select_related("resource").order_by("pk").first())
-    return allocation.resource if allocation else None
+    """The room booked for the meeting in the agenda, if any."""
+    return booked_resources(meeting)[0]
 
 
-def _change_room(membership: Membership, meeting: Meeting, room: Resource | None, start, end) -> None:
-    """Book ``room`` for the meeting's occurrence instead of the current one, through the
-    agenda's conflict engine and booking rules (moderated rooms wait for approval)."""
+def _change_resources(membership: Membership, meeting: Meeting, kind: str, resources, start, end) -> None:
+    """Book ``resources`` of ``kind`` for the meeting's occurrence instead of the current ones,
+    through the agenda's conflict engine and booking rules (moderated rooms wait for approval)."""
     occurrence = meeting.event.occurrences.filter(cancelled=False).order_by("start").first()
     if occurrence is None:
         return
-    agenda.replace_room(membership, occurrence, room, start=start, end=end)
+    agenda.replace_resources(membership, occurrence, kind, resources, start=start, end=end)
 
 
 def reschedule_meeting(membership: Membership, meeting: Meeting, *, start, end, place: str | None = None, room=KEEP,
-                       base_url: str = "", request=None) -> Meeting:
-    """Move the meeting (the agenda checks the room and the people again), change its room
-    (checked by the agenda's conflict engine: a room already booked changes nothing) or its
-    place; the participants and guests get the update (METHOD:REQUEST, SEQUENCE + 1)."""
+                       equipment=KEEP, base_url: str = "", request=None) -> Meeting:
+    """Move the meeting (the agenda checks the room, the equipment and the people again),
+    change its room or its equipment (checked by the agenda's conflict engine: a room or an
+    item already booked changes nothing) or its place; the participants and guests get the
+    update (METHOD:REQUEST, SEQUENCE + 1)."""
     if not policies.can_manage(membership, meeting):
         raise PermissionDenied
     if meeting.cancelled_at:
         raise ValidationError(_("This meeting is cancelled."))
     if start is None or end is None or end <= start:
         raise ValidationError({"end": _("The end must be after the start.")})
-    before_room = current_room(meeting) if room is not KEEP else None
-    if room is not KEEP and room is not None and (
-            room.organisation_id != meeting.organisation_id or not room.is_active or room.kind != Resource.Kind.ROOM):
-        raise ValidationError({"room": _("This room does not exist or cannot be booked.")})
+    _check_bookable(meeting.organisation, None if room is KEEP else room, () if equipment is KEEP else equipment)
+    before_room, before_equipment = booked_resources(meeting) if (room is not KEEP or equipment is not KEEP) else (None, [])
     room_changed = room is not KEEP and getattr(room, "pk", None) != getattr(before_room, "pk", None)
+    equipment_changed = equipment is not KEEP and {e.pk for e in equipment} != {e.pk for e in before_equipment}
     place = meeting.event.place if place is None else place.strip()[:200]
     if room_changed and place == meeting.event.place:  # the place was not retyped: it follows the room
         place = room.name if room is not None else ("" if place == getattr(before_room, "name", None) else place)
     moved = (start, end) != (meeting.start, meeting.end)
-    if not moved and not room_changed and place == meeting.event.place:
+    if not moved and not room_changed and not equipment_changed and place == meeting.event.place:
         return meeting
     try:
         with transaction.atomic():
             event = meeting.event
-            if room_changed:  # first: moving then checks the new room, not the old one, at the new time
+            if room_changed or equipment_changed:  # first: moving then checks the new ones, not the old ones, at the new time
                 if not agenda_policies.can_edit_event(membership, event, locked=agenda.is_locked(event)):
                     raise PermissionDenied
-                _change_room(membership, meeting, room, start, end)
+                if room_changed:
+                    _change_resources(membership, meeting, Resource.Kind.ROOM, [room] if room is not None else [], start, end)
+                if equipment_changed:
+                    _change_resources(membership, meeting, Resource.Kind.EQUIPMENT, equipment, start, end)
             if moved:
                 occurrence = event.occurrences.filter(cancelled=False).order_by("start").first()
                 if occurrence is not None:
@@ -448,12 +492,79 @@ def reschedule_meeting(membership: Membership, meeting: Meeting, *, start, end, 
             data = {"from": before, "start": start.isoformat(), "end": end.isoformat(), "place": place, "sequence": meeting.sequence}
             if room_changed:
                 data.update(room_from=getattr(before_room, "pk", None), room=getattr(room, "pk", None))
+            if equipment_changed:
+                data.update(equipment_from=[e.pk for e in before_equipment], equipment=[e.pk for e in equipment])
             record("meetings.reschedule", actor=membership.user, organisation=meeting.organisation, target=meeting, request=request,
                    data=data)
             others = _others(meeting, membership)
-            transaction.on_commit(lambda: invitations.send_invitations(meeting, others, base_url=base_url, kind="update"))
+            _send_later(meeting, others, base_url=base_url, kind="update")
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint: someone booked the room first
         raise ValidationError({"room": _("This slot has just been booked by someone else.")}) from exc
+    return meeting
+
+
+def edit_meeting(membership: Membership, meeting: Meeting, *, title: str, objective: str, agenda_text: str, people=(),
+                 contacts=(), inform: bool = True, overbook_reason: str = "", base_url: str = "", request=None) -> Meeting:
+    """Change the title, the objective, the agenda, the participants or the external guests.
+
+    People added are checked by the agenda's conflict engine and invited; people taken off the
+    list are freed in the agenda and get a cancellation (METHOD:CANCEL) for their calendar, but
+    someone who signed « present » stays; when the title, the objective or the agenda changed,
+    the others get the update (SEQUENCE + 1) unless ``inform`` is off."""
+    if not policies.can_manage(membership, meeting):
+        raise PermissionDenied
+    if meeting.cancelled_at:
+        raise ValidationError(_("This meeting is cancelled."))
+    organisation = meeting.organisation
+    title = (title or "").strip()[:200]
+    if not title:
+        raise ValidationError({"title": _("Enter a title.")})
+    _check_guests(organisation, contacts)
+    organiser_pk = next((p.membership_id for p in meeting.participants.all() if p.membership.user_id == meeting.organiser_id), None)
+    wanted = {m.pk: m for m in people if m.pk != organiser_pk}
+    if any(m.organisation_id != organisation.pk or not m.is_active for m in wanted.values()):
+        raise ValidationError({"people": _("This person is not a member of the organisation.")})
+    current = {p.membership_id: p for p in meeting.participants.select_related("membership__user", "attendance_signature")}
+    removed = [p for pk, p in current.items() if pk not in wanted and pk != organiser_pk]
+    signed = [p for p in removed if p.attendance_signature_id]
+    if signed:
+        raise ValidationError({"people": _("%(name)s signed their attendance: they stay on the list.")
+                               % {"name": signed[0].membership.user}})
+    added = [m for pk, m in wanted.items() if pk not in current]
+    guests = list(Guest.objects.filter(meeting=meeting))
+    contact_ids = {c.pk for c in contacts}
+    gone_guests = [g for g in guests if g.contact_id is not None and g.contact_id not in contact_ids]
+    staying = [g for g in guests if g not in gone_guests]
+    known_contacts, known_emails = {g.contact_id for g in staying}, {g.email.strip().lower() for g in staying}
+    new_contacts = [c for c in contacts if c.pk not in known_contacts and c.email.strip().lower() not in known_emails]
+    text_changed = (title, objective, agenda_text) != (meeting.title, meeting.objective, meeting.agenda)
+    if not (added or removed or gone_guests or new_contacts or text_changed):
+        return meeting
+    with transaction.atomic():
+        occurrence = meeting.event.occurrences.filter(cancelled=False).order_by("start").first()
+        if occurrence is not None and (added or removed):
+            everyone = [current[organiser_pk].membership] if organiser_pk in current else []
+            agenda.replace_people(membership, occurrence, everyone + list(wanted.values()), overbook_reason=overbook_reason)
+        Participant.objects.filter(pk__in=[p.pk for p in removed]).delete()
+        invited = Participant.objects.bulk_create([Participant(organisation=organisation, meeting=meeting, membership=m)
+                                                   for m in added])
+        Guest.objects.filter(pk__in=[g.pk for g in gone_guests]).delete()
+        invited += _add_guests(meeting, new_contacts)
+        if text_changed:
+            Event.objects.filter(pk=meeting.event_id).update(title=title, description=objective, updated_at=timezone.now())
+            meeting.title, meeting.objective, meeting.agenda = title, objective, agenda_text
+            if inform:
+                meeting.sequence += 1
+            meeting.save(update_fields=["title", "objective", "agenda", "sequence"])
+        record("meetings.edit", actor=membership.user, organisation=organisation, target=meeting, request=request, data={
+            "added": [m.pk for m in added], "removed": [p.membership_id for p in removed], "text_changed": text_changed,
+            "guests_added": [c.pk for c in new_contacts], "guests_removed": [g.pk for g in gone_guests], "sequence": meeting.sequence})
+        _send_later(meeting, invited, base_url=base_url)
+        _send_later(meeting, [*removed, *gone_guests], kind="uninvite")
+        if text_changed and inform:  # those just invited already have the new version
+            fresh = {(type(p), p.pk) for p in invited}
+            _send_later(meeting, [p for p in _others(meeting, membership) if (type(p), p.pk) not in fresh], base_url=base_url,
+                        kind="update")
     return meeting
 
 
@@ -474,11 +585,11 @@ def cancel_meeting(membership: Membership, meeting: Meeting, *, request=None) ->
                data={"sequence": meeting.sequence})
         others = _others(meeting, membership)
         users = [p.membership.user for p in others if hasattr(p, "membership")]
-        transaction.on_commit(lambda: (
-            invitations.send_invitations(meeting, others, kind="cancel"),
-            [notify(u, _("Meeting cancelled: %(title)s") % {"title": meeting.title},
-                    url=f"/{meeting.organisation.slug}/reunions/{meeting.pk}/", organisation=meeting.organisation, email=False)
-             for u in users]))
+        _send_later(meeting, others, kind="cancel")
+        transaction.on_commit(lambda: [
+            notify(u, _("Meeting cancelled: %(title)s") % {"title": meeting.title},
+                   url=f"/{meeting.organisation.slug}/reunions/{meeting.pk}/", organisation=meeting.organisation, email=False)
+            for u in users])
     return meeting
 
 

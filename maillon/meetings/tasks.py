@@ -1,6 +1,38 @@
-"""Periodic jobs of the meetings app (declared in apps.py)."""
+"""Background work of the meetings app: invitation e-mails (sent by the worker, so creating,
+moving or cancelling a meeting never waits for the mail server, and a mail server that is down
+fails the task, not the person's page) and the periodic reminders (declared in apps.py)."""
+
+from dataclasses import dataclass
 
 from django_tasks import task
+
+
+@dataclass(frozen=True)
+class FormerGuest:
+    """Someone taken off a meeting's list (their row is gone): enough for the CANCEL e-mail."""
+
+    email: str
+    name: str
+    answer: str = "declined"
+
+
+@task()
+def send_invitations(*, meeting_id: int, participant_ids: list[int], guest_ids: list[int], base_url: str = "",
+                     kind: str = "invitation", removed: list[list[str]] | None = None) -> int:
+    """The invitation, update or cancellation e-mails (with their .ics) of these participants and
+    guests, built from the meeting as it is when the worker runs; ``removed``: [e-mail, name] of
+    people taken off the list (kind « uninvite »)."""
+    from . import invitations
+    from .models import Guest, Meeting, Participant
+
+    meeting = Meeting.objects.select_related("event", "organiser").filter(pk=meeting_id).first()
+    if meeting is None:
+        return 0
+    people = list(Participant.objects.filter(meeting=meeting, pk__in=participant_ids).select_related("membership__user")
+                  .order_by("pk"))
+    people += list(Guest.objects.filter(meeting=meeting, pk__in=guest_ids).order_by("pk"))
+    people += [FormerGuest(email, name) for email, name in removed or []]
+    return invitations.send_invitations(meeting, people, base_url=base_url, kind=kind)
 
 
 @task()

@@ -12,6 +12,7 @@ org_urlpatterns = [
     path("reunions/<int:pk>/", views.detail, name="detail"),
     path("reunions/<int:pk>/reponse/", views.rsvp, name="rsvp"),
     path("reunions/<int:pk>/modifier/", views.reschedule, name="reschedule"),
+    path("reunions/<int:pk>/modifier/details/", views.edit_details, name="edit_details"),
     path("reunions/<int:pk>/annuler/", views.cancel, name="cancel"),
     path("reunions/<int:pk>/emargement/", views.attendance_sheet, name="attendance_sheet"),
     path("reunions/<int:pk>/emargement.pdf", views.attendance_sheet_pdf, name="attendance_sheet_pdf"),

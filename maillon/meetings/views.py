@@ -24,6 +24,7 @@ from maillon.agenda.services import ConflictError
 from . import invitations, pdf, policies, services
 from .forms import (
     FundingFollowupForm,
+    MeetingEditForm,
     MeetingForm,
     MeetingTypeForm,
     OutcomeEditForm,
@@ -111,14 +112,15 @@ def _initial(request, types) -> dict:
 
 def new_meeting(request):
     types = services.meeting_types(request.organisation)
-    form = MeetingForm(request.POST or None, initial=_initial(request, types), organisation=request.organisation, types=types)
+    form = MeetingForm(request.POST or None, initial=_initial(request, types), organisation=request.organisation, types=types,
+                       sector=request.membership.sector)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             meeting = services.create_meeting(
                 request.membership, title=data["title"], meeting_type=data["meeting_type"], start=data["start"], end=data["end"],
-                people=data["people"], room=data["room"], objective=data["objective"], agenda_text=data["agenda"], contacts=data["contacts"],
+                people=data["people"], room=data["room"], equipment=data.get("equipment", []), objective=data["objective"], agenda_text=data["agenda"], contacts=data["contacts"],
                 series=data["series"], new_series=data["new_series"], base_url=request.build_absolute_uri("/")[:-1], request=request)
         except ConflictError as error:
             conflict = error.messages
@@ -133,24 +135,22 @@ def new_meeting(request):
     return render(request, "meetings/meeting_form.html", {"form": form, "conflict": conflict})
 
 
-def _reschedule_initial(meeting) -> dict:
+def _reschedule_initial(meeting, room, equipment) -> dict:
     start, end = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
-    room = services.current_room(meeting)
     return {"day": start.date(), "start_time": start.time(), "end_time": end.time(), "place": meeting.event.place,
-            "room": room.pk if room else None}
+            "room": room.pk if room else None, "equipment": [e.pk for e in equipment]}
 
 
-def detail(request, pk, reschedule_form=None, status=200, signature_form=None):
+def detail(request, pk, status=200, signature_form=None):
     meeting = _meeting_or_404(request, pk, guests=True)
     mine = next((p for p in meeting.participants.all() if p.membership_id == request.membership.pk), None)
     can_sign = services.can_sign_attendance(mine)
     can_manage = policies.can_manage(request.membership, meeting) and not meeting.cancelled_at
+    room, equipment = services.booked_resources(meeting)
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "mine": mine, **_carried_tasks(meeting), "answers": Participant.Answer.choices[1:],
         "can_write": policies.can_write_minutes(request.membership, meeting, meeting.participant_ids),
-        "can_manage": can_manage,
-        "reschedule_form": reschedule_form or (RescheduleForm(initial=_reschedule_initial(meeting), organisation=request.organisation)
-                                                               if can_manage else None),
+        "can_manage": can_manage, "room": room, "equipment": equipment,
         "can_sign": can_sign, "signature_form": signature_form or (SignatureForm(request=request) if can_sign else None),
     }, status=status)
 
@@ -210,31 +210,70 @@ def attendance_sheet_pdf(request, pk):
     return response
 
 
-@require_POST
+def _edit_page(request, meeting, *, schedule_form=None, details_form=None, conflict=None, status=200):
+    """The « change the meeting » page: when and where (room, equipment), who and what."""
+    if not policies.can_manage(request.membership, meeting) or meeting.cancelled_at:
+        raise Http404
+    if schedule_form is None:
+        room, equipment = services.booked_resources(meeting)
+        schedule_form = RescheduleForm(initial=_reschedule_initial(meeting, room, equipment), organisation=request.organisation)
+    if details_form is None:
+        people = [p.membership_id for p in meeting.participants.all() if p.membership.user_id != meeting.organiser_id]
+        details_form = MeetingEditForm(initial={
+            "title": meeting.title, "objective": meeting.objective, "agenda": meeting.agenda, "people": people,
+            "contacts": [g.contact_id for g in meeting.guests.all() if g.contact_id]}, organisation=request.organisation,
+            sector=request.membership.sector)
+    return render(request, "meetings/edit.html", {"meeting": meeting, "schedule_form": schedule_form, "details_form": details_form,
+                                                  "conflict": conflict}, status=status)
+
+
 def reschedule(request, pk):
-    meeting = _meeting_or_404(request, pk)
+    meeting = _meeting_or_404(request, pk, guests=True)
+    if request.method != "POST":
+        return _edit_page(request, meeting)
     form = RescheduleForm(request.POST, organisation=request.organisation)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.reschedule_meeting(request.membership, meeting, start=data["start"], end=data["end"], place=data["place"],
+                                        # the whole form was sent: its room and its equipment (none ticked: none) apply
                                         room=data["room"] if "room" in request.POST else services.KEEP,
+                                        equipment=data.get("equipment", []) if "room" in request.POST else services.KEEP,
                                         base_url=request.build_absolute_uri("/")[:-1], request=request)
         except PermissionDenied:
             raise Http404 from None
         except ConflictError as error:
             form.add_error(None, error.messages)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for fieldname, errs in error.message_dict.items():
-                    target = {"start": "start_time", "end": "end_time"}.get(fieldname, fieldname)
-                    form.add_error(target if target in form.fields else None, errs)
-            else:
-                form.add_error(None, error.messages)
+            _apply_errors(form, error, {"start": "start_time", "end": "end_time"})
         else:
             messages.success(request, _("Meeting changed: the participants are informed."))
             return redirect("meetings:detail", org=request.organisation.slug, pk=meeting.pk)
-    return detail(request, pk, reschedule_form=form, status=400)
+    return _edit_page(request, meeting, schedule_form=form, status=400)
+
+
+@require_POST
+def edit_details(request, pk):
+    meeting = _meeting_or_404(request, pk, guests=True)
+    form = MeetingEditForm(request.POST, organisation=request.organisation, sector=request.membership.sector)
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.edit_meeting(request.membership, meeting, title=data["title"], objective=data["objective"],
+                                  agenda_text=data["agenda"], people=data["people"], contacts=data["contacts"],
+                                  inform=data["inform"], base_url=request.build_absolute_uri("/")[:-1], request=request)
+        except PermissionDenied:
+            raise Http404 from None
+        except ConflictError as error:
+            conflict = error.messages
+            form.add_error("people", error.message)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Meeting changed: the participants are informed."))
+            return redirect("meetings:detail", org=request.organisation.slug, pk=meeting.pk)
+    return _edit_page(request, meeting, details_form=form, conflict=conflict, status=400)
 
 
 @require_POST
@@ -531,10 +570,13 @@ def tasks(request, pk):
     })
 
 
-def _apply_errors(form, error):
+def _apply_errors(form, error, renamed=None):
+    """A service's ValidationError on the form: on its field (``renamed``: service name → form
+    field), else at the top of the form."""
     if hasattr(error, "error_dict"):
         for fieldname, errs in error.message_dict.items():
-            form.add_error(fieldname if fieldname in form.fields else None, errs)
+            target = (renamed or {}).get(fieldname, fieldname)
+            form.add_error(target if target in form.fields else None, errs)
     else:
         form.add_error(None, error.messages)
 

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from maillon.accounts.models import Membership
 from maillon.agenda.models import Resource
@@ -26,5 +26,5 @@ def meeting(org, organiser, *people, start=None, series=None, new_series=False, 
     start = start or at(2030, 3, 12, 14)
     return services.create_meeting(
         membership(organiser, org), title=kwargs.pop("title", "COORDO de mars"), meeting_type=kwargs.pop("meeting_type", None) or coordo_type(org),
-        start=start, end=start.replace(hour=start.hour + 2), people=[membership(p, org) for p in people],
+        start=start, end=start + timedelta(hours=2), people=[membership(p, org) for p in people],
         series=series, new_series=new_series, **kwargs)

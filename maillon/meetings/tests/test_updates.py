@@ -132,7 +132,7 @@ def test_changing_the_room_books_it_in_the_agenda_and_sends_an_update(people, lo
     assert m.event.place == "Salle Le Chêne"
     mail.outbox.clear()
     client = login(people.owner)
-    page = client.get(url(m)).content.decode()
+    page = client.get(url(m, "modifier/")).content.decode()  # the « change the meeting » page
     assert "Changer la date, la salle ou le lieu" in page and f'<option value="{chene.pk}" selected>' in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url(m, "modifier/"), {"day": "2030-03-12", "start_time": "14:00", "end_time": "16:00",

@@ -63,7 +63,8 @@ def test_a_date_in_the_minutes_links_to_a_prefilled_new_meeting(people, login):
     assert 'value="2030-04-09"' in form and 'value="10:00"' in form and 'value="12:00"' in form
     assert 'value="COORDO de mars"' in form
     colleague_pk = membership(people.owner, people.org).pk
-    assert f'<option value="{colleague_pk}" selected>' in form  # the same participants
+    assert f'name="people" value="{colleague_pk}" id="id_people_0_0" checked>' in form  # the same participants, ticked
+    assert "<legend>Invités</legend>" in form  # listed first
 
 
 def test_the_minutes_rich_text_is_sanitised(people, login):

@@ -1,4 +1,4 @@
-// Agenda: the filter box of the people pickers (shift forms). Typing narrows the list of
+// Agenda: the filter box of the people pickers (shift and meeting forms). Typing narrows the list of
 // people (accents and case ignored); groups left empty are hidden. Without this script the
 // box stays hidden and every person is listed, grouped: the form works the same.
 (function () {
