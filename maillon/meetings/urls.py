@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_minutes
 
 app_name = "meetings"
 
@@ -17,18 +17,18 @@ org_urlpatterns = [
     path("reunions/<int:pk>/emargement/", views.attendance_sheet, name="attendance_sheet"),
     path("reunions/<int:pk>/emargement.pdf", views.attendance_sheet_pdf, name="attendance_sheet_pdf"),
     path("reunions/<int:pk>/emargement/signer/", views.sign_attendance, name="sign_attendance"),
-    path("reunions/<int:pk>/compte-rendu/", views.minutes, name="minutes"),
-    path("reunions/<int:pk>/compte-rendu/publier/", views.publish, name="publish"),
-    path("reunions/<int:pk>/compte-rendu/demander/", views.ask_contributions, name="ask_contributions"),
-    path("reunions/<int:pk>/taches/", views.add_task, name="add_task"),
-    path("reunions/<int:pk>/taches/toutes/", views.tasks, name="tasks"),
-    path("reunions/<int:pk>/compte-rendu/points/", views.add_outcome, name="add_outcome"),
-    path("reunions/<int:pk>/compte-rendu/points/<int:opk>/modifier/", views.edit_outcome, name="edit_outcome"),
-    path("reunions/<int:pk>/compte-rendu/points/<int:opk>/supprimer/", views.delete_outcome, name="delete_outcome"),
-    path("reunions/<int:pk>/compte-rendu/presences/", views.record_attendance, name="attendance"),
-    path("reunions/<int:pk>/compte-rendu/quorum/", views.record_quorum, name="quorum"),
-    path("reunions/<int:pk>/compte-rendu/financement/", views.funding_followup, name="funding_followup"),
-    path("reunions/taches/<int:pk>/fait/", views.task_done, name="task_done"),
+    path("reunions/<int:pk>/compte-rendu/", views_minutes.minutes, name="minutes"),
+    path("reunions/<int:pk>/compte-rendu/publier/", views_minutes.publish, name="publish"),
+    path("reunions/<int:pk>/compte-rendu/demander/", views_minutes.ask_contributions, name="ask_contributions"),
+    path("reunions/<int:pk>/taches/", views_minutes.add_task, name="add_task"),
+    path("reunions/<int:pk>/taches/toutes/", views_minutes.tasks, name="tasks"),
+    path("reunions/<int:pk>/compte-rendu/points/", views_minutes.add_outcome, name="add_outcome"),
+    path("reunions/<int:pk>/compte-rendu/points/<int:opk>/modifier/", views_minutes.edit_outcome, name="edit_outcome"),
+    path("reunions/<int:pk>/compte-rendu/points/<int:opk>/supprimer/", views_minutes.delete_outcome, name="delete_outcome"),
+    path("reunions/<int:pk>/compte-rendu/presences/", views_minutes.record_attendance, name="attendance"),
+    path("reunions/<int:pk>/compte-rendu/quorum/", views_minutes.record_quorum, name="quorum"),
+    path("reunions/<int:pk>/compte-rendu/financement/", views_minutes.funding_followup, name="funding_followup"),
+    path("reunions/taches/<int:pk>/fait/", views_minutes.task_done, name="task_done"),
 ]
 
 urlpatterns = [

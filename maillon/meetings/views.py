@@ -1,21 +1,21 @@
 """Pages of the meetings app: list, new meeting (pre-filled from a date in minutes), meeting
-page with answers, minutes editor, tasks. Thin: scoped querysets, policies, services."""
+page with answers, « change the meeting », cancellation, answer links of the e-mails, attendance
+sheet and signed attendance, meeting types. The minutes pages are in ``views_minutes``; both
+fetch a meeting through ``meeting_or_404`` (tenancy and who may see it). Thin: scoped
+querysets, policies, services."""
 
 from __future__ import annotations
 
 from datetime import date, time
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Window
+from django.db.models import Count, Prefetch, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillon.accounts.forms import SignatureForm
@@ -23,18 +23,12 @@ from maillon.agenda.services import ConflictError
 
 from . import invitations, pdf, policies, services
 from .forms import (
-    FundingFollowupForm,
     MeetingEditForm,
     MeetingForm,
     MeetingTypeForm,
-    OutcomeEditForm,
-    OutcomeForm,
-    QuorumForm,
     RescheduleForm,
-    TaskForm,
 )
-from .models import Attendance, Guest, Meeting, MeetingType, Minutes, Outcome, Participant, Task
-from .rendering import linkify
+from .models import Guest, Meeting, MeetingType, Minutes, Participant, Task
 
 TASKS_SHOWN = 50  # on the meeting and minutes pages; the others on the meeting's task list
 
@@ -43,7 +37,7 @@ def _meetings(request):
     return Meeting.objects.for_organisation(request.organisation).select_related("meeting_type", "series", "event")
 
 
-def _meeting_or_404(request, pk, guests=False):
+def meeting_or_404(request, pk, guests=False):
     lookups = [Prefetch("participants", queryset=Participant.objects.select_related("membership__user").order_by("membership__user__last_name"))]
     if guests:
         lookups.append("guests")
@@ -54,8 +48,8 @@ def _meeting_or_404(request, pk, guests=False):
     return meeting
 
 
-def _minutes_or_404(meeting):
-    """The meeting's minutes (read with the meeting by ``_meeting_or_404``)."""
+def minutes_or_404(meeting):
+    """The meeting's minutes (read with the meeting by ``meeting_or_404``)."""
     try:
         record = meeting.minutes
     except Minutes.DoesNotExist:
@@ -64,10 +58,21 @@ def _minutes_or_404(meeting):
     return record
 
 
-def _carried_tasks(meeting, limit=TASKS_SHOWN):
+def carried_tasks(meeting, limit=TASKS_SHOWN):
     """The first ``limit`` tasks of the meeting (most urgent first) and how many there are."""
     tasks = list(Task.objects.carried_to(meeting).select_related("assignee__user", "meeting").annotate(total=Window(Count("pk")))[:limit])
     return {"tasks": tasks, "tasks_total": tasks[0].total if tasks else 0}
+
+
+def apply_errors(form, error, renamed=None):
+    """A service's ValidationError on the form: on its field (``renamed``: service name → form
+    field), else at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for fieldname, errs in error.message_dict.items():
+            target = (renamed or {}).get(fieldname, fieldname)
+            form.add_error(target if target in form.fields else None, errs)
+    else:
+        form.add_error(None, error.messages)
 
 
 def index(request):
@@ -142,13 +147,13 @@ def _reschedule_initial(meeting, room, equipment) -> dict:
 
 
 def detail(request, pk, status=200, signature_form=None):
-    meeting = _meeting_or_404(request, pk, guests=True)
+    meeting = meeting_or_404(request, pk, guests=True)
     mine = next((p for p in meeting.participants.all() if p.membership_id == request.membership.pk), None)
     can_sign = services.can_sign_attendance(mine)
     can_manage = policies.can_manage(request.membership, meeting) and not meeting.cancelled_at
     room, equipment = services.booked_resources(meeting)
     return render(request, "meetings/detail.html", {
-        "meeting": meeting, "mine": mine, **_carried_tasks(meeting), "answers": Participant.Answer.choices[1:],
+        "meeting": meeting, "mine": mine, **carried_tasks(meeting), "answers": Participant.Answer.choices[1:],
         "can_write": policies.can_write_minutes(request.membership, meeting, meeting.participant_ids),
         "can_manage": can_manage, "room": room, "equipment": equipment,
         "can_sign": can_sign, "signature_form": signature_form or (SignatureForm(request=request) if can_sign else None),
@@ -157,7 +162,7 @@ def detail(request, pk, status=200, signature_form=None):
 
 @require_POST
 def sign_attendance(request, pk):
-    meeting = _meeting_or_404(request, pk)
+    meeting = meeting_or_404(request, pk)
     mine = get_object_or_404(Participant.objects.for_organisation(request.organisation), meeting=meeting, membership=request.membership)
     mine.meeting = meeting
     form = SignatureForm(request.POST, request=request)
@@ -228,7 +233,7 @@ def _edit_page(request, meeting, *, schedule_form=None, details_form=None, confl
 
 
 def reschedule(request, pk):
-    meeting = _meeting_or_404(request, pk, guests=True)
+    meeting = meeting_or_404(request, pk, guests=True)
     if request.method != "POST":
         return _edit_page(request, meeting)
     form = RescheduleForm(request.POST, organisation=request.organisation)
@@ -245,7 +250,7 @@ def reschedule(request, pk):
         except ConflictError as error:
             form.add_error(None, error.messages)
         except ValidationError as error:
-            _apply_errors(form, error, {"start": "start_time", "end": "end_time"})
+            apply_errors(form, error, {"start": "start_time", "end": "end_time"})
         else:
             messages.success(request, _("Meeting changed: the participants are informed."))
             return redirect("meetings:detail", org=request.organisation.slug, pk=meeting.pk)
@@ -254,7 +259,7 @@ def reschedule(request, pk):
 
 @require_POST
 def edit_details(request, pk):
-    meeting = _meeting_or_404(request, pk, guests=True)
+    meeting = meeting_or_404(request, pk, guests=True)
     form = MeetingEditForm(request.POST, organisation=request.organisation, sector=request.membership.sector)
     conflict = None
     if form.is_valid():
@@ -269,7 +274,7 @@ def edit_details(request, pk):
             conflict = error.messages
             form.add_error("people", error.message)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Meeting changed: the participants are informed."))
             return redirect("meetings:detail", org=request.organisation.slug, pk=meeting.pk)
@@ -278,7 +283,7 @@ def edit_details(request, pk):
 
 @require_POST
 def cancel(request, pk):
-    meeting = _meeting_or_404(request, pk)
+    meeting = meeting_or_404(request, pk)
     try:
         services.cancel_meeting(request.membership, meeting, request=request)
     except PermissionDenied:
@@ -289,7 +294,7 @@ def cancel(request, pk):
 
 @require_POST
 def rsvp(request, pk):
-    meeting = _meeting_or_404(request, pk)
+    meeting = meeting_or_404(request, pk)
     mine = get_object_or_404(Participant.objects.for_organisation(request.organisation), meeting=meeting, membership=request.membership)
     try:
         services.answer(mine, request.POST.get("answer", ""), request=request)
@@ -328,297 +333,6 @@ def rsvp_link(request, token):
                                                       "answers": Participant.Answer.choices[1:]})
 
 
-def _outcomes_by_item(meeting, minutes):
-    """The agenda items with their outcomes (one query), then « other business » if any."""
-    outcomes = list(Outcome.objects.filter(minutes=minutes, organisation_id=minutes.organisation_id)
-                    .select_related("task__assignee__user"))
-    items = [{"number": i, "title": title, "outcomes": [o for o in outcomes if o.item == i]}
-             for i, title in enumerate(meeting.agenda_items, start=1)]
-    other = [o for o in outcomes if o.item == 0 or o.item > len(items)]
-    return items, other
-
-
-def _attendance(meeting, values=None, errors=None):
-    """One row per participant, then per guest, for the attendance form (what was typed, else
-    what is known), and the names grouped by attendance for reading."""
-    values, errors = values or {}, errors or {}
-    people = [(p, "attendance", p.membership.user.get_full_name() or p.membership.user.username) for p in meeting.participants.all()]
-    people += [(g, "guest-attendance", f"{g.name} ({g.organisation_name})" if g.organisation_name else g.name) for g in meeting.guests.all()]
-    rows, groups = [], {value: [] for value in Attendance.values}
-    for person, prefix, name in people:
-        key = f"{prefix}-{person.pk}"
-        rows.append({"participant": person, "name": name, "field": key, "value": values.get(key, person.known_attendance),
-                     "error": errors.get(key), "signed": bool(getattr(person, "attendance_signature_id", None)),
-                     "guest": isinstance(person, Guest)})
-        groups[person.known_attendance].append(name)
-    labels = dict(Attendance.choices)
-    return rows, [{"value": value, "label": labels[value], "names": names} for value, names in groups.items() if names]
-
-
-def _minutes_context(request, meeting, minutes, form_texts=None, conflict=None, base_version=None, outcome_form=None,
-                     quorum_form=None, funding_form=None, attendance_values=None, attendance_errors=None):
-    reference = timezone.localtime(meeting.start).date()
-    new_url = reverse("meetings:new", kwargs={"org": request.organisation.slug})
-    texts = form_texts or minutes.texts()
-    clashes = {c["key"]: c for c in (conflict.sections if conflict else [])}
-    sections = [{**s, "html": linkify(s["text"], reference, new_url, meeting.pk), "draft": texts.get(s["key"], s["text"]),
-                 "conflict": clashes.get(s["key"])} for s in minutes.sections]
-    participant_ids = meeting.participant_ids
-    return {
-        "meeting": meeting, "minutes": minutes, "sections": sections, "conflict": conflict,
-        "base_version": base_version or minutes.version,
-        **_carried_tasks(meeting),
-        "can_write": policies.can_edit_minutes(request.membership, meeting, participant_ids, minutes),
-        "can_manage": policies.can_manage(request.membership, meeting),
-        "attendance_choices": Participant.Attendance.choices, "attendance_invalid": bool(attendance_errors),
-        **dict(zip(("attendance_rows", "attendance_groups"), _attendance(meeting, attendance_values, attendance_errors), strict=True)),
-        "objective_html": linkify(meeting.objective, reference, new_url, meeting.pk),
-        "outcome_form": outcome_form or OutcomeForm(organisation=request.organisation, meeting=meeting),
-        "quorum_form": quorum_form or (QuorumForm(initial={"voting_members": minutes.voting_members, "voting_present": minutes.voting_present})
-                                       if meeting.meeting_type.is_board else None),
-        "funding_form": funding_form or (FundingFollowupForm() if meeting.meeting_type.is_funder else None),
-        **dict(zip(("items", "other_outcomes"), _outcomes_by_item(meeting, minutes), strict=True)),
-    }
-
-
-def minutes(request, pk):
-    meeting = _meeting_or_404(request, pk, guests=True)
-    record = _minutes_or_404(meeting)
-    if request.method == "POST":
-        texts = {s["key"]: request.POST.get(s["key"], "") for s in record.sections if s["key"] in request.POST}
-        try:
-            base = int(request.POST.get("version", ""))
-        except ValueError:
-            base = 0
-        try:
-            services.save_minutes(request.membership, record, texts, base, meeting.participant_ids, request=request)
-        except services.MinutesConflict as conflict:
-            record.refresh_from_db()
-            messages.error(request, _("Someone changed the same part meanwhile: compare, then save again."))
-            return render(request, "meetings/minutes.html", _minutes_context(
-                request, meeting, record, form_texts=texts, conflict=conflict, base_version=conflict.version), status=409)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, _("Minutes saved."))
-        return redirect("meetings:minutes", org=request.organisation.slug, pk=meeting.pk)
-    mine = next((p for p in meeting.participants.all() if p.membership_id == request.membership.pk), None)
-    services.mark_minutes_read(mine, record)
-    return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record))
-
-
-@require_POST
-def ask_contributions(request, pk):
-    meeting = _meeting_or_404(request, pk)
-    record = _minutes_or_404(meeting)
-    try:
-        count = services.ask_contributions(request.membership, record, request.POST.getlist("people"), request=request)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, ngettext("%(count)d person is asked to add their part.",
-                                           "%(count)d people are asked to add their part.", count) % {"count": count})
-    return redirect("meetings:minutes", org=request.organisation.slug, pk=meeting.pk)
-
-
-@require_POST
-def publish(request, pk):
-    meeting = _meeting_or_404(request, pk)
-    record = _minutes_or_404(meeting)
-    services.publish_minutes(request.membership, record, request=request)
-    messages.success(request, _("Minutes published: the participants are notified."))
-    return redirect("meetings:minutes", org=request.organisation.slug, pk=meeting.pk)
-
-
-@require_POST
-def add_task(request, pk):
-    meeting = _meeting_or_404(request, pk)
-    form = TaskForm(request.POST, organisation=request.organisation)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_task(request.membership, meeting, assignee=data["assignee"], description=data["description"],
-                              due=data["due"], participant_ids=meeting.participant_ids, request=request)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, _("Task added."))
-    else:
-        messages.error(request, _("The task needs a description and an assignee."))
-    return redirect("meetings:minutes", org=request.organisation.slug, pk=meeting.pk)
-
-
-@require_POST
-def task_done(request, pk):
-    task = get_object_or_404(Task.objects.for_organisation(request.organisation).select_related("meeting"), pk=pk)
-    try:
-        services.complete_task(request.membership, task, done=request.POST.get("done", "1") == "1", request=request)
-    except PermissionDenied:
-        raise Http404 from None
-    messages.success(request, _("Task updated."))
-    target = request.POST.get("next", "")
-    if target.startswith(f"/{request.organisation.slug}/"):
-        return redirect(target)
-    return redirect("meetings:detail", org=request.organisation.slug, pk=task.meeting_id)
-
-
-
-
-@require_POST
-def add_outcome(request, pk):
-    meeting = _meeting_or_404(request, pk)
-    record = _minutes_or_404(meeting)
-    form = OutcomeForm(request.POST, organisation=request.organisation, meeting=meeting)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            outcome = services.add_outcome(request.membership, record, item=data["item"], kind=data["kind"], text=data["text"],
-                                           assignee=data["assignee"], due=data["due"], participant_ids=meeting.participant_ids,
-                                           request=request)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            for fieldname, errs in error.message_dict.items():
-                form.add_error(fieldname if fieldname in form.fields else None, errs)
-        else:
-            messages.success(request, _("Recorded: %(what)s.") % {"what": outcome.reference or outcome.get_kind_display()})
-            return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
-    return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record, outcome_form=form), status=400)
-
-
-@require_POST
-def record_attendance(request, pk):
-    meeting = _meeting_or_404(request, pk, guests=True)
-    record = _minutes_or_404(meeting)
-    marks = {prefix: {person.pk: request.POST[f"{prefix}-{person.pk}"] for person in people if f"{prefix}-{person.pk}" in request.POST}
-             for prefix, people in (("attendance", meeting.participants.all()), ("guest-attendance", meeting.guests.all()))}
-    try:
-        services.record_attendance(request.membership, record, marks["attendance"], meeting.participant_ids,
-                                   guest_values=marks["guest-attendance"], request=request)
-    except ValidationError as error:
-        messages.error(request, _("The attendance is not saved: see the marked lines."))
-        typed = {f"{prefix}-{pk}": value for prefix, values in marks.items() for pk, value in values.items()}
-        return render(request, "meetings/minutes.html", _minutes_context(
-            request, meeting, record, attendance_values=typed,
-            attendance_errors={key: errs[0] for key, errs in error.message_dict.items()}), status=400)
-    messages.success(request, _("Attendance saved."))
-    return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#presences")
-
-
-def _outcome_or_404(request, pk, opk):
-    """The outcome, its minutes and meeting; 404 unless the person may edit the minutes."""
-    meeting = _meeting_or_404(request, pk)
-    record = _minutes_or_404(meeting)
-    outcome = get_object_or_404(Outcome.objects.for_organisation(request.organisation).select_related("task"), minutes=record, pk=opk)
-    outcome.minutes = record
-    if not policies.can_edit_minutes(request.membership, meeting, meeting.participant_ids, record):
-        raise Http404
-    return meeting, outcome
-
-
-def edit_outcome(request, pk, opk):
-    meeting, outcome = _outcome_or_404(request, pk, opk)
-    task = outcome.task
-    initial = {"item": outcome.item, "text": outcome.text, "assignee": task.assignee_id if task else None, "due": task.due if task else None}
-    form = OutcomeEditForm(request.POST or None, initial=initial, organisation=request.organisation, meeting=meeting, outcome=outcome)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_outcome(request.membership, outcome, item=data["item"], text=data["text"], assignee=data.get("assignee"),
-                                    due=data.get("due"), participant_ids=meeting.participant_ids, request=request)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Outcome corrected."))
-            return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
-    return render(request, "meetings/outcome_form.html", {"meeting": meeting, "outcome": outcome, "form": form},
-                  status=400 if request.method == "POST" else 200)
-
-
-@require_POST
-def delete_outcome(request, pk, opk):
-    meeting, outcome = _outcome_or_404(request, pk, opk)
-    try:
-        services.delete_outcome(request.membership, outcome, participant_ids=meeting.participant_ids, request=request)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("Outcome removed."))
-    return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
-
-
-TASK_STATES = {"a-faire": False, "faites": True}
-
-
-def tasks(request, pk):
-    """All the tasks of a meeting and those carried to it, searchable, 50 a page."""
-    meeting = _meeting_or_404(request, pk)
-    qs = Task.objects.carried_to(meeting).select_related("assignee__user", "meeting")
-    state = request.GET.get("etat", "")
-    if state in TASK_STATES:
-        qs = qs.filter(done=TASK_STATES[state])
-    query = request.GET.get("q", "").strip()[:100]
-    for word in query.split():
-        qs = qs.filter(Q(description__icontains=word) | Q(assignee__user__first_name__icontains=word)
-                       | Q(assignee__user__last_name__icontains=word))
-    page = Paginator(qs, TASKS_SHOWN).get_page(request.GET.get("page"))
-    return render(request, "meetings/tasks.html", {
-        "meeting": meeting, "page_obj": page, "tasks": page.object_list, "query": query, "state": state,
-        "page_query": urlencode({k: v for k, v in (("q", query), ("etat", state)) if v}),
-    })
-
-
-def _apply_errors(form, error, renamed=None):
-    """A service's ValidationError on the form: on its field (``renamed``: service name → form
-    field), else at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for fieldname, errs in error.message_dict.items():
-            target = (renamed or {}).get(fieldname, fieldname)
-            form.add_error(target if target in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
-
-
-@require_POST
-def record_quorum(request, pk):
-    meeting = _meeting_or_404(request, pk)
-    record = _minutes_or_404(meeting)
-    form = QuorumForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_quorum(request.membership, record, voting_members=form.cleaned_data["voting_members"],
-                                   voting_present=form.cleaned_data["voting_present"], request=request)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Quorum recorded."))
-            return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#quorum")
-    return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record, quorum_form=form), status=400)
-
-
-@require_POST
-def funding_followup(request, pk):
-    meeting = _meeting_or_404(request, pk)
-    record = _minutes_or_404(meeting)
-    form = FundingFollowupForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_funding_followup(request.membership, record, title=form.cleaned_data["title"], day=form.cleaned_data["day"],
-                                          participant_ids=meeting.participant_ids, request=request)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The deadline is in the funding planning."))
-            return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
-    return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record, funding_form=form), status=400)
-
-
 def types(request, pk=None):
     """The organisation's meeting types: list, add, change (coordinators, director, admin)."""
     if not policies.can_manage_types(request.membership):
@@ -639,7 +353,7 @@ def types(request, pk=None):
                                                default_invitees=data["default_invitees"], is_board=data["is_board"],
                                                is_funder=data["is_funder"], request=request)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Meeting type « %(name)s » saved.") % {"name": saved.name})
             return redirect("meetings:types", org=request.organisation.slug)
