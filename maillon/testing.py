@@ -10,6 +10,8 @@ and ``people.with_role(role, sector=None)`` makes a member holding that role.
 
 from __future__ import annotations
 
+import re
+import zlib
 from dataclasses import dataclass
 
 import factory
@@ -111,3 +113,18 @@ class QueryCounter(CaptureQueriesContext):
 
     def __init__(self):
         super().__init__(connection)
+
+
+def pdf_text(content: bytes) -> str:
+    """The text drawn in a PDF made by fpdf2 with core fonts: inflate each content stream and
+    join the literal strings of its text operators."""
+    text = []
+    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        try:
+            data = zlib.decompress(raw)
+        except zlib.error:
+            data = raw
+        for literal in re.findall(rb"\((.*?)(?<!\\)\)\s*Tj", data, re.S):
+            literal = re.sub(rb"\\([()\\])", rb"\1", literal)
+            text.append(literal.decode("windows-1252"))
+    return "\n".join(text)

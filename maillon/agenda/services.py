@@ -245,10 +245,10 @@ def replace_people(membership: Membership, occurrence: Occurrence, people, *, ov
     reason, someone on leave cannot be booked), those left are freed. Raises ConflictError,
     changing nothing. Call it inside the caller's transaction (a meeting's participants change)."""
     wanted = {m.pk: m for m in people}
-    _check_scope(membership, [], wanted.values())
     current = Allocation.objects.filter(occurrence=occurrence, membership__isnull=False, active=True)
     kept = set(current.filter(membership_id__in=wanted).values_list("membership_id", flat=True))
     added = [m for pk, m in wanted.items() if pk not in kept]
+    _check_scope(membership, [], added)  # those kept were checked when they were booked
     if added:
         found = engine.check(occurrence.organisation, [(occurrence.start, occurrence.end)], [], [m.user_id for m in added],
                              exclude_occurrences=[occurrence.pk])

@@ -55,9 +55,11 @@ class MeetingDetailsForm(forms.Form):
     def __init__(self, *args, organisation, sector=None, **kwargs):
         super().__init__(*args, **kwargs)
         people_field(self, organisation, on_shift=self.initial.get("people", ()), sector=sector, first_label=_("Invited"))
-        self.fields["contacts"].queryset = (Contact.objects.for_organisation(organisation).exclude(email="")
-                                            .select_related("partner").order_by("name"))
+        self.fields["contacts"].queryset = contacts = (Contact.objects.for_organisation(organisation).exclude(email="")
+                                                       .select_related("partner").order_by("name"))
         self.fields["contacts"].label_from_instance = lambda c: f"{c.name} — {c.partner.name}"
+        if not contacts.exists():  # nobody in the directory to invite: no empty field
+            del self.fields["contacts"]
 
 
 class MeetingForm(MeetingDetailsForm):

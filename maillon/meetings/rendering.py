@@ -5,6 +5,7 @@ every time it is shown."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from urllib.parse import urlencode
@@ -71,3 +72,15 @@ def linkify(text: str, reference: date, new_url: str, from_meeting: int | None =
         out.append(piece.replace("\n", "<br>"))
         after_block = False
     return mark_safe("".join(out))  # noqa: S308 - nh3 sanitised the text; our own tags only are added
+
+
+_BREAKS = re.compile(r"<br\s*/?>|</p>|</li>|</blockquote>|<[uo]l[^>]*>", re.IGNORECASE)
+_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
+
+
+def plain_text(text: str) -> str:
+    """Minutes text for print (the PDF): the rich-text subset as plain lines, list items as
+    « • », every tag removed and entities decoded."""
+    marked = _ITEM.sub("• ", _BREAKS.sub("\n", sanitise((text or "").replace("\r\n", "\n"))))
+    lines = [line.strip() for line in html.unescape(nh3.clean(marked, tags=set())).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

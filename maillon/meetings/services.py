@@ -228,9 +228,12 @@ def _clean(text: str) -> str:
 
 
 def publish_minutes(membership: Membership, minutes: Minutes, *, request=None) -> Minutes:
+    """Publish the minutes and tell the participants, once: publishing again changes nothing."""
     meeting = minutes.meeting
     if not policies.can_manage(membership, meeting):
         raise PermissionDenied
+    if minutes.status == Minutes.Status.PUBLISHED:
+        return minutes
     with transaction.atomic():
         minutes.status = Minutes.Status.PUBLISHED
         minutes.published_at = timezone.now()
@@ -257,10 +260,16 @@ def add_task(membership: Membership, meeting: Meeting, *, assignee: Membership, 
     record("meetings.task.create", actor=membership.user, organisation=meeting.organisation, target=meeting,
            request=request, data={"task": task.pk, "assignee": assignee.pk})
     if assignee.user_id != membership.user_id:
-        transaction.on_commit(lambda: notify(assignee.user, _("New task: %(task)s") % {"task": task.description},
-                                             url=f"/{meeting.organisation.slug}/reunions/{meeting.pk}/",
-                                             organisation=meeting.organisation, email=False))
+        _tell_assignee(task, meeting)
     return task
+
+
+def _tell_assignee(task: Task, meeting: Meeting) -> None:
+    """After commit, the assignee finds the task in their notifications (and on the dashboard)."""
+    assignee = task.assignee
+    transaction.on_commit(lambda: notify(assignee.user, _("New task: %(task)s") % {"task": task.description},
+                                         url=f"/{meeting.organisation.slug}/reunions/{meeting.pk}/",
+                                         organisation=meeting.organisation, email=False))
 
 
 def complete_task(membership: Membership, task: Task, *, done: bool = True, request=None) -> Task:
@@ -323,6 +332,8 @@ def _check_outcome(meeting: Meeting, kind: str, item, text: str, assignee) -> st
         errors["text"] = _("Write the information, the decision or the task.")
     if kind == Outcome.Kind.TASK and assignee is None:
         errors["assignee"] = _("Choose who does the task.")
+    elif assignee is not None and assignee.organisation_id != meeting.organisation_id:
+        errors["assignee"] = _("Choose a member of the organisation.")
     if errors:
         raise ValidationError(errors)
     return text[:5000]
@@ -346,6 +357,8 @@ def update_outcome(membership: Membership, outcome: Outcome, *, item: int, text:
             before.update(assignee=task.assignee_id, due=str(task.due or ""))
             task.description, task.assignee, task.due = text[:300], assignee, due
             task.save(update_fields=["description", "assignee", "due"])
+            if assignee.pk != before["assignee"] and assignee.user_id != membership.user_id:
+                _tell_assignee(task, meeting)
         record("meetings.outcome.update", actor=membership.user, organisation=outcome.organisation, target=meeting,
                request=request, data={"outcome": outcome.pk, "reference": outcome.reference, "before": before,
                                       "after": {"item": item, "text": text, **({"assignee": task.assignee_id, "due": str(due or "")} if task else {})}})
@@ -504,13 +517,14 @@ def reschedule_meeting(membership: Membership, meeting: Meeting, *, start, end, 
 
 
 def edit_meeting(membership: Membership, meeting: Meeting, *, title: str, objective: str, agenda_text: str, people=(),
-                 contacts=(), inform: bool = True, overbook_reason: str = "", base_url: str = "", request=None) -> Meeting:
+                 contacts=None, inform: bool = True, overbook_reason: str = "", base_url: str = "", request=None) -> Meeting:
     """Change the title, the objective, the agenda, the participants or the external guests.
 
     People added are checked by the agenda's conflict engine and invited; people taken off the
     list are freed in the agenda and get a cancellation (METHOD:CANCEL) for their calendar, but
-    someone who signed « present » stays; when the title, the objective or the agenda changed,
-    the others get the update (SEQUENCE + 1) unless ``inform`` is off."""
+    someone who signed « present » stays; ``contacts`` None leaves the external guests as they
+    are; when the title, the objective or the agenda changed, the others get the update
+    (SEQUENCE + 1) unless ``inform`` is off."""
     if not policies.can_manage(membership, meeting):
         raise PermissionDenied
     if meeting.cancelled_at:
@@ -519,24 +533,29 @@ def edit_meeting(membership: Membership, meeting: Meeting, *, title: str, object
     title = (title or "").strip()[:200]
     if not title:
         raise ValidationError({"title": _("Enter a title.")})
-    _check_guests(organisation, contacts)
     organiser_pk = next((p.membership_id for p in meeting.participants.all() if p.membership.user_id == meeting.organiser_id), None)
     wanted = {m.pk: m for m in people if m.pk != organiser_pk}
-    if any(m.organisation_id != organisation.pk or not m.is_active for m in wanted.values()):
-        raise ValidationError({"people": _("This person is not a member of the organisation.")})
     current = {p.membership_id: p for p in meeting.participants.select_related("membership__user", "attendance_signature")}
+    # only the people added are checked: someone kept whose account was since closed stays on the list
+    if any(m.organisation_id != organisation.pk or not m.is_active for pk, m in wanted.items() if pk not in current):
+        raise ValidationError({"people": _("This person is not a member of the organisation.")})
+    # someone whose account was since closed cannot be picked any more: they stay as they were
+    wanted.update({pk: p.membership for pk, p in current.items() if not p.membership.is_active and pk != organiser_pk})
     removed = [p for pk, p in current.items() if pk not in wanted and pk != organiser_pk]
     signed = [p for p in removed if p.attendance_signature_id]
     if signed:
         raise ValidationError({"people": _("%(name)s signed their attendance: they stay on the list.")
                                % {"name": signed[0].membership.user}})
     added = [m for pk, m in wanted.items() if pk not in current]
-    guests = list(Guest.objects.filter(meeting=meeting))
+    guests = list(Guest.objects.filter(meeting=meeting).select_related("contact"))
+    if contacts is None:
+        contacts = [g.contact for g in guests if g.contact_id]
     contact_ids = {c.pk for c in contacts}
     gone_guests = [g for g in guests if g.contact_id is not None and g.contact_id not in contact_ids]
     staying = [g for g in guests if g not in gone_guests]
     known_contacts, known_emails = {g.contact_id for g in staying}, {g.email.strip().lower() for g in staying}
     new_contacts = [c for c in contacts if c.pk not in known_contacts and c.email.strip().lower() not in known_emails]
+    _check_guests(organisation, new_contacts)  # those kept were checked when they were invited
     text_changed = (title, objective, agenda_text) != (meeting.title, meeting.objective, meeting.agenda)
     if not (added or removed or gone_guests or new_contacts or text_changed):
         return meeting

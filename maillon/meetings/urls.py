@@ -18,6 +18,7 @@ org_urlpatterns = [
     path("reunions/<int:pk>/emargement.pdf", views.attendance_sheet_pdf, name="attendance_sheet_pdf"),
     path("reunions/<int:pk>/emargement/signer/", views.sign_attendance, name="sign_attendance"),
     path("reunions/<int:pk>/compte-rendu/", views_minutes.minutes, name="minutes"),
+    path("reunions/<int:pk>/compte-rendu.pdf", views_minutes.minutes_pdf, name="minutes_pdf"),
     path("reunions/<int:pk>/compte-rendu/publier/", views_minutes.publish, name="publish"),
     path("reunions/<int:pk>/compte-rendu/demander/", views_minutes.ask_contributions, name="ask_contributions"),
     path("reunions/<int:pk>/taches/", views_minutes.add_task, name="add_task"),

@@ -125,7 +125,7 @@ def new_meeting(request):
         try:
             meeting = services.create_meeting(
                 request.membership, title=data["title"], meeting_type=data["meeting_type"], start=data["start"], end=data["end"],
-                people=data["people"], room=data["room"], equipment=data.get("equipment", []), objective=data["objective"], agenda_text=data["agenda"], contacts=data["contacts"],
+                people=data["people"], room=data["room"], equipment=data.get("equipment", []), objective=data["objective"], agenda_text=data["agenda"], contacts=data.get("contacts", []),
                 series=data["series"], new_series=data["new_series"], base_url=request.build_absolute_uri("/")[:-1], request=request)
         except ConflictError as error:
             conflict = error.messages
@@ -266,7 +266,8 @@ def edit_details(request, pk):
         data = form.cleaned_data
         try:
             services.edit_meeting(request.membership, meeting, title=data["title"], objective=data["objective"],
-                                  agenda_text=data["agenda"], people=data["people"], contacts=data["contacts"],
+                                  agenda_text=data["agenda"], people=data["people"],
+                                  contacts=data["contacts"] if "contacts" in form.fields else None,
                                   inform=data["inform"], base_url=request.build_absolute_uri("/")[:-1], request=request)
         except PermissionDenied:
             raise Http404 from None

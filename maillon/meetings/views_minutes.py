@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import policies, services
+from . import pdf, policies, services
 from .forms import FundingFollowupForm, OutcomeEditForm, OutcomeForm, QuorumForm, TaskForm
 from .models import Attendance, Guest, Outcome, Participant, Task
 from .rendering import linkify
@@ -102,6 +102,19 @@ def minutes(request, pk):
     mine = next((p for p in meeting.participants.all() if p.membership_id == request.membership.pk), None)
     services.mark_minutes_read(mine, record)
     return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record))
+
+
+def minutes_pdf(request, pk):
+    """The minutes as a PDF for the record (a draft says so), for whoever may read them."""
+    meeting = meeting_or_404(request, pk, guests=True)
+    record = minutes_or_404(meeting)
+    items, other = _outcomes_by_item(meeting, record)
+    _rows, groups = _attendance(meeting)
+    content = pdf.minutes_pdf(meeting, record, items=items, other_outcomes=other, attendance_groups=groups,
+                              **carried_tasks(meeting), organisation_name=request.organisation.name)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="compte-rendu-{meeting.pk}.pdf"'
+    return response
 
 
 @require_POST

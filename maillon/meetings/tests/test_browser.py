@@ -1,5 +1,5 @@
 """End to end at 390 px (Chromium via Playwright, the shared ``browser`` fixture): create a
-meeting, write minutes with a date, record a numbered decision, mark attendance, follow the date link to a
+meeting, add a forgotten colleague afterwards, write minutes with a date, record a numbered decision, mark attendance, follow the date link to a
 new-meeting form pre-filled with that date and the same people. No console error, no CSP
 violation."""
 
@@ -14,6 +14,7 @@ def test_it_creates_a_meeting_writes_minutes_and_follows_a_date_to_a_new_meeting
     org = OrganisationFactory(name="Centre social du Navigateur", slug="navigateur")
     make_member(org, username="lea.phone", first_name="Léa", last_name="Martin")
     make_member(org, username="hugo", first_name="Hugo", last_name="Bernard")
+    make_member(org, username="ines", first_name="Inès", last_name="Durand")
     page = browser.phone()
     browser.log_in(page, "lea.phone", TEST_PASSWORD, lands_on="**/navigateur/tableau-de-bord/")
 
@@ -30,6 +31,15 @@ def test_it_creates_a_meeting_writes_minutes_and_follows_a_date_to_a_new_meeting
     page.get_by_role("button", name="Créer et inviter").click()
     page.get_by_text("Réunion créée : les participants sont invités.").wait_for()
     browser.screenshot(page, "meetings-detail-390")
+
+    # A forgotten colleague is added afterwards: the agenda checks her, she gets her invitation.
+    page.get_by_role("link", name="Modifier la réunion").click()
+    page.locator("#id_people_filter").fill("ines")  # accents ignored
+    page.get_by_label("Inès Durand").check()
+    browser.screenshot(page, "meetings-edit-390")
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    page.get_by_text("Réunion modifiée : les participants sont prévenus.").wait_for()
+    assert page.locator(".mtg-participants").get_by_text("Inès Durand").is_visible()
 
     page.get_by_role("link", name="Rédiger le compte-rendu").click()
     page.get_by_label("Décisions", exact=True).fill("Prochain point le 9 avril à 10h.")
@@ -55,7 +65,7 @@ def test_it_creates_a_meeting_writes_minutes_and_follows_a_date_to_a_new_meeting
     browser.screenshot(page, "meetings-attendance-390")
     minutes_url = page.url
     page.goto(minutes_url.split("compte-rendu/")[0] + "emargement/")
-    assert page.locator("td.attendance").all_inner_texts() == ["Excusé·e", "Présent·e"]
+    assert page.locator("td.attendance").all_inner_texts() == ["Excusé·e", "", "Présent·e"]  # Bernard, Durand, Martin
     browser.screenshot(page, "meetings-attendance-sheet-390")
     page.goto(minutes_url)
 
@@ -65,7 +75,7 @@ def test_it_creates_a_meeting_writes_minutes_and_follows_a_date_to_a_new_meeting
     assert page.locator("#id_start_time").input_value() == "10:00"
     assert page.locator("#id_title").input_value() == "COORDO de mars"
     ticked = page.locator("input[name=people]:checked")
-    assert ticked.count() == 1 and ticked.first.evaluate("e => e.labels[0].innerText.trim()") == "Hugo Bernard"
+    assert [t.evaluate("e => e.labels[0].innerText.trim()") for t in ticked.all()] == ["Hugo Bernard", "Inès Durand"]
     assert page.locator("fieldset.people-group legend").first.inner_text() == "Invités"  # listed first
     browser.screenshot(page, "meetings-prefilled-390")
     browser.assert_clean()

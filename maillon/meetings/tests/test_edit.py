@@ -135,3 +135,15 @@ def test_an_empty_title_is_a_clear_message(people, login):
     m = meeting(people.org, people.owner, people.colleague)
     response = login(people.owner).post(url(m, "modifier/details/"), data(m, [people.colleague], title="  "))
     assert response.status_code == 400 and "Ce champ est obligatoire." in response.content.decode()
+
+
+def test_someone_who_left_the_organisation_stays_on_the_list_and_blocks_no_change(people, login):
+    from maillon.accounts.models import Membership
+
+    m = meeting(people.org, people.owner, people.colleague, people.other_sector)
+    Membership.objects.filter(user=people.other_sector, organisation=people.org).update(is_active=False)
+    client = login(people.owner)
+    assert people.other_sector.get_full_name() not in client.get(url(m, "modifier/")).content.decode()  # cannot be picked
+    response = client.post(url(m, "modifier/details/"), data(m, [people.colleague], title="COORDO d'avril"))
+    assert response.status_code == 302 and Meeting.objects.get().title == "COORDO d'avril"
+    assert Participant.objects.filter(meeting=m).count() == 3  # they stay on the list, as they were

@@ -63,6 +63,7 @@ def test_an_external_contact_is_invited_and_answers_from_the_email(people, login
 def test_contacts_of_another_organisation_or_without_email_are_refused(people, login):
     foreign = contact(people.other_org, email="x@autre.example")
     silent = contact(people.org, name="Sans Adresse", email="")
+    contact(people.org, name="Avec Adresse", email="avec@adresse.example")  # the directory has someone to invite
     client = login(people.owner)
     response = create(client, org=people.org, contacts=[foreign.pk])
     assert response.status_code == 200 and "Sélectionnez un choix valide" in response.content.decode()

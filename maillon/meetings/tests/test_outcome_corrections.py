@@ -124,3 +124,23 @@ def test_nobody_outside_the_meeting_or_the_organisation_corrects_an_outcome(peop
     client = login(people.owner)
     assert client.get(f"/essais/reunions/{other.pk}/compte-rendu/points/{decision.pk}/modifier/").status_code == 404
     assert Outcome.objects.get().text == "Budget validé"
+
+
+def test_a_task_given_to_someone_else_tells_them_and_never_leaves_the_organisation(people, django_capture_on_commit_callbacks):
+    from django.core.exceptions import ValidationError
+
+    from maillon.notifications.models import Notification
+
+    march = meeting(people.org, people.owner, people.colleague, agenda_text=AGENDA, start=at(2030, 3, 12, 14))
+    outcome = record(march, people.owner, "task", "Réserver la salle", assignee=membership(people.owner, people.org))
+    outcome.minutes = march.minutes
+    ids = set(march.participants.values_list("membership_id", flat=True))
+    owner = membership(people.owner, people.org)
+    with pytest.raises(ValidationError) as refused:
+        services.update_outcome(owner, outcome, item=1, text="Réserver la salle", assignee=membership(people.outsider, people.other_org),
+                                participant_ids=ids)
+    assert list(refused.value.message_dict) == ["assignee"] and Task.objects.get().assignee.user == people.owner
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_outcome(owner, outcome, item=1, text="Réserver la salle", assignee=membership(people.colleague, people.org),
+                                participant_ids=ids)
+    assert Notification.objects.filter(recipient=people.colleague, title="Nouvelle tâche : Réserver la salle").count() == 1

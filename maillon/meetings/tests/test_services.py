@@ -162,3 +162,17 @@ def test_a_task_needs_a_description_and_an_assignee_of_the_organisation(people):
         services.add_task(me, m, assignee=me, description="  ", participant_ids=ids(m))
     with pytest.raises(ValidationError):
         services.add_task(me, m, assignee=membership(people.outsider, people.other_org), description="x", participant_ids=ids(m))
+
+
+def test_publishing_twice_tells_the_participants_once(people, django_capture_on_commit_callbacks):
+    from maillon.notifications.models import Notification
+
+    m = meeting(people.org, people.owner, people.colleague)
+    owner = membership(people.owner, people.org)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.publish_minutes(owner, Minutes.objects.select_related("meeting").get(meeting=m))
+    published_at = first.published_at
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.publish_minutes(owner, Minutes.objects.select_related("meeting").get(meeting=m))
+    assert again.published_at == published_at
+    assert Notification.objects.filter(recipient=people.colleague, title__startswith="Compte-rendu publié").count() == 1

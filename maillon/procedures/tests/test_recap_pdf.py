@@ -2,7 +2,6 @@
 verification code) read back from the PDF; the code is checked by « maillon signatures verify »."""
 
 import re
-import zlib
 from io import StringIO
 
 import pytest
@@ -10,24 +9,10 @@ from django.core.management import CommandError, call_command
 
 from maillon.accounts.models import Signature
 from maillon.procedures.models import Submission
+from maillon.testing import pdf_text
 
 BASE = "/essais/demarches/"
 MILEAGE = {"trajets": [{"date": "2026-03-02", "objet": "Sortie à la ferme", "km": "40", "montant": "14.00"}], "iban": "FR7630006000011234567890189"}
-
-
-def pdf_text(content: bytes) -> str:
-    """The text drawn in a PDF made by fpdf2 with core fonts: inflate each content stream and
-    join the literal strings of its text operators."""
-    text = []
-    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
-        try:
-            data = zlib.decompress(raw)
-        except zlib.error:
-            data = raw
-        for literal in re.findall(rb"\((.*?)(?<!\\)\)\s*Tj", data, re.S):
-            literal = re.sub(rb"\\([()\\])", rb"\1", literal)
-            text.append(literal.decode("windows-1252"))
-    return "\n".join(text)
 
 
 @pytest.fixture
