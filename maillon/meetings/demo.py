@@ -35,6 +35,7 @@ def seed_meetings(context) -> None:
     from django.utils import timezone
 
     from maillon.accounts.models import Membership
+    from maillon.agenda import conflicts
     from maillon.agenda.models import Resource
 
     from . import services
@@ -69,14 +70,18 @@ def seed_meetings(context) -> None:
     firsts.append(coming if coming > today else first_thursday(this_month + timedelta(days=32)))
     series = None
     meetings = []
+    projector = Resource.objects.for_organisation(org).filter(kind=Resource.Kind.EQUIPMENT, category=Resource.Category.PROJECTOR,
+                                                              is_active=True).order_by("name").first()
     for number, day in enumerate(firsts, start=1):
         slot = _free_slot(org, day, [directrice, *team], rooms)
         if slot is None:  # a demo with everyone busy for two weeks: leave the meetings out
             return
         start, end, room = slot
+        # the meeting to come shows the projector for the CAF file, when it is free then
+        equipment = [projector] if number == 3 and projector and not conflicts.check(org, [(start, end)], [projector], []) else []
         meeting = services.create_meeting(
             directrice, title=f"COORDO n° {number}", meeting_type=types["COORDO"], start=start, end=end,
-            people=team, room=room, objective="Coordonner les secteurs et suivre les projets transversaux.",
+            people=team, room=room, equipment=equipment, objective="Coordonner les secteurs et suivre les projets transversaux.",
             agenda_text="Tour des secteurs\nFête de quartier\nDossier CAF\nQuestions diverses",
             series=series, new_series=series is None, send_email=False, allow_past=True,
         )
@@ -99,6 +104,8 @@ def seed_meetings(context) -> None:
                          text="42 enfants inscrits au périscolaire du mercredi, 12 jeunes au PIJ.")
     services.add_outcome(directrice, first.minutes, item=2, kind="decision", participant_ids=ids,
                          text="Le budget de la fête de quartier est fixé à 1 200 €.")
+    attendance = {p.pk: "excused" if p.membership_id == jeunes.pk else "present" for p in first.participants.all()}
+    services.record_attendance(directrice, Minutes.objects.get(meeting=first), attendance, ids)
     services.publish_minutes(directrice, Minutes.objects.get(meeting=first))
     services.save_minutes(coordo, second.minutes, {
         "s1": "Enfance : sortie à la ferme confirmée, le minibus est réservé.",

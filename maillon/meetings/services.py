@@ -435,6 +435,15 @@ def _check_bookable(organisation, room, equipment) -> None:
         raise ValidationError({"equipment": _("This equipment does not exist or cannot be booked.")})
 
 
+def _check_not_locked(membership: Membership, event: Event) -> None:
+    """A room (or an item) whose manager approved the booking is moved or changed by that
+    manager or the director only: anyone else is told whom to ask, with nothing changed."""
+    locked = agenda.is_locked(event)
+    if locked and not agenda_policies.can_edit_event(membership, event, locked=locked):
+        raise ValidationError(_("This booking was approved by reception: ask them to change it.") if "room" in locked
+                              else _("This booking was approved by the equipment manager: ask them to change it."))
+
+
 def booked_resources(meeting: Meeting) -> tuple[Resource | None, list[Resource]]:
     """The room and the equipment booked for the meeting in the agenda (its active allocations)."""
     allocations = (Allocation.objects.filter(organisation_id=meeting.organisation_id, occurrence__event_id=meeting.event_id,
@@ -481,12 +490,12 @@ def reschedule_meeting(membership: Membership, meeting: Meeting, *, start, end, 
     moved = (start, end) != (meeting.start, meeting.end)
     if not moved and not room_changed and not equipment_changed and place == meeting.event.place:
         return meeting
+    if moved or room_changed or equipment_changed:
+        _check_not_locked(membership, meeting.event)
     try:
         with transaction.atomic():
             event = meeting.event
             if room_changed or equipment_changed:  # first: moving then checks the new ones, not the old ones, at the new time
-                if not agenda_policies.can_edit_event(membership, event, locked=agenda.is_locked(event)):
-                    raise PermissionDenied
                 if room_changed:
                     _change_resources(membership, meeting, Resource.Kind.ROOM, [room] if room is not None else [], start, end)
                 if equipment_changed:

@@ -23,3 +23,5 @@ def test_it_seeds_a_coordo_series_with_minutes_and_carried_tasks(people):
     assert "Dossier CAF à déposer dans 15 jours" in Minutes.objects.get(meeting=meetings[1]).texts()["s2"]
     carried = [t.description for t in Task.objects.carried_to(meetings[2])]
     assert carried == ["Contacter la ferme pédagogique pour la sortie d'été", "Rassembler les bilans chiffrés pour le dossier CAF"]
+    attendance = dict(meetings[0].participants.values_list("membership__user__username", "attendance"))
+    assert attendance == {"directrice": "present", "coordo.enfance": "present", "coordo.jeunes": "excused", "accueil": "present"}

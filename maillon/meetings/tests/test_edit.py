@@ -147,3 +147,23 @@ def test_someone_who_left_the_organisation_stays_on_the_list_and_blocks_no_chang
     response = client.post(url(m, "modifier/details/"), data(m, [people.colleague], title="COORDO d'avril"))
     assert response.status_code == 302 and Meeting.objects.get().title == "COORDO d'avril"
     assert Participant.objects.filter(meeting=m).count() == 3  # they stay on the list, as they were
+
+
+def test_a_room_approved_by_reception_is_moved_by_reception_or_the_director_only(people, login):
+    from maillon.accounts.roles import Role
+    from maillon.agenda.models import Resource
+
+    chene = Resource.objects.create(organisation=people.org, name="Salle Le Chêne", kind=Resource.Kind.ROOM, moderated=True,
+                                    category=Resource.Category.MEETING_ROOM)
+    m = meeting(people.org, people.owner, people.colleague, room=chene)
+    pending = Allocation.objects.get(occurrence__event=m.event, resource=chene)
+    assert pending.status == Allocation.Status.PENDING
+    agenda.decide(membership(people.with_role(Role.RECEPTION), people.org), pending, True)
+    move = {"day": "2030-03-13", "start_time": "10:00", "end_time": "12:00", "place": "Salle Le Chêne", "room": chene.pk}
+    refused = login(people.owner).post(url(m, "modifier/"), move)
+    assert refused.status_code == 400
+    assert "Cette réservation a été validée par l&#x27;accueil : demandez-lui de la modifier." in refused.content.decode()
+    assert Meeting.objects.get().start == at(2030, 3, 12, 14)
+    director = people.with_role(Role.DIRECTOR)
+    assert login(director).post(url(m, "modifier/"), move).status_code == 302
+    assert Meeting.objects.get().start == at(2030, 3, 13, 10)
