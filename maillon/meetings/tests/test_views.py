@@ -93,6 +93,8 @@ def test_a_stale_save_on_the_same_section_shows_both_texts(people, login):
     assert "Quelqu’un a modifié la même partie entre-temps" in page
     assert "Texte de la propriétaire" in page and "Texte du collègue" in page
     assert 'name="version" value="2"' in page
+    # the top of a long page leads straight to the comparison
+    assert '<a class="button" href="#conflict-s1">Comparer les deux textes</a>' in page and 'id="conflict-s1"' in page
     assert Minutes.objects.get().texts()["s1"] == "Texte de la propriétaire"
 
 
