@@ -542,9 +542,9 @@ def edit_meeting(membership: Membership, meeting: Meeting, *, title: str, object
     title = (title or "").strip()[:200]
     if not title:
         raise ValidationError({"title": _("Enter a title.")})
-    organiser_pk = next((p.membership_id for p in meeting.participants.all() if p.membership.user_id == meeting.organiser_id), None)
-    wanted = {m.pk: m for m in people if m.pk != organiser_pk}
     current = {p.membership_id: p for p in meeting.participants.select_related("membership__user", "attendance_signature")}
+    organiser_pk = next((pk for pk, p in current.items() if p.membership.user_id == meeting.organiser_id), None)
+    wanted = {m.pk: m for m in people if m.pk != organiser_pk}
     # only the people added are checked: someone kept whose account was since closed stays on the list
     if any(m.organisation_id != organisation.pk or not m.is_active for pk, m in wanted.items() if pk not in current):
         raise ValidationError({"people": _("This person is not a member of the organisation.")})

@@ -167,3 +167,19 @@ def test_a_room_approved_by_reception_is_moved_by_reception_or_the_director_only
     director = people.with_role(Role.DIRECTOR)
     assert login(director).post(url(m, "modifier/"), move).status_code == 302
     assert Meeting.objects.get().start == at(2030, 3, 13, 10)
+
+
+def test_the_change_page_takes_the_same_queries_with_many_participants(people, login):
+    from maillon.testing import QueryCounter
+
+    few = meeting(people.org, people.owner, people.colleague)
+    crowd = [make_member(people.org, username=f"animateur{i}") for i in range(25)]
+    many = meeting(people.org, people.owner, *crowd, start=at(2030, 3, 19, 14))
+    client = login(people.owner)
+    client.get(url(few, "modifier/"))
+    with QueryCounter() as small:
+        client.get(url(few, "modifier/"))
+    with QueryCounter() as big:
+        page = client.get(url(many, "modifier/")).content.decode()
+    assert page.count(' checked>') >= 25  # everyone ticked in the picker
+    assert len(small) == len(big) <= 16, [q["sql"] for q in big.captured_queries]
