@@ -49,6 +49,46 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj.user)
+
+
+def _members(organisation):
+    return Membership.objects.for_organisation(organisation).active().select_related("user").order_by("user__last_name", "user__first_name")
+
+
+class PeoplePicker(forms.CheckboxSelectMultiple):
+    """Checkboxes of people in groups (on the shift, the sector's, the others), with a filter
+    box that ``agenda/js/people.js`` reveals and runs (hidden without JavaScript). One
+    template without per-option includes: a big team renders in a fraction of the time."""
+
+    template_name = "agenda/widgets/people_picker.html"
+
+
+def people_groups(members, *, on_shift=(), sector=None, first_label=None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The choices of a people picker: the people already on the shift (or invited: whoever
+    ``first_label`` names) first, then the sector's (home sector), then everyone else; each
+    group in the members' order."""
+    on_shift = {m.pk if hasattr(m, "pk") else int(m) for m in on_shift}
+    groups = [(first_label or _("On this shift"), []), (sector.name if sector else "", []), (_("Rest of the organisation"), [])]
+    for m in members:
+        index = 0 if m.pk in on_shift else 1 if sector is not None and m.sector_id == sector.pk else 2
+        groups[index][1].append((str(m.pk), str(m.user)))
+    if not on_shift and sector is None:  # one plain list
+        return [("", groups[2][1])]
+    return [(label, choices) for label, choices in groups if choices]
+
+
+def people_field(form, organisation, *, name="people", on_shift=(), sector=None, first_label=None) -> None:
+    """Fill the people picker ``name`` of ``form`` with the organisation's active members, grouped."""
+    field = form.fields[name]
+    field.queryset = members = _members(organisation)
+    # A callable: read when the widget is rendered (one query, the queryset keeps its rows),
+    # never for a form that is only validated or not shown.
+    field.widget.choices = lambda: people_groups(members, on_shift=on_shift, sector=sector, first_label=first_label)
+
+
 class EventForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices, initial=Event.Kind.BOOKING)
@@ -59,8 +99,7 @@ class EventForm(forms.Form):
     resources = forms.ModelMultipleChoiceField(
         label=_("Rooms and equipment"), queryset=Resource.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
     )
-    people = forms.ModelMultipleChoiceField(label=_("People"), queryset=Membership.objects.none(), required=False,
-                                            help_text=_("Hold Ctrl (or Cmd) to choose several people."))
+    people = PeopleField(label=_("People"), queryset=Membership.objects.none(), required=False, widget=PeoplePicker)
     repeat = forms.ChoiceField(label=_("Repeat"), choices=REPEAT_CHOICES, required=False)
     until = forms.DateField(label=_("Until"), widget=DateInput(), required=False, help_text=_("Last date of the series."))
     sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.none(), required=False)
@@ -75,10 +114,7 @@ class EventForm(forms.Form):
     def __init__(self, *args, organisation, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resources"].queryset = Resource.objects.for_organisation(organisation).filter(is_active=True)
-        self.fields["people"].queryset = (
-            Membership.objects.for_organisation(organisation).active().select_related("user").order_by("user__last_name", "user__first_name")
-        )
-        self.fields["people"].label_from_instance = lambda m: m.user.get_full_name() or m.user.username
+        people_field(self, organisation, on_shift=self.initial.get("people", ()), sector=membership.sector)
         self.fields["sector"].queryset = Sector.objects.for_organisation(organisation)
         allowed = [c for c in Event.Kind.choices if c[0] != Event.Kind.FUNDING or membership.has_role("director")]
         self.fields["kind"].choices = allowed
@@ -119,46 +155,6 @@ class PlanningForm(forms.ModelForm):
     def __init__(self, *args, sectors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = sectors
-
-
-class PeopleField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj.user)
-
-
-def _members(organisation):
-    return Membership.objects.for_organisation(organisation).active().select_related("user").order_by("user__last_name", "user__first_name")
-
-
-class PeoplePicker(forms.CheckboxSelectMultiple):
-    """Checkboxes of people in groups (on the shift, the sector's, the others), with a filter
-    box that ``agenda/js/people.js`` reveals and runs (hidden without JavaScript). One
-    template without per-option includes: a big team renders in a fraction of the time."""
-
-    template_name = "agenda/widgets/people_picker.html"
-
-
-def people_groups(members, *, on_shift=(), sector=None, first_label=None) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The choices of a people picker: the people already on the shift (or invited: whoever
-    ``first_label`` names) first, then the sector's (home sector), then everyone else; each
-    group in the members' order."""
-    on_shift = {m.pk if hasattr(m, "pk") else int(m) for m in on_shift}
-    groups = [(first_label or _("On this shift"), []), (sector.name if sector else "", []), (_("Rest of the organisation"), [])]
-    for m in members:
-        index = 0 if m.pk in on_shift else 1 if sector is not None and m.sector_id == sector.pk else 2
-        groups[index][1].append((str(m.pk), str(m.user)))
-    if not on_shift and sector is None:  # one plain list
-        return [("", groups[2][1])]
-    return [(label, choices) for label, choices in groups if choices]
-
-
-def people_field(form, organisation, *, name="people", on_shift=(), sector=None, first_label=None) -> None:
-    """Fill the people picker ``name`` of ``form`` with the organisation's active members, grouped."""
-    field = form.fields[name]
-    field.queryset = members = _members(organisation)
-    # A callable: read when the widget is rendered (one query, the queryset keeps its rows),
-    # never for a form that is only validated or not shown.
-    field.widget.choices = lambda: people_groups(members, on_shift=on_shift, sector=sector, first_label=first_label)
 
 
 class ShiftForm(forms.Form):
