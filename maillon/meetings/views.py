@@ -7,11 +7,12 @@ querysets, policies, services."""
 from __future__ import annotations
 
 from datetime import date, time
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Window
+from django.db.models import Count, Prefetch, Q, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -76,15 +77,20 @@ def apply_errors(form, error, renamed=None):
 
 
 def index(request):
+    """Upcoming meetings (or past ones, newest first), 20 a page, searchable by title, series or type."""
     now = timezone.now()
     qs = _meetings(request).visible_to(request.membership)
     past = request.GET.get("passees") == "1"
     qs = qs.filter(end__lt=now).order_by("-start") if past else qs.filter(end__gte=now)
+    query = request.GET.get("q", "").strip()[:100]
+    for word in query.split():
+        qs = qs.filter(Q(title__icontains=word) | Q(series__title__icontains=word) | Q(meeting_type__name__icontains=word))
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     tasks = Task.objects.for_organisation(request.organisation).open().filter(assignee=request.membership).select_related("meeting")[:10]
-    return render(request, "meetings/index.html", {"page_obj": page, "past": past, "tasks": tasks,
-                                                   "page_query": "passees=1" if past else "",
-                                                   "can_manage_types": policies.can_manage_types(request.membership)})
+    return render(request, "meetings/index.html", {
+        "page_obj": page, "past": past, "tasks": tasks, "query": query,
+        "page_query": urlencode({k: v for k, v in (("passees", "1" if past else ""), ("q", query)) if v}),
+        "can_manage_types": policies.can_manage_types(request.membership)})
 
 
 def _parse_time(value) -> time | None:

@@ -181,6 +181,22 @@ def test_the_meetings_list_runs_the_same_queries_with_many_meetings(people, logi
     assert len(few) == len(many), ([q["sql"][:90] for q in few.captured_queries], [q["sql"][:90] for q in many.captured_queries])
 
 
+def test_the_meetings_list_searches_titles_series_and_types_within_the_organisation(people, login):
+    meeting(people.org, people.owner, title="Conseil de maison", start=at(2030, 1, 8, 14))
+    meeting(people.org, people.owner, title="Point fête de quartier", start=at(2030, 1, 9, 14), new_series=True)
+    meeting(people.other_org, people.outsider, title="Fête de l'autre centre", start=at(2030, 1, 9, 14))
+    client = login(people.owner)
+    found = client.get("/essais/reunions/?q=fête").content.decode()
+    assert "Point fête de quartier" in found and "Conseil de maison" not in found and "autre centre" not in found
+    assert "Conseil de maison" in client.get("/essais/reunions/?q=COORDO conseil").content.decode()  # type and title words
+    none = client.get("/essais/reunions/?q=piscine").content.decode()
+    assert "Aucune réunion ne correspond à cette recherche." in none
+    for i in range(22):
+        meeting(people.org, people.owner, title=f"Atelier {i}", start=at(2030, 2, 1 + i, 10), allow_past=True)
+    page = client.get("/essais/reunions/?q=atelier").content.decode()
+    assert page.count("Atelier ") == 20 and "q=atelier&amp;page=2" in page  # the next page keeps the search
+
+
 def test_the_dashboard_panels_cost_one_query_whatever_the_data(people, login):
     from maillon.meetings import panels
 
