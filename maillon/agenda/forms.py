@@ -68,9 +68,9 @@ class PeoplePicker(forms.CheckboxSelectMultiple):
 
 def people_groups(members, *, on_shift=(), sector=None, first_label=None) -> list[tuple[str, list[tuple[str, str]]]]:
     """The choices of a people picker: the people already on the shift (or invited: whoever
-    ``first_label`` names) first, then the sector's (home sector), then everyone else; each
-    group in the members' order."""
-    on_shift = {m.pk if hasattr(m, "pk") else int(m) for m in on_shift}
+    ``first_label`` names; memberships or their ids) first, then the sector's (home sector),
+    then everyone else; each group in the members' order."""
+    on_shift = {m.pk if hasattr(m, "pk") else int(m) for m in on_shift if hasattr(m, "pk") or str(m).isdigit()}
     groups = [(first_label or _("On this shift"), []), (sector.name if sector else "", []), (_("Rest of the organisation"), [])]
     for m in members:
         index = 0 if m.pk in on_shift else 1 if sector is not None and m.sector_id == sector.pk else 2
@@ -81,7 +81,10 @@ def people_groups(members, *, on_shift=(), sector=None, first_label=None) -> lis
 
 
 def people_field(form, organisation, *, name="people", on_shift=(), sector=None, first_label=None) -> None:
-    """Fill the people picker ``name`` of ``form`` with the organisation's active members, grouped."""
+    """Fill the people picker ``name`` of ``form`` with the organisation's active members, grouped.
+    A form sent back with an error lists first the people ticked in it."""
+    if form.is_bound:
+        on_shift = form[name].value() or ()
     field = form.fields[name]
     field.queryset = members = _members(organisation)
     # A callable: read when the widget is rendered (one query, the queryset keeps its rows),

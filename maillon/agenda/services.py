@@ -258,11 +258,6 @@ def replace_people(membership: Membership, occurrence: Occurrence, people, *, ov
     touch_event(occurrence.event_id)
 
 
-def replace_room(membership: Membership, occurrence: Occurrence, room: Resource | None, *, start, end) -> None:
-    """``replace_resources`` for the one room of an occurrence (None frees it)."""
-    replace_resources(membership, occurrence, Resource.Kind.ROOM, [room] if room is not None else [], start=start, end=end)
-
-
 def _managers(organisation, resource):
     roles = policies.ROOM_MANAGERS if resource.kind == Resource.Kind.ROOM else policies.EQUIPMENT_MANAGERS
     roles = [r for r in roles if r != Role.ADMIN]

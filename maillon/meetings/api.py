@@ -30,7 +30,7 @@ from maillon.api import current_membership
 from maillon.core.registry import register_api_router
 from maillon.directory.models import Contact
 
-from . import policies, services
+from . import invitations, policies, services
 from .models import Guest, Meeting, MeetingType, Minutes, Outcome, Participant, Series, Task
 
 router = Router(tags=["meetings"])
@@ -295,10 +295,6 @@ def _minutes_of(membership, meeting: Meeting) -> Minutes:
     return minutes
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")[:-1]
-
-
 def _agenda_text(items) -> str:
     """One agenda item per line (a line break inside an item would make two items)."""
     return "\n".join(" ".join(line.strip() for line in item.splitlines() if line.strip()) for item in items if item.strip())
@@ -450,7 +446,7 @@ def create_meeting(request, payload: MeetingIn):
         meeting = services.create_meeting(
             membership, title=payload.title, meeting_type=meeting_type, start=start, end=end, people=people, room=room,
             equipment=equipment, objective=payload.objective, agenda_text=_agenda_text(payload.agenda),
-            series=series, new_series=payload.new_series, base_url=_base_url(request), request=request)
+            series=series, new_series=payload.new_series, base_url=invitations.base_url(request), request=request)
     except ConflictError as error:
         return Status(409, {"detail": error.message, "conflicts": error.messages})
     return Status(201, _detail(membership, _visible_meeting(membership, meeting.pk)))
@@ -487,7 +483,7 @@ def change_meeting(request, meeting_id: int, payload: MeetingChangeIn):
     contacts = _contacts(org, payload.contacts) if payload.contacts is not None else None  # None: the guests stay
     start = _aware(payload.start) if payload.start is not None else meeting.start
     end = _aware(payload.end) if payload.end is not None else meeting.end
-    base_url = _base_url(request)
+    base_url = invitations.base_url(request)
     try:
         with transaction.atomic():  # a refusal of the second change leaves the first one undone
             sequence = meeting.sequence
@@ -617,13 +613,10 @@ def _editable_minutes(membership, meeting_id: int) -> tuple[Meeting, Minutes]:
 
 def _outcome_or_404(membership, meeting_id: int, outcome_id: int) -> tuple[Meeting, Outcome]:
     """The outcome, its minutes and meeting; 404 unless the caller may edit the minutes."""
-    meeting = _visible_meeting(membership, meeting_id)
-    minutes = _minutes_of(membership, meeting)
+    meeting, minutes = _editable_minutes(membership, meeting_id)
     outcome = get_object_or_404(Outcome.objects.for_organisation(membership.organisation).select_related("task__assignee"),
                                 minutes=minutes, pk=outcome_id)
     outcome.minutes = minutes
-    if not policies.can_edit_minutes(membership, meeting, meeting.participant_ids, minutes):
-        raise Http404
     return meeting, outcome
 
 

@@ -16,6 +16,11 @@ SALT = "maillon.meetings.rsvp"
 PARTSTAT = {"pending": "NEEDS-ACTION", "accepted": "ACCEPTED", "declined": "DECLINED", "maybe": "TENTATIVE"}
 
 
+def base_url(request) -> str:
+    """« https://host » for the links of the e-mails, which the worker sends without a request."""
+    return request.build_absolute_uri("/")[:-1]
+
+
 def rsvp_token(participant) -> str:
     """Signed answer link data: ``p`` names a member's participation, ``g`` an external guest."""
     key = "g" if getattr(participant, "is_guest", False) or participant.__class__.__name__ == "Guest" else "p"

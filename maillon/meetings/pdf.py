@@ -65,10 +65,6 @@ def attendance_pdf(meeting, rows, *, organisation_name: str) -> bytes:
     return bytes(pdf.output())
 
 
-def _person(membership) -> str:
-    return membership.user.get_full_name() or membership.user.username
-
-
 def _due(task) -> str:
     """« , pour le 12 mars 2030 » when the task has a due date."""
     return ", " + _("due %(due)s") % {"due": formats.date_format(task.due, "j N Y")} if task.due else ""
@@ -118,14 +114,14 @@ def minutes_pdf(meeting, minutes, *, items, other_outcomes, attendance_groups, t
                 label = o.reference or o.get_kind_display()
                 line = f"{label} : {o.text}"
                 if o.task_id:
-                    line += f" — {_person(o.task.assignee)}" + _due(o.task)
+                    line += f" — {o.task.assignee.user}" + _due(o.task)
                 pdf.set_x(pdf.l_margin + 5)
                 pdf.multi_cell(0, 5.5, text(line), **NEXT_LINE)
     if tasks:
         pdf.heading(_("Tasks"))
         for task in tasks:
             status = _("Done") if task.done else _("To do")
-            pdf.multi_cell(0, 5.5, text(f"• {task.description} — {_person(task.assignee)}{_due(task)} · {status}"), **NEXT_LINE)
+            pdf.multi_cell(0, 5.5, text(f"• {task.description} — {task.assignee.user}{_due(task)} · {status}"), **NEXT_LINE)
         if tasks_total > len(tasks):
             pdf.note(_("%(shown)s of %(total)s tasks: the full list is in the application.") % {"shown": len(tasks), "total": tasks_total})
     return bytes(pdf.output())

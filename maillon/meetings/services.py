@@ -454,11 +454,6 @@ def booked_resources(meeting: Meeting) -> tuple[Resource | None, list[Resource]]
     return room, [r for r in resources if r.kind == Resource.Kind.EQUIPMENT]
 
 
-def current_room(meeting: Meeting) -> Resource | None:
-    """The room booked for the meeting in the agenda, if any."""
-    return booked_resources(meeting)[0]
-
-
 def _change_resources(membership: Membership, meeting: Meeting, kind: str, resources, start, end) -> None:
     """Book ``resources`` of ``kind`` for the meeting's occurrence instead of the current ones,
     through the agenda's conflict engine and booking rules (moderated rooms wait for approval)."""

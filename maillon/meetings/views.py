@@ -131,15 +131,14 @@ def new_meeting(request):
         try:
             meeting = services.create_meeting(
                 request.membership, title=data["title"], meeting_type=data["meeting_type"], start=data["start"], end=data["end"],
-                people=data["people"], room=data["room"], equipment=data.get("equipment", []), objective=data["objective"], agenda_text=data["agenda"], contacts=data.get("contacts", []),
-                series=data["series"], new_series=data["new_series"], base_url=request.build_absolute_uri("/")[:-1], request=request)
+                people=data["people"], room=data["room"], equipment=data.get("equipment", []), objective=data["objective"],
+                agenda_text=data["agenda"], contacts=data.get("contacts", []), series=data["series"], new_series=data["new_series"],
+                base_url=invitations.base_url(request), request=request)
         except ConflictError as error:
             conflict = error.messages
             form.add_error(None, error.message)
         except ValidationError as error:
-            for fieldname, errs in error.message_dict.items():
-                target = {"start": "start_time", "end": "end_time", "resources": "room"}.get(fieldname, fieldname)
-                form.add_error(target if target in form.fields else None, errs)
+            apply_errors(form, error, {"start": "start_time", "end": "end_time", "resources": "room"})
         else:
             messages.success(request, _("Meeting created: the participants are invited."))
             return redirect("meetings:detail", org=request.organisation.slug, pk=meeting.pk)
@@ -250,7 +249,7 @@ def reschedule(request, pk):
                                         # the whole form was sent: its room and its equipment (none ticked: none) apply
                                         room=data["room"] if "room" in request.POST else services.KEEP,
                                         equipment=data.get("equipment", []) if "room" in request.POST else services.KEEP,
-                                        base_url=request.build_absolute_uri("/")[:-1], request=request)
+                                        base_url=invitations.base_url(request), request=request)
         except PermissionDenied:
             raise Http404 from None
         except ConflictError as error:
@@ -274,7 +273,7 @@ def edit_details(request, pk):
             services.edit_meeting(request.membership, meeting, title=data["title"], objective=data["objective"],
                                   agenda_text=data["agenda"], people=data["people"],
                                   contacts=data["contacts"] if "contacts" in form.fields else None,
-                                  inform=data["inform"], base_url=request.build_absolute_uri("/")[:-1], request=request)
+                                  inform=data["inform"], base_url=invitations.base_url(request), request=request)
         except PermissionDenied:
             raise Http404 from None
         except ConflictError as error:

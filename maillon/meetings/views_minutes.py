@@ -25,6 +25,29 @@ from .rendering import linkify
 from .views import TASKS_SHOWN, apply_errors, carried_tasks, meeting_or_404, minutes_or_404
 
 
+def _back_to_minutes(request, meeting, anchor: str = ""):
+    """Redirect to the meeting's minutes page, at ``anchor`` (« points », « presences »…) if given."""
+    url = reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk})
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _minutes_form_action(request, meeting, record, form, context_key: str, save, anchor: str):
+    """A form of the minutes page (an outcome, the quorum, a funding deadline): ``save(data)``
+    calls the service and returns the success message; the minutes again on success, else the
+    page with the form and its French errors (400). Not allowed: 404."""
+    if form.is_valid():
+        try:
+            done = save(form.cleaned_data)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, done)
+            return _back_to_minutes(request, meeting, anchor)
+    return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record, **{context_key: form}), status=400)
+
+
 def _outcomes_by_item(meeting, minutes):
     """The agenda items with their outcomes (one query), then « other business » if any."""
     outcomes = list(Outcome.objects.filter(minutes=minutes, organisation_id=minutes.organisation_id)
@@ -98,7 +121,7 @@ def minutes(request, pk):
             messages.error(request, error.messages[0])
         else:
             messages.success(request, _("Minutes saved."))
-        return redirect("meetings:minutes", org=request.organisation.slug, pk=meeting.pk)
+        return _back_to_minutes(request, meeting)
     mine = next((p for p in meeting.participants.all() if p.membership_id == request.membership.pk), None)
     services.mark_minutes_read(mine, record)
     return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record))
@@ -130,7 +153,7 @@ def ask_contributions(request, pk):
     else:
         messages.success(request, ngettext("%(count)d person is asked to add their part.",
                                            "%(count)d people are asked to add their part.", count) % {"count": count})
-    return redirect("meetings:minutes", org=request.organisation.slug, pk=meeting.pk)
+    return _back_to_minutes(request, meeting)
 
 
 @require_POST
@@ -139,7 +162,7 @@ def publish(request, pk):
     record = minutes_or_404(meeting)
     services.publish_minutes(request.membership, record, request=request)
     messages.success(request, _("Minutes published: the participants are notified."))
-    return redirect("meetings:minutes", org=request.organisation.slug, pk=meeting.pk)
+    return _back_to_minutes(request, meeting)
 
 
 @require_POST
@@ -157,7 +180,7 @@ def add_task(request, pk):
             messages.success(request, _("Task added."))
     else:
         messages.error(request, _("The task needs a description and an assignee."))
-    return redirect("meetings:minutes", org=request.organisation.slug, pk=meeting.pk)
+    return _back_to_minutes(request, meeting)
 
 
 @require_POST
@@ -174,28 +197,19 @@ def task_done(request, pk):
     return redirect("meetings:detail", org=request.organisation.slug, pk=task.meeting_id)
 
 
-
-
 @require_POST
 def add_outcome(request, pk):
     meeting = meeting_or_404(request, pk)
     record = minutes_or_404(meeting)
+
+    def save(data):
+        outcome = services.add_outcome(request.membership, record, item=data["item"], kind=data["kind"], text=data["text"],
+                                       assignee=data["assignee"], due=data["due"], participant_ids=meeting.participant_ids,
+                                       request=request)
+        return _("Recorded: %(what)s.") % {"what": outcome.reference or outcome.get_kind_display()}
+
     form = OutcomeForm(request.POST, organisation=request.organisation, meeting=meeting)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            outcome = services.add_outcome(request.membership, record, item=data["item"], kind=data["kind"], text=data["text"],
-                                           assignee=data["assignee"], due=data["due"], participant_ids=meeting.participant_ids,
-                                           request=request)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            for fieldname, errs in error.message_dict.items():
-                form.add_error(fieldname if fieldname in form.fields else None, errs)
-        else:
-            messages.success(request, _("Recorded: %(what)s.") % {"what": outcome.reference or outcome.get_kind_display()})
-            return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
-    return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record, outcome_form=form), status=400)
+    return _minutes_form_action(request, meeting, record, form, "outcome_form", save, "points")
 
 
 @require_POST
@@ -214,7 +228,7 @@ def record_attendance(request, pk):
             request, meeting, record, attendance_values=typed,
             attendance_errors={key: errs[0] for key, errs in error.message_dict.items()}), status=400)
     messages.success(request, _("Attendance saved."))
-    return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#presences")
+    return _back_to_minutes(request, meeting, "presences")
 
 
 def _outcome_or_404(request, pk, opk):
@@ -242,7 +256,7 @@ def edit_outcome(request, pk, opk):
             apply_errors(form, error)
         else:
             messages.success(request, _("Outcome corrected."))
-            return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
+            return _back_to_minutes(request, meeting, "points")
     return render(request, "meetings/outcome_form.html", {"meeting": meeting, "outcome": outcome, "form": form},
                   status=400 if request.method == "POST" else 200)
 
@@ -256,7 +270,7 @@ def delete_outcome(request, pk, opk):
         messages.error(request, error.messages[0])
     else:
         messages.success(request, _("Outcome removed."))
-    return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
+    return _back_to_minutes(request, meeting, "points")
 
 
 TASK_STATES = {"a-faire": False, "faites": True}
@@ -284,35 +298,23 @@ def tasks(request, pk):
 def record_quorum(request, pk):
     meeting = meeting_or_404(request, pk)
     record = minutes_or_404(meeting)
-    form = QuorumForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_quorum(request.membership, record, voting_members=form.cleaned_data["voting_members"],
-                                   voting_present=form.cleaned_data["voting_present"], request=request)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Quorum recorded."))
-            return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#quorum")
-    return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record, quorum_form=form), status=400)
+
+    def save(data):
+        services.record_quorum(request.membership, record, voting_members=data["voting_members"],
+                               voting_present=data["voting_present"], request=request)
+        return _("Quorum recorded.")
+
+    return _minutes_form_action(request, meeting, record, QuorumForm(request.POST), "quorum_form", save, "quorum")
 
 
 @require_POST
 def funding_followup(request, pk):
     meeting = meeting_or_404(request, pk)
     record = minutes_or_404(meeting)
-    form = FundingFollowupForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_funding_followup(request.membership, record, title=form.cleaned_data["title"], day=form.cleaned_data["day"],
-                                          participant_ids=meeting.participant_ids, request=request)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The deadline is in the funding planning."))
-            return redirect(reverse("meetings:minutes", kwargs={"org": request.organisation.slug, "pk": meeting.pk}) + "#points")
-    return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record, funding_form=form), status=400)
+
+    def save(data):
+        services.add_funding_followup(request.membership, record, title=data["title"], day=data["day"],
+                                      participant_ids=meeting.participant_ids, request=request)
+        return _("The deadline is in the funding planning.")
+
+    return _minutes_form_action(request, meeting, record, FundingFollowupForm(request.POST), "funding_form", save, "points")

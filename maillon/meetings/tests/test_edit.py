@@ -135,6 +135,9 @@ def test_an_empty_title_is_a_clear_message(people, login):
     m = meeting(people.org, people.owner, people.colleague)
     response = login(people.owner).post(url(m, "modifier/details/"), data(m, [people.colleague], title="  "))
     assert response.status_code == 400 and "Ce champ est obligatoire." in response.content.decode()
+    page = response.content.decode()  # nothing ticked is lost: the people chosen are still listed first, ticked
+    invited = page.split("<legend>Invités</legend>")[1].split("</fieldset>")[0]
+    assert people.colleague.get_full_name() in invited and " checked>" in invited
 
 
 def test_someone_who_left_the_organisation_stays_on_the_list_and_blocks_no_change(people, login):
