@@ -1,5 +1,7 @@
 import pytest
+from django.test.client import ClientMixin
 
+from maillon.accounts.sessions import mark_opened_by_allauth
 from maillon.testing import build_people
 from maillon.testing_browser import browser  # noqa: F401  (the shared headless Chromium fixture)
 
@@ -24,3 +26,18 @@ def login(client):
 
     return _login
 
+
+
+@pytest.fixture(autouse=True)
+def _force_login_as_allauth(monkeypatch):
+    """``force_login`` stands for a login through allauth (MFA passed): sessions opened any
+    other way are closed by ``AllauthSessionMiddleware``. A test of that removes the mark."""
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        mark_opened_by_allauth(session, user)
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)

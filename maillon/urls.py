@@ -9,10 +9,11 @@ from importlib import import_module, util
 
 from django.apps import apps
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views import serve as wagtaildocs_serve
 
 from maillon.api import api
 from maillon.core import views as core_views
@@ -41,12 +42,18 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("comptes/", include("allauth.urls")),
     path("api/v1/", api.urls),
-    # Both admins log in through allauth (MFA, rate limits): their own login forms are shadowed.
+    # Every login and password form goes through allauth (MFA, rate limits, password policy):
+    # the admins' own forms are shadowed by redirects to allauth's (test_login_paths).
     path("cms/login/", core_views.login_redirect, name="cms_login_redirect"),
+    path("cms/password_reset/", core_views.password_reset_redirect, name="cms_password_reset_redirect"),
+    re_path(r"^cms/password_reset/.+$", core_views.password_reset_redirect),
     path("django-admin/login/", core_views.login_redirect, name="admin_login_redirect"),
+    path("django-admin/password_change/", core_views.password_change_redirect, name="admin_password_change_redirect"),
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
-    path("documents/", include(wagtaildocs_urls)),
+    # Documents are served by Wagtail's view; its shared-password form is not mounted
+    # (no shared passwords: WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS).
+    re_path(r"^documents/(\d+)/(.*)$", wagtaildocs_serve.serve, name="wagtaildocs_serve"),
     *_discover(),
 ]
 
@@ -54,4 +61,6 @@ urlpatterns = [
 # (organisations.views.logo), images go through content.views.media_file (members of the
 # image's organisation), documents through content.views.download.
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's front-end: only its page-serving view. Its « _util/login/ » (a plain Django LoginView
+# that skipped MFA and rate limits) and its shared-password form are not mounted.
+urlpatterns.append(re_path(wagtail_urls.serve_pattern, wagtail_views.serve, name="wagtail_serve"))

@@ -3,12 +3,14 @@
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from .models import RoleAssignment, User
+from .sessions import opened_elsewhere
 
 # Paths a person without a second factor may still reach: to set one up, or leave.
 ALLOWED_PREFIXES = ("/comptes/", "/static/", "/media/", "/healthz", "/readyz", "/i18n/")
@@ -68,3 +70,16 @@ class RequireMFAMiddleware:
             "(authenticator app or passkey) to continue."
         ))
         return redirect("mfa_index")
+
+
+class AllauthSessionMiddleware:
+    """Closes a session that allauth did not open (see ``sessions.py``): the request goes on
+    as anonymous, so the page asks to log in. Reads the session only, no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if opened_elsewhere(request.session):
+            logout(request)
+        return self.get_response(request)

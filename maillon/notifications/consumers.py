@@ -8,6 +8,8 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from maillon.accounts.sessions import opened_elsewhere
+
 from .services import unread_count, user_group
 
 
@@ -23,7 +25,8 @@ def _organisation(user, slug: str):
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        session = self.scope.get("session")
+        if user is None or not user.is_authenticated or session is None or opened_elsewhere(session):
             await self.close(code=4401)
             return
         self.user = user
