@@ -208,7 +208,12 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed logins (accounts/adapter.py): 5 in 5 minutes for one account from one address,
+    # 20 in 15 minutes for one account from anywhere, and 100 in 15 minutes from one address
+    # for all accounts together: a centre's 50 staff behind one public address share that one.
+    "login_failed_pair": "5/5m/key",
+    "login_failed": "100/15m/ip,20/15m/key",
+    "login": "200/m/ip",  # any login POST (allauth's default, 30/m, is a centre at 9:00)
     "reset_password": "20/m/ip,5/m/key",
     "reauthenticate": "10/m/user",
 }
