@@ -51,6 +51,10 @@ class OutboxMessage(models.Model):
     html_body = models.TextField(_("HTML"), blank=True)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     sent_at = models.DateTimeField(_("sent on"), auto_now_add=True, db_index=True)
+    # Whose outbox shows it: the organisations of its recipients (members), or the one the
+    # sender named (header X-Maillon-Organisation, for guests outside any organisation).
+    organisations = models.ManyToManyField(
+        "organisations.Organisation", related_name="+", blank=True, verbose_name=_("organisations"))
 
     class Meta:
         verbose_name = _("development e-mail")
