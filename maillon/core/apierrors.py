@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from maillon.core.apiinput import BODY_NOT_OBJECT, NUL_CHARACTER, RejectedInput
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +59,14 @@ def validation_message(error: dict) -> str:
     if kind in {"less_than_equal", "less_than"}:
         limit = ctx.get("le", ctx.get("lt", "?"))
         return _("Enter a value less than or equal to %(limit)s.") % {"limit": limit}
+    if kind == NUL_CHARACTER:
+        return _("The null character (\\0) is not accepted.")
+    if kind == BODY_NOT_OBJECT:
+        return _("The request body must be a JSON object ({…}).")
     if kind in {"json_invalid", "model_attributes_type", "dict_type", "model_type"}:
         return _("The request body is not valid JSON of the expected shape.")
+    if kind == "value_out_of_range":
+        return _("A value is out of range.")
     if kind == "value_error" and error.get("msg"):
         # Raised by our own validators with an already translated message.
         return str(error["msg"]).removeprefix("Value error, ")
@@ -66,13 +81,46 @@ def _field(loc) -> str:
 def install(api) -> None:
     """Replace django-ninja's default (English, sometimes 500) error handlers."""
 
-    @api.exception_handler(ValidationError)
-    def validation_error(request, exc):
+    def invalid(request, raw_errors):
         errors = [
             {"loc": list(e.get("loc", [])), "field": _field(e.get("loc", [])), "msg": validation_message(e), "type": e.get("type", "")}
-            for e in exc.errors
+            for e in raw_errors
         ]
         return api.create_response(request, {"detail": errors}, status=422)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc):
+        return invalid(request, exc.errors)
+
+    @api.exception_handler(RejectedInput)
+    def rejected_input(request, exc):  # a null character in the query string (core/apiinput.py)
+        return invalid(request, exc.errors)
+
+    @api.exception_handler(OverflowError)
+    def overflow(request, exc):
+        # The last net for a number too large for the database (SQLite raises OverflowError);
+        # core/apiinput.py refuses whole numbers past 64 bits before the view runs.
+        logger.warning("Number out of range on %s: %s", request.path, exc)
+        return invalid(request, [{"loc": ["body"], "type": "value_out_of_range"}])
+
+    @api.exception_handler(DataError)
+    def data_error(request, exc):
+        # The last net for a value the database refuses (PostgreSQL: a number out of range, a
+        # text too long); the schemas should have refused it first, hence the full log.
+        logger.error("Value refused by the database on %s", request.path, exc_info=exc)
+        return invalid(request, [{"loc": ["body"], "type": "value_out_of_range"}])
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        return api.create_response(
+            request, {"detail": _("The request body is too large (at most %(size)s MB).") % {"size": size}}, status=413
+        )
+
+    @api.exception_handler(TooManyFieldsSent)
+    @api.exception_handler(TooManyFilesSent)
+    def too_many(request, exc):
+        return api.create_response(request, {"detail": _("The request has too many fields or files.")}, status=413)
 
     @api.exception_handler(DjangoValidationError)
     def django_validation_error(request, exc):
@@ -111,6 +159,10 @@ def install(api) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         message = str(exc)
+        if isinstance(exc.__cause__, RejectedInput):  # raised by our parser, wrapped by django-ninja
+            return invalid(request, exc.__cause__.errors)
+        if isinstance(exc.__cause__, RequestDataTooBig):
+            return too_big(request, exc.__cause__)
         if exc.status_code == 400 and message.startswith("Cannot parse request body"):  # django-ninja's own English text
             message = _("The request body is not valid JSON.")
         return api.create_response(request, {"detail": message}, status=exc.status_code)
@@ -119,3 +171,55 @@ def install(api) -> None:
     def unexpected(request, exc):
         logger.exception("API error on %s", request.path)
         return api.create_response(request, {"detail": _("An unexpected error occurred. It has been logged.")}, status=500)
+
+
+# The errors any operation may answer, added to each one's OpenAPI description (see
+# maillon/api.py, MaillonAPI.get_openapi_schema), so that every app's endpoints document them
+# without repeating them. An operation's own description of a status (a 409 with its body)
+# is kept.
+COMMON_RESPONSES = {
+    400: "Bad request: the body is not JSON, or the organisation must be named (X-Organisation)",
+    401: "Authentication required: log in, or send a personal access token",
+    403: "Not allowed: role, CSRF check (session), second factor required, or policy",
+    404: "Not found, or not visible to the caller (another organisation's object included)",
+    413: "The request is too large (body over the upload limit, too many fields)",
+    422: "Invalid input: a list of errors, one per field (`loc`, `field`, `msg`), or a sentence",
+}
+ERROR_SCHEMAS = {
+    "Error": {
+        "title": "Error", "type": "object", "required": ["detail"],
+        "properties": {"detail": {"title": "Detail", "type": "string", "description": "a sentence in the user's language"}},
+    },
+    "FieldError": {
+        "title": "FieldError", "type": "object", "required": ["loc", "field", "msg", "type"],
+        "properties": {
+            "loc": {"title": "Loc", "type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+            "field": {"title": "Field", "type": "string"},
+            "msg": {"title": "Msg", "type": "string"},
+            "type": {"title": "Type", "type": "string"},
+        },
+    },
+    "ValidationErrors": {
+        "title": "ValidationErrors", "type": "object", "required": ["detail"],
+        "properties": {"detail": {"title": "Detail", "anyOf": [
+            {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}}, {"type": "string"},
+        ]}},
+    },
+}
+
+
+def document(schema: dict) -> dict:
+    """Add the common error answers to every operation of an OpenAPI schema (in place)."""
+    schema.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in COMMON_RESPONSES.items():
+                if status in responses or str(status) in responses:
+                    continue
+                body = "ValidationErrors" if status == 422 else "Error"
+                responses[status] = {
+                    "description": description,
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}},
+                }
+    return schema
