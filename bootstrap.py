@@ -62,6 +62,7 @@ def test(extra: list[str]) -> None:
     maillon("check", env=check_env)
     prod_env = {
         "MAILLON_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "intranet.example.org",
+        "EMAIL_URL": "smtp://mail.example.org:587/?tls=True",
         "MAILLON_DATA_DIR": str(ROOT / "data" / "ci"),
     }
     maillon("check", "--deploy", "--fail-level", "WARNING", env=prod_env)

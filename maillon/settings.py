@@ -247,10 +247,19 @@ if PRODUCTION:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SILENCED_SYSTEM_CHECKS = []
 
-# E-mail: EMAIL_URL (smtp://user:pass@host:587/?tls=True), else the development outbox.
+# E-mail: EMAIL_URL (smtp://user:pass@host:587/?tls=True), or « none » to send no e-mail at all
+# (password resets and invitations then go nowhere: `maillon check --deploy` and the pages that
+# send mail say so). Required in production; outside it, the development outbox.
 EMAIL_URL = env("EMAIL_URL")
-if EMAIL_URL:
+EMAIL_DISABLED = EMAIL_URL.strip().lower() == "none"
+if EMAIL_DISABLED:
+    EMAIL_BACKEND = "maillon.notifications.backends.DisabledEmailBackend"
+elif EMAIL_URL:
     vars().update(dj_email_url.parse(EMAIL_URL))
+elif PRODUCTION:
+    raise ImproperlyConfigured(
+        "EMAIL_URL is required when MAILLON_ENV=production: smtp://user:password@host:587/?tls=True, "
+        "or « none » to send no e-mail (no password reset, no invitation by e-mail)")
 elif TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 else:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
 
+from maillon.notifications.backends import organisation_header
+
 SALT = "maillon.meetings.rsvp"
 PARTSTAT = {"pending": "NEEDS-ACTION", "accepted": "ACCEPTED", "declined": "DECLINED", "maybe": "TENTATIVE"}
 
@@ -116,7 +118,7 @@ def send_invitations(meeting, participants, *, base_url: str = "", kind: str = "
             "",
             link and _("Answer (attending, not attending, maybe): %(link)s") % {"link": link},
         ]))
-        message = EmailMessage(subject, body, to=[email])
+        message = EmailMessage(subject, body, to=[email], headers=organisation_header(meeting.organisation_id))
         message.attach("invitation.ics" if method == "REQUEST" else "annulation.ics", ics,
                        f"text/calendar; method={method}; charset=utf-8")
         message.send()
@@ -142,6 +144,6 @@ def send_reminder(meeting, guests, *, base_url: str = "") -> int:
             "",
             _("Answer (attending, not attending, maybe): %(link)s") % {"link": link},
         ]))
-        EmailMessage(subject, body, to=[guest.email]).send()
+        EmailMessage(subject, body, to=[guest.email], headers=organisation_header(meeting.organisation_id)).send()
         sent += 1
     return sent

@@ -15,6 +15,7 @@ class NotificationsConfig(AppConfig):
         from maillon.core import periodic
         from maillon.core.registry import register_websocket
 
+        from . import checks  # noqa: F401  (registers the e-mail deploy check)
         from .consumers import NotificationConsumer
         from .tasks import purge_read_notifications
 

@@ -35,14 +35,19 @@ def open_notification(request, pk):
     return redirect("notifications:list", org=request.organisation.slug)
 
 
+def _outbox(request):
+    """Only this organisation's mail: another's holds its members' password-reset links."""
+    return OutboxMessage.objects.filter(organisations=request.organisation)
+
+
 def outbox(request):
     if not can_read_outbox(request.membership):
         raise Http404
-    page = Paginator(OutboxMessage.objects.all(), 25).get_page(request.GET.get("page"))
+    page = Paginator(_outbox(request), 25).get_page(request.GET.get("page"))
     return render(request, "notifications/outbox.html", {"page_obj": page})
 
 
 def outbox_message(request, pk):
     if not can_read_outbox(request.membership):
         raise Http404
-    return render(request, "notifications/outbox_message.html", {"message": get_object_or_404(OutboxMessage, pk=pk)})
+    return render(request, "notifications/outbox_message.html", {"message": get_object_or_404(_outbox(request), pk=pk)})

@@ -80,6 +80,7 @@ def test_check_deploy_in_production_prints_no_warning(tmp_path):
         "MAILLON_ENV": "production",
         "SECRET_KEY": "production-test-" + "k3y" * 20,
         "ALLOWED_HOSTS": "maillon.exemple.fr",
+        "EMAIL_URL": "smtp://courriel.exemple.fr:587/?tls=True",
         "MAILLON_DATA_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "maillon.settings",
     }

@@ -155,6 +155,7 @@ def test_mark_all_read_is_a_post_and_stays_in_the_organisation(people, login):
 def test_the_outbox_is_for_admins_outside_production(people, login, settings):
     OutboxMessage.objects.create(subject="Bienvenue", from_email="a@b.c", to="x@y.z", body="Texte")
     message = OutboxMessage.objects.get()
+    message.organisations.add(people.org)
     admin = people.with_role(Role.ADMIN)
     assert login(people.owner).get("/essais/admin/boite-envoi/").status_code == 404
     assert login(people.with_role(Role.HR)).get("/essais/admin/boite-envoi/").status_code == 404
