@@ -75,7 +75,10 @@ def template_csv() -> bytes:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252."""
+    """UTF-8 (with or without BOM), else Windows-1252; never a null character (a binary file,
+    or a spreadsheet saved as UTF-16: the database would refuse the text)."""
+    if b"\x00" in data:
+        raise CsvFileError(_("The file holds null characters: it is not a CSV text file. Save it as CSV UTF-8."))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
