@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "maillon.core.edge.EdgeLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "maillon.accounts.middleware.AllauthSessionMiddleware",
@@ -292,6 +293,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 3600
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Whole request body, files included (core/edge.py): refused with 413 before it is read.
+MAILLON_MAX_REQUEST_BYTES = envint("MAILLON_MAX_REQUEST_MB", 30) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Wagtail (content back office; see the content issue)
