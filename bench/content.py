@@ -113,7 +113,8 @@ def main() -> int:
         home = measure("content home", "/les-tilleuls/accueil/", "animateur", args.runs)
         dashboard = measure("dashboard", "/les-tilleuls/tableau-de-bord/", "animateur", args.runs)
         client = Client()
-        client.force_login(User.objects.get(username="animateur"))
+        from maillon.testing import allauth_login
+        allauth_login(client, User.objects.get(username="animateur"))
         rng = random.Random(7)
         queries = [" ".join(rng.sample(WORDS, rng.choice((1, 1, 2)))) for _ in range(args.runs)]
         client.get("/les-tilleuls/recherche/?q=formation")

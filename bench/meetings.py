@@ -55,7 +55,7 @@ def main() -> int:
         from maillon.agenda.recurrence import PARIS
         from maillon.meetings import services
         from maillon.meetings.models import Minutes, Task
-        from maillon.testing import OrganisationFactory, make_member
+        from maillon.testing import OrganisationFactory, allauth_login, make_member
 
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -106,7 +106,7 @@ def main() -> int:
         from django.test import Client
 
         client = Client()
-        client.force_login(users[1])  # others[0], a participant
+        allauth_login(client, users[1])  # others[0], a participant
         path = f"/banc/reunions/{last.pk}/compte-rendu/"
         http_saves = []
         for i in range(args.runs):

@@ -93,9 +93,10 @@ def time_approvals(ids: list[int], *, password_each_time: bool) -> dict:
     from django.test import Client
 
     from maillon.accounts.models import User
+    from maillon.testing import allauth_login
 
     client = Client()
-    client.force_login(User.objects.get(username="coordo.enfance"))
+    allauth_login(client, User.objects.get(username="coordo.enfance"))
     if not password_each_time:
         warm_up, ids = ids[0], ids[1:]
         response = client.post(f"/les-tilleuls/demarches/dossiers/{warm_up}/decision/", {"decision": "approve", "signature-password": PASSWORD})
@@ -121,9 +122,10 @@ def approve_queries(pk: int) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from maillon.accounts.models import User
+    from maillon.testing import allauth_login
 
     client = Client()
-    client.force_login(User.objects.get(username="coordo.enfance"))
+    allauth_login(client, User.objects.get(username="coordo.enfance"))
     ids = pending_for_coordinator(1)
     client.post(f"/les-tilleuls/demarches/dossiers/{ids[0]}/decision/", {"decision": "approve", "signature-password": PASSWORD})
     with CaptureQueriesContext(connection) as queries:

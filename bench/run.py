@@ -105,7 +105,8 @@ def measure(name: str, path: str, username: str | None, runs: int) -> dict:
 
     client = Client()
     if username:
-        client.force_login(User.objects.get(username=username))
+        from maillon.testing import allauth_login
+        allauth_login(client, User.objects.get(username=username))
     with CaptureQueriesContext(connection) as first_queries:
         first = client.get(path)
     assert first.status_code == 200, f"{path} answered {first.status_code}"

@@ -108,6 +108,18 @@ def build_people() -> People:
     )
 
 
+def allauth_login(client, user) -> None:
+    """``client.force_login(user)`` as if through allauth's login (MFA passed): sessions opened
+    any other way are closed by ``AllauthSessionMiddleware``. For the benches and tools; in
+    pytest, ``force_login`` itself does it (maillon/conftest.py)."""
+    from maillon.accounts.sessions import mark_opened_by_allauth
+
+    client.force_login(user)
+    session = client.session
+    mark_opened_by_allauth(session, user)
+    session.save()
+
+
 class QueryCounter(CaptureQueriesContext):
     """``with QueryCounter() as q: …; assert len(q) <= 12``"""
 
