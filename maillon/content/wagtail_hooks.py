@@ -1,8 +1,10 @@
 """Wagtail hooks of the content app."""
 
 from django.http import Http404
+from django.urls import Resolver404, resolve
 from wagtail import hooks
 
+from .cms import UNSCOPED_VIEWS, scope_for
 from .images import may_open_collection_file
 
 
@@ -13,3 +15,44 @@ def check_document_access(document, request):
     office: a file there is served only to members of the organisation owning its collection."""
     if not may_open_collection_file(request.user, document.collection):
         raise Http404
+
+
+# The admin's lists stay inside the editor's trees and collections (see cms.py). Wagtail's page
+# chooser lists every page otherwise; the others are already scoped by permissions, filtered
+# again in case a permission is ever granted more widely.
+
+
+@hooks.register("construct_page_chooser_queryset")
+def scope_page_chooser(pages, request):
+    return scope_for(request).pages(pages)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def scope_explorer(parent_page, pages, request):
+    return scope_for(request).pages(pages)
+
+
+@hooks.register("construct_image_chooser_queryset")
+def scope_image_chooser(images, request):
+    return scope_for(request).media(images)
+
+
+@hooks.register("construct_document_chooser_queryset")
+def scope_document_chooser(documents, request):
+    return scope_for(request).media(documents)
+
+
+@hooks.register("construct_reports_menu")
+def hide_unscoped_reports(request, menu_items):
+    """Reports the middleware refuses to editors are not offered to them."""
+    if scope_for(request).unrestricted:
+        return
+    menu_items[:] = [item for item in menu_items if _view_name(item.url) not in UNSCOPED_VIEWS]
+
+
+def _view_name(url: str) -> str:
+    try:
+        match = resolve(url)
+    except Resolver404:
+        return ""
+    return f"{match.namespace}:{match.url_name}"
