@@ -214,6 +214,7 @@ ACCOUNT_RATE_LIMITS = {
     # for all accounts together: a centre's 50 staff behind one public address share that one.
     "login_failed_pair": "5/5m/key",
     "login_failed": "100/15m/ip,20/15m/key",
+    "signature_failed": "5/5m/key",  # wrong passwords when signing (accounts/signing.py)
     "login": "200/m/ip",  # any login POST (allauth's default, 30/m, is a centre at 9:00)
     "reset_password": "20/m/ip,5/m/key",
     "reauthenticate": "10/m/user",

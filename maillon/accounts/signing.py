@@ -37,7 +37,7 @@ SEAL_SALT = "maillon.accounts.signing.seal"
 PASSKEY_WINDOW_SECONDS = 5 * 60
 WINDOW_SECONDS = PASSKEY_WINDOW_SECONDS  # a password checked for a signature also counts for five minutes
 SESSION_KEY = "accounts.password_checked_at"
-RATE_LIMIT_ACTION = "login_failed"  # the same limits as failed logins (ACCOUNT_RATE_LIMITS)
+RATE_LIMIT_ACTION = "signature_failed"  # 5 wrong passwords in 5 minutes per person (ACCOUNT_RATE_LIMITS)
 
 
 def canonical_json(content) -> bytes:
