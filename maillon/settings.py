@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "maillon.organisations.middleware.OrganisationMiddleware",
     "maillon.accounts.middleware.RequireMFAMiddleware",
+    "maillon.content.cms.CmsTenancyMiddleware",  # /cms/ stays inside the editor's organisation
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
