@@ -180,6 +180,10 @@ else:
 
 # Background tasks: database queue (django-tasks API), run by `maillon worker`.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"}}
+# A task left RUNNING by a worker silent for this long is taken again, up to this many runs in
+# all, then marked failed (maillon/core/worker.py).
+MAILLON_TASK_LEASE_SECONDS = envint("MAILLON_TASK_LEASE_SECONDS", 300)
+MAILLON_TASK_MAX_ATTEMPTS = envint("MAILLON_TASK_MAX_ATTEMPTS", 3)
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"

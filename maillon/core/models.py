@@ -19,3 +19,43 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A live ``maillon worker``: it beats every 30 s. A task RUNNING under a worker whose last
+    beat is older than the lease (``MAILLON_TASK_LEASE_SECONDS``) is taken again (worker.py)."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    node = models.CharField(_("node"), max_length=120, blank=True)
+    pid = models.PositiveIntegerField(_("process"), null=True)
+    started_at = models.DateTimeField(_("running since"), auto_now_add=True)
+    beat_at = models.DateTimeField(_("last heartbeat"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class IdempotencyKey(models.Model):
+    """One side effect (an e-mail sent, …) done at most once per key even when its task runs
+    again: « started » is committed before the effect, « done » after (idempotency.py)."""
+
+    class State(models.TextChoices):
+        STARTED = "started", _("started")
+        DONE = "done", _("done")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.STARTED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("first tried on"), auto_now_add=True, db_index=True)
+    done_at = models.DateTimeField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.state}"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
 
+from maillon.notifications import delivery
 from maillon.notifications.backends import organisation_header
 
 SALT = "maillon.meetings.rsvp"
@@ -121,8 +122,7 @@ def send_invitations(meeting, participants, *, base_url: str = "", kind: str = "
         message = EmailMessage(subject, body, to=[email], headers=organisation_header(meeting.organisation_id))
         message.attach("invitation.ics" if method == "REQUEST" else "annulation.ics", ics,
                        f"text/calendar; method={method}; charset=utf-8")
-        message.send()
-        sent += 1
+        sent += delivery.send(message)  # once per message in the task's scope (tasks.py)
     return sent
 
 
@@ -144,6 +144,5 @@ def send_reminder(meeting, guests, *, base_url: str = "") -> int:
             "",
             _("Answer (attending, not attending, maybe): %(link)s") % {"link": link},
         ]))
-        EmailMessage(subject, body, to=[guest.email], headers=organisation_header(meeting.organisation_id)).send()
-        sent += 1
+        sent += delivery.send(EmailMessage(subject, body, to=[guest.email], headers=organisation_header(meeting.organisation_id)))
     return sent

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django_tasks import task
 
+from maillon.notifications import delivery
+
 
 @dataclass(frozen=True)
 class FormerGuest:
@@ -16,8 +18,8 @@ class FormerGuest:
     answer: str = "declined"
 
 
-@task()
-def send_invitations(*, meeting_id: int, participant_ids: list[int], guest_ids: list[int], base_url: str = "",
+@task(takes_context=True)
+def send_invitations(context, *, meeting_id: int, participant_ids: list[int], guest_ids: list[int], base_url: str = "",
                      kind: str = "invitation", removed: list[list[str]] | None = None) -> int:
     """The invitation, update or cancellation e-mails (with their .ics) of these participants and
     guests, built from the meeting as it is when the worker runs; ``removed``: [e-mail, name] of
@@ -32,11 +34,14 @@ def send_invitations(*, meeting_id: int, participant_ids: list[int], guest_ids: 
                   .order_by("pk"))
     people += list(Guest.objects.filter(meeting=meeting, pk__in=guest_ids).order_by("pk"))
     people += [FormerGuest(email, name) for email, name in removed or []]
-    return invitations.send_invitations(meeting, people, base_url=base_url, kind=kind)
+    # Each person's e-mail is sent once per run of this task, even if it is taken again.
+    with delivery.once_per_message(delivery.task_scope(context, "meetings.send_invitations")):
+        return invitations.send_invitations(meeting, people, base_url=base_url, kind=kind)
 
 
-@task()
-def send_reminders() -> int:
+@task(takes_context=True)
+def send_reminders(context) -> int:
     from .services import send_reminders as run
 
-    return run()
+    with delivery.once_per_message(delivery.task_scope(context, "meetings.send_reminders")):
+        return run()

@@ -4,13 +4,17 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_tasks import task
 
+from . import delivery
 
-@task()
-def send_email(*, to: list[str], subject: str, body: str, html_body: str = "", notification_id: int | None = None) -> int:
+
+@task(takes_context=True)
+def send_email(context, *, to: list[str], subject: str, body: str, html_body: str = "", notification_id: int | None = None) -> int:
+    """One e-mail, sent once: a retry of this task (its worker died) finds it sent under this
+    task's id and sends nothing."""
     message = EmailMultiAlternatives(subject=subject, body=body, to=to)
     if html_body:
         message.attach_alternative(html_body, "text/html")
-    sent = message.send()
+    sent = delivery.send(message, key=delivery.task_scope(context, "send_email"))
     if notification_id is not None and sent:
         from .models import Notification
 

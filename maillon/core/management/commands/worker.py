@@ -2,8 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy as _
 
-from maillon.core import periodic
-from maillon.core.worker import start_scheduler
+from maillon.core import periodic, worker
 
 
 class Command(BaseCommand):
@@ -19,14 +18,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        args = ["--interval", str(options["interval"]), "--no-reload", "--no-startup-delay"]
-        if options["batch"]:
-            # One pass, in this thread: due periodic jobs are enqueued, then the queue drains.
-            periodic.run_due_jobs()
-            call_command("db_worker", *args, "--batch", verbosity=options["verbosity"])
-            return
-        stop = start_scheduler()
+        worker_id = worker.new_worker_id()
+        args = ["--interval", str(options["interval"]), "--no-reload", "--no-startup-delay", "--worker-id", worker_id]
+        # The heartbeat is on before the first task is claimed; tasks of dead workers go back
+        # to the queue before this one starts draining it.
+        worker.beat(worker_id)
+        worker.requeue_abandoned()
+        scheduler = worker.start_scheduler(worker_id, jobs=not options["batch"])
         try:
-            call_command("db_worker", *args, verbosity=options["verbosity"])
+            if options["batch"]:
+                # One pass: due periodic jobs are enqueued, then the queue drains.
+                periodic.run_due_jobs()
+                call_command("db_worker", *args, "--batch", verbosity=options["verbosity"])
+            else:
+                call_command("db_worker", *args, verbosity=options["verbosity"])
         finally:
-            stop.set()
+            scheduler.stop()  # no heartbeat after the row is gone
+            worker.forget(worker_id)
