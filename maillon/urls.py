@@ -48,7 +48,7 @@ urlpatterns = [
     path("cms/password_reset/", core_views.password_reset_redirect, name="cms_password_reset_redirect"),
     re_path(r"^cms/password_reset/.+$", core_views.password_reset_redirect),
     path("django-admin/login/", core_views.login_redirect, name="admin_login_redirect"),
-    path("django-admin/password_change/", core_views.password_change_redirect, name="admin_password_change_redirect"),
+    re_path(r"^django-admin/password_change/", core_views.password_change_redirect, name="admin_password_change_redirect"),
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     # Documents are served by Wagtail's view; its shared-password form is not mounted
@@ -64,3 +64,6 @@ urlpatterns = [
 # Wagtail's front-end: only its page-serving view. Its « _util/login/ » (a plain Django LoginView
 # that skipped MFA and rate limits) and its shared-password form are not mounted.
 urlpatterns.append(re_path(wagtail_urls.serve_pattern, wagtail_views.serve, name="wagtail_serve"))
+
+# An uncaught error: the French page, or JSON under /api/; 503 when the database is down.
+handler500 = "maillon.core.errors.server_error"

@@ -12,7 +12,7 @@ import re
 import pytest
 from django.contrib.auth import views as django_auth_views
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from maillon.accounts.sessions import SESSION_KEY
 from maillon.testing import TEST_PASSWORD
@@ -42,7 +42,7 @@ def _walk(patterns, prefix=""):
 
 
 def _target(pattern):
-    callback = pattern.callback
+    callback = getattr(pattern, "callback", None) or pattern.func  # a URLPattern or a ResolverMatch
     return getattr(callback, "view_class", None) or getattr(callback, "func", callback)
 
 
@@ -61,13 +61,29 @@ def _takes_a_password(target) -> bool:
     return bool(PASSWORD_WORDS.search(source))
 
 
+SAMPLES = {"int": "1", "slug": "essais", "str": "x", "path": "x/y", "uuid": "00000000-0000-0000-0000-000000000000"}
+
+
+def _sample_url(route: str) -> str | None:
+    """A URL this route matches, to see which view answers it; None for regular expressions."""
+    if "(" in route or "\\" in route:
+        return None
+    url = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLES.get(m.group(1) or "str", "x"), route)
+    return "/" + url.replace("^", "").replace("$", "")
+
+
 def _mounted_routes():
-    """The routes whose first matching pattern is the view (a shadowed pattern never answers)."""
-    seen = set()
+    """The patterns that answer: one shadowed by an earlier pattern (our redirects placed before
+    a library's include) never does."""
     for route, pattern in _walk(get_resolver().url_patterns):
-        if route in seen:
-            continue
-        seen.add(route)
+        url = _sample_url(route)
+        if url is not None:
+            try:
+                answering = resolve(url)
+            except Resolver404:
+                continue
+            if _target(answering) is not _target(pattern):
+                continue
         yield route, pattern
 
 
@@ -110,7 +126,7 @@ def _concrete(route: str, org_slug: str) -> str | None:
 
 @pytest.mark.django_db
 def test_no_page_but_allauths_shows_a_password_field(people):
-    client = Client(raise_request_exception=False)  # /cms/failwhale/ raises on purpose
+    client = Client(raise_request_exception=False)  # a library's page that fails is not our point
     people.owner.is_superuser = True  # sees every admin page, Wagtail's and Django's
     people.owner.is_staff = True
     people.owner.save()
