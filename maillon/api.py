@@ -14,13 +14,15 @@ from __future__ import annotations
 from django.apps import apps
 from django.conf import settings
 from django.http import Http404
+from django.urls import re_path
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 from ninja.utils import check_csrf
 
-from maillon.core import apierrors
+from maillon.core import apierrors, apiinput
 from maillon.core.apiinput import NUL_CHARACTER, MaillonParser, guard_view
 from maillon.core.registry import registry
 
@@ -119,12 +121,19 @@ class MaillonAPI(NinjaAPI):
     @property
     def urls(self):
         self.add_registered_routers()
-        return super().urls
+        patterns, app_name, namespace = super().urls
+        # Last: an unknown address under /api/v1/ (or an id that is not a number) is a JSON 404,
+        # not a redirect to the pages (APPEND_SLASH) nor an HTML page.
+        return [*patterns, re_path(r"^", csrf_exempt(self.not_found))], app_name, namespace
+
+    def not_found(self, request, *args, **kwargs):
+        return self.create_response(request, {"detail": str(apierrors.NOT_FOUND)}, status=404)
 
     def get_openapi_schema(self, **kwargs):
         self.add_registered_routers()
-        # The errors every operation may answer (401, 403, 404, 422…) are documented once here.
-        return apierrors.document(super().get_openapi_schema(**kwargs))
+        # Documented once here: the input limits every view enforces (core/apiinput.py) and
+        # the errors every operation may answer (401, 403, 404, 422…).
+        return apierrors.document(apiinput.document(super().get_openapi_schema(**kwargs)))
 
     def add_registered_routers(self) -> None:
         if self._routers_added:

@@ -21,7 +21,6 @@ from maillon.core.registry import register_api_router
 from . import conflicts as engine
 from . import policies, services
 from .models import Event, Occurrence, Resource
-from .recurrence import expand
 
 router = Router(tags=["agenda"])
 
@@ -119,10 +118,9 @@ def list_occurrences(request, period: Query[Period]):
 def check_conflicts(request, payload: BookingIn):
     membership = current_membership(request)
     resources, people = _parts(membership, payload)
-    start, end = _aware(payload.start), _aware(payload.end)
-    if end <= start:
-        raise ValidationError({"end": _("The end must be after the start.")})
-    occurrences = [(s, e) for s, e, _o in expand(start, end, payload.rrule)]
+    # The same checks of the times and the recurrence rule as a booking (an unreadable rule was a 500).
+    dates = services._validate_times(_aware(payload.start), _aware(payload.end), payload.rrule, payload.kind, allow_past=True)
+    occurrences = [(s, e) for s, e, _o in dates]
     found = engine.check(membership.organisation, occurrences, resources, [m.user_id for m in people])
     return {"free": not found, "conflicts": [services.describe(c) for c in found]}
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
-from maillon.core.apiinput import BODY_NOT_OBJECT, NUL_CHARACTER, RejectedInput
+from maillon.core.apiinput import BODY_NOT_OBJECT, NUL_CHARACTER, REPEATED, RejectedInput
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ ORGANISATION_AMBIGUOUS = gettext_lazy(
 )
 CSRF_FAILED = gettext_lazy("CSRF check failed: send the X-CSRFToken header with the csrftoken cookie's value.")
 MFA_REQUIRED = gettext_lazy("Turn on two-factor authentication to use the API.")
+NOT_FOUND = gettext_lazy("Not found.")
 
 
 def validation_message(error: dict) -> str:
@@ -61,6 +62,8 @@ def validation_message(error: dict) -> str:
         return _("Enter a value less than or equal to %(limit)s.") % {"limit": limit}
     if kind == NUL_CHARACTER:
         return _("The null character (\\0) is not accepted.")
+    if kind == REPEATED:
+        return _("Send this parameter once.")
     if kind == BODY_NOT_OBJECT:
         return _("The request body must be a JSON object ({…}).")
     if kind in {"json_invalid", "model_attributes_type", "dict_type", "model_type"}:
@@ -114,7 +117,7 @@ def install(api) -> None:
     def too_big(request, exc):
         size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
         return api.create_response(
-            request, {"detail": _("The request body is too large (at most %(size)s MB).") % {"size": size}}, status=413
+            request, {"detail": _("The request is too large: %(size)s MB at most.") % {"size": size}}, status=413
         )
 
     @api.exception_handler(TooManyFieldsSent)
@@ -153,7 +156,7 @@ def install(api) -> None:
     def not_found(request, exc):
         message = exc.args[0] if exc.args and isinstance(exc.args[0], str) else ""
         if not message or "matches the given query" in message:  # Django's own English text
-            message = _("Not found.")
+            message = str(NOT_FOUND)
         return api.create_response(request, {"detail": message}, status=404)
 
     @api.exception_handler(HttpError)

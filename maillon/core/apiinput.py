@@ -1,7 +1,7 @@
 """What every request to the API must respect before a view sees it, checked in one place so
 that each app's endpoints (and those of new apps) inherit it:
 
-- a JSON body is an object (``{…}``): a list or a bare value sent where an object is expected
+- a JSON body is an object (``{…}``) or ``null``: a list or a bare value sent where an object is expected
   would otherwise be read as an object with every field left out (``[null, null]`` sent to
   « mark notifications read » marked them all);
 - no string (JSON keys and values, at any depth, query parameters, path parameters) holds the
@@ -31,6 +31,7 @@ NUL = "\x00"
 # Error types of our own (the messages are in core/apierrors.py, validation_message).
 NUL_CHARACTER = "nul_character"
 BODY_NOT_OBJECT = "body_not_object"
+REPEATED = "repeated_parameter"
 
 
 class RejectedInput(ValueError):
@@ -83,6 +84,8 @@ class MaillonParser(Parser):
         # django-ninja turns any error raised here into a 400 « Cannot parse request body »;
         # core/apierrors.py answers a RejectedInput found behind it with a 422 instead.
         data = json.loads(request.body)
+        if data is None:  # ``null``: no body, where the schema allows it
+            return None
         if not isinstance(data, dict):
             raise RejectedInput([{"loc": ("body",), "type": BODY_NOT_OBJECT}])
         errors = problems(data, ("body",))
@@ -94,6 +97,10 @@ class MaillonParser(Parser):
         # The query string, a form, or files (whose names only are text: checked as keys).
         source = "query" if data is request.GET else "form"
         errors = problems({key: values[0] if len(values) == 1 else values for key, values in data.lists()}, (source,))
+        # A parameter sent several times where one value is expected: django-ninja would take the
+        # last one and say nothing.
+        errors += [{"loc": (source, key), "type": REPEATED} for key, values in data.lists()
+                   if len(values) > 1 and key not in list_fields]
         if errors:
             raise RejectedInput(errors)
         return super().parse_querydict(data, list_fields, request)
@@ -126,3 +133,67 @@ def guard_view(view):
         return view(request, *args, **values)
 
     return guarded
+
+
+# In the OpenAPI schema, the same limits, so that a client (or a fuzzer) knows them: whole numbers
+# are 64-bit, text holds no null character (keys of free-form objects neither).
+NUL_FREE = "^[^\\x00]*$"
+DECIMAL = "^-?[0-9]{1,15}(\\.[0-9]{1,15})?$"
+
+
+def _limit(node: Any) -> None:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+            continue
+        if not isinstance(item, dict):
+            continue
+        numbers_as_text = [v for v in item.get("anyOf", ()) if isinstance(v, dict) and v.get("type") in {"number", "string"}]
+        if len(numbers_as_text) == 2 and "pattern" not in numbers_as_text[-1]:
+            # A decimal (pydantic: a number, or a string that holds one).
+            next(v for v in numbers_as_text if v["type"] == "string")["pattern"] = DECIMAL
+        if item.get("type") == "integer":
+            item["minimum"] = max(item.get("minimum", INT64_MIN), INT64_MIN)
+            item["maximum"] = min(item.get("maximum", INT64_MAX), INT64_MAX)
+        elif item.get("type") == "string" and not {"format", "enum", "pattern", "const"} & item.keys():
+            item["pattern"] = NUL_FREE
+        elif item.get("type") == "object" and "additionalProperties" in item and "propertyNames" not in item:
+            item["propertyNames"] = {"pattern": NUL_FREE}
+        stack.extend(value for key, value in item.items() if key not in {"example", "examples", "default"})
+
+
+def _references(node: Any) -> set[str]:
+    found, stack = set(), [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                found.add(ref.rsplit("/", 1)[-1])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def document(schema: dict) -> dict:
+    """Write the limits above into the parameters and request bodies of an OpenAPI schema
+    (in place), and into the components they use."""
+    components = schema.get("components", {}).get("schemas", {})
+    inputs: list = []
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            inputs += [parameter.get("schema") for parameter in operation.get("parameters", [])]
+            inputs.append(operation.get("requestBody"))
+    names, todo = set(), _references(inputs)
+    while todo:
+        name = todo.pop()
+        if name in names or name not in components:
+            continue
+        names.add(name)
+        todo |= _references(components[name])
+    _limit(inputs)
+    _limit([components[name] for name in sorted(names)])
+    return schema

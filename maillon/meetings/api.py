@@ -31,7 +31,17 @@ from maillon.core.registry import register_api_router
 from maillon.directory.models import Contact
 
 from . import invitations, policies, services
-from .models import Guest, Meeting, MeetingType, Minutes, Outcome, Participant, Series, Task
+from .models import (
+    Attendance,
+    Guest,
+    Meeting,
+    MeetingType,
+    Minutes,
+    Outcome,
+    Participant,
+    Series,
+    Task,
+)
 
 router = Router(tags=["meetings"])
 PAGE_SIZE = 20
@@ -183,9 +193,17 @@ class OutcomeChangeIn(Schema):
     due: date | None = Field(default=None, description="due date, for a task; null: none")
 
 
+# In the schema: the keys are ids, the values one of the marks (the service refuses any other
+# in French, on the field).
+_MARKS = {"propertyNames": {"pattern": "^[0-9]{1,18}$"},
+          "additionalProperties": {"type": "string", "enum": list(Attendance.values)}}
+
+
 class AttendanceIn(Schema):
-    participants: dict[int, str] = Field(default={}, description='user id -> present, excused, absent or "" (not recorded)')
-    guests: dict[int, str] = Field(default={}, description='guest id -> present, excused, absent or "" (not recorded)')
+    participants: dict[int, str] = Field(default={}, description='user id -> present, excused, absent or "" (not recorded)',
+                                         json_schema_extra=_MARKS)
+    guests: dict[int, str] = Field(default={}, description='guest id -> present, excused, absent or "" (not recorded)',
+                                   json_schema_extra=_MARKS)
 
 
 class AttendanceOut(Schema):

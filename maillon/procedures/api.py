@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -75,8 +76,8 @@ class SubmissionPage(Schema):
 
 
 class ListFilter(Schema):
-    scope: str = Field(default="mine", description="mine | queue (waiting for my decision) | all (HR and director)")
-    status: str | None = None
+    scope: Literal["mine", "queue", "all"] = Field(default="mine", description="mine | queue (waiting for my decision) | all (HR and director)")
+    status: Submission.Status | None = None
     page: int = Field(default=1, ge=1)
 
 

@@ -45,7 +45,7 @@ def test_a_body_over_the_upload_limit_is_a_413_in_french(people, api_client, set
     notify(people.owner, "A", organisation=people.org, email=False)
     big = b'{"ids": [' + b"1," * (limit // 2) + b"1]}"
     detail = errors(post_json(api_client, "/api/v1/notifications/read", big), 413)
-    assert detail == "Le corps de la requête est trop volumineux (10 Mo au plus)."
+    assert detail == "La requête est trop volumineuse : 10 Mo au plus."
     # Through the browser session too (the CSRF check reads the request first).
     session = login(people.owner)
     response = post_json(session, "/api/v1/notifications/read", big, headers={"X-Organisation": "essais"})
@@ -88,7 +88,7 @@ def test_a_body_within_the_limits_has_no_problem_and_one_bad_value_is_found_at_a
 # ---------------------------------------------------------------- bodies that are not objects
 
 
-@pytest.mark.parametrize("body", ["[null, null]", "[]", "5", '"ids"', "null", "true"])
+@pytest.mark.parametrize("body", ["[null, null]", "[]", "5", '"ids"', "true"])
 def test_a_body_that_is_not_a_json_object_is_refused_and_marks_nothing_read(people, api_client, body):
     notify(people.owner, "A", organisation=people.org, email=False)
     notify(people.owner, "B", organisation=people.org, email=False)
@@ -97,8 +97,11 @@ def test_a_body_that_is_not_a_json_object_is_refused_and_marks_nothing_read(peop
     assert Notification.objects.filter(read_at__isnull=False).count() == 0
     # The same rule on another app's endpoint.
     assert errors(post_json(api_client, "/api/v1/tokens", body))[0]["type"] == "body_not_object"
-    # An empty body still means « all of them », as documented.
-    assert post_json(api_client, "/api/v1/notifications/read", "").json()["marked"] == 2
+    # No body, or null, still means « all of them », as documented.
+    assert post_json(api_client, "/api/v1/notifications/read", "null").json()["marked"] == 2
+    assert post_json(api_client, "/api/v1/notifications/read", "").json()["marked"] == 0
+    # Where a body is required, null is refused like any other missing body.
+    assert errors(post_json(api_client, "/api/v1/tokens", "null"))[0]["msg"] == "Ce champ est obligatoire."
 
 
 def test_a_body_that_is_not_json_stays_a_400_in_french(people, api_client):
@@ -128,6 +131,21 @@ def test_a_null_character_in_the_organisation_is_a_422(people):
     assert errors(response)[0]["msg"] == NUL_MESSAGE
     response = Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/agenda/resources?organisation=ess%00ais")
     assert errors(response)[0]["msg"] == NUL_MESSAGE
+
+
+# ---------------------------------------------------------------- other refusals
+
+
+def test_a_parameter_sent_twice_where_one_is_expected_is_refused(people, api_client):
+    detail = errors(api_client.get("/api/v1/procedures/submissions?status=draft&status=pending"))
+    assert [(e["field"], e["msg"]) for e in detail] == [("status", "Envoyez ce paramètre une seule fois.")]
+    assert api_client.get("/api/v1/procedures/submissions?status=draft").status_code == 200
+
+
+def test_an_unknown_api_address_is_a_json_404_not_a_redirect(people, api_client):
+    for path in ("/api/v1/meetings/true/minutes", "/api/v1/nothing/here", "/api/v1/meetings/1%0A/minutes"):
+        assert errors(api_client.get(path), 404) == "Introuvable."
+    assert errors(post_json(api_client, "/api/v1/meetings/abc/cancel", {}), 404) == "Introuvable."
 
 
 # ---------------------------------------------------------------- documentation
