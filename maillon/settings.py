@@ -112,6 +112,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "maillon.core.middleware.SecurityHeadersMiddleware",
+    "maillon.core.middleware.HealthProbeMiddleware",  # /healthz, /readyz: before sessions and host checks
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",

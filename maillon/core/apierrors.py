@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from maillon.core import errors
 from maillon.core.apiinput import BODY_NOT_OBJECT, NUL_CHARACTER, REPEATED, RejectedInput
 
 logger = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ def install(api) -> None:
     @api.exception_handler(Exception)
     def unexpected(request, exc):
         logger.exception("API error on %s", request.path)
-        return api.create_response(request, {"detail": _("An unexpected error occurred. It has been logged.")}, status=500)
+        return errors.api_error(exc)  # 503 when the database is down, 500 otherwise: JSON, in French
 
 
 # The errors any operation may answer, added to each one's OpenAPI description (see

@@ -83,6 +83,7 @@ class Command(BaseCommand):
                 proxy_headers=True,
                 forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
                 log_level=os.environ.get("LOG_LEVEL", "warning").lower(),
+                server_header=False,  # no « Server: uvicorn »: nothing to tell a scanner (Date is kept: HTTP/1.1)
             )
         except Stopped:
             pass  # a normal stop: exit 0 once the worker is down
