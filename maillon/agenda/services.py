@@ -462,7 +462,7 @@ def delete_closure(membership: Membership, closure: Closure, *, request=None) ->
 # ---- room and item photos --------------------------------------------------------------
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_MAX_PIXELS = 40_000_000  # maillon.core.images.MAX_PIXELS
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 PHOTO_SIZE = (1600, 1600)
 THUMB_SIZE = (240, 180)
@@ -472,21 +472,6 @@ def thumbnail_name(name: str) -> str:
     return name.rsplit(".", 1)[0] + "-petite.jpg"
 
 
-def _jpeg(image, size, *, fit: bool) -> bytes:
-    import io
-
-    from PIL import ImageOps
-
-    image = ImageOps.exif_transpose(image).convert("RGB")
-    if fit:
-        image = ImageOps.fit(image, size)
-    else:
-        image.thumbnail(size)
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=82, optimize=True)  # re-encoded: no EXIF (location) kept
-    return out.getvalue()
-
-
 def set_resource_photo(membership: Membership, resource: Resource, upload, *, request=None) -> Resource:
     """Check the upload with Pillow (PNG, JPEG or WebP, 5 MB at most), store it re-encoded
     as JPEG with a 240×180 thumbnail, replace the previous photo. Room or item managers only."""
@@ -494,7 +479,8 @@ def set_resource_photo(membership: Membership, resource: Resource, upload, *, re
 
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
-    from PIL import Image, UnidentifiedImageError
+
+    from maillon.core.images import ImageRefused, open_checked, reencode
 
     if resource.organisation_id != membership.organisation_id or not policies.can_manage_resource(membership, resource):
         raise PermissionDenied
@@ -503,20 +489,15 @@ def set_resource_photo(membership: Membership, resource: Resource, upload, *, re
     if upload.size > PHOTO_MAX_BYTES:
         raise ValidationError({"photo": _("The photo must weigh 5 MB at most.")})
     try:
-        upload.seek(0)
-        probe = Image.open(upload)
-        probe.verify()
-        upload.seek(0)
-        image = Image.open(upload)
-        if image.width * image.height > PHOTO_MAX_PIXELS:  # before decoding: a small file may unpack huge
-            raise ValidationError({"photo": _("The photo is too large: 40 megapixels at most.")})
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError({"photo": _("This file is not an image. Send a JPEG, PNG or WebP photo.")}) from exc
-    if image.format not in PHOTO_FORMATS:
-        raise ValidationError({"photo": _("Send the photo as JPEG, PNG or WebP.")})
+        image = open_checked(upload, formats=PHOTO_FORMATS, max_pixels=PHOTO_MAX_PIXELS)
+    except ImageRefused as refused:
+        raise ValidationError({"photo": {
+            ImageRefused.TOO_LARGE: _("The photo is too large: 40 megapixels at most."),
+            ImageRefused.FORMAT: _("Send the photo as JPEG, PNG or WebP."),
+        }.get(refused.reason, _("This file is not an image. Send a JPEG, PNG or WebP photo."))}) from refused
     name = f"{resource.organisation_id}/{uuid.uuid4().hex}.jpg"  # under upload_to (agenda/photos/)
-    photo, thumb = _jpeg(image, PHOTO_SIZE, fit=False), _jpeg(image, THUMB_SIZE, fit=True)
+    # Re-encoded: no EXIF (location) kept.
+    photo, thumb = reencode(image, PHOTO_SIZE), reencode(image, THUMB_SIZE, fit=True)
     old = resource.photo.name
     with transaction.atomic():
         resource.photo.save(name, ContentFile(photo), save=False)

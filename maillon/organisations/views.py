@@ -30,4 +30,7 @@ def logo(request, path):
     """Logos are shown on the login page too, so they are public files."""
     if Path(path).name != path:
         raise Http404
-    return serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "logos")
+    response = serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "logos")
+    # A new logo is stored under a new name, so a day of caching never shows a stale one.
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
