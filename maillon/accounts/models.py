@@ -190,6 +190,8 @@ class Signature(TenantModel):
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     seal = models.CharField(_("seal"), max_length=64)
     code = models.CharField(_("verification code"), max_length=16, unique=True)
+    # Which key sealed it (signing.key_id: not the key): empty on signatures made before it was kept.
+    key_id = models.CharField(_("sealing key id"), max_length=8, blank=True, default="")
 
     objects = SignatureQuerySet.as_manager()
 

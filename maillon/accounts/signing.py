@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -34,6 +35,7 @@ from .models import Signature
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12  # 60 bits
 SEAL_SALT = "maillon.accounts.signing.seal"
+KEY_ID_SALT = "maillon.accounts.signing.key-id"
 PASSKEY_WINDOW_SECONDS = 5 * 60
 WINDOW_SECONDS = PASSKEY_WINDOW_SECONDS  # a password checked for a signature also counts for five minutes
 SESSION_KEY = "accounts.password_checked_at"
@@ -63,9 +65,15 @@ def _sealed_facts(signature: Signature) -> bytes:
     })
 
 
-def compute_seal(signature: Signature) -> str:
-    """HMAC-SHA256 over who/when/what, keyed by a key derived from SECRET_KEY."""
-    return salted_hmac(SEAL_SALT, _sealed_facts(signature), algorithm="sha256").hexdigest()
+def compute_seal(signature: Signature, secret: str | None = None) -> str:
+    """HMAC-SHA256 over who/when/what, keyed by a key derived from SECRET_KEY (or ``secret``)."""
+    return salted_hmac(SEAL_SALT, _sealed_facts(signature), secret=secret, algorithm="sha256").hexdigest()
+
+
+def key_id(secret: str | None = None) -> str:
+    """Eight hex characters that name the key sealing the signatures (SECRET_KEY, or ``secret``)
+    without revealing it: stored with each signature, it tells « another key » from « altered »."""
+    return salted_hmac(KEY_ID_SALT, "maillon-signature-key-id", secret=secret, algorithm="sha256").hexdigest()[:8]
 
 
 def code_from_seal(seal: str) -> str:
@@ -87,18 +95,34 @@ def normalise_code(raw: str) -> str:
 class VerificationResult:
     seal_ok: bool
     content_ok: bool | None  # None: no content given to compare
+    # The seal could not be checked: this server has neither the key that signed nor it in
+    # SECRET_KEY_FALLBACKS. Says nothing of the record (not intact, not altered either).
+    key_differs: bool = False
 
     @property
     def ok(self) -> bool:
         return self.seal_ok and self.content_ok is not False
 
 
+def _seal_matches(signature: Signature, secret: str) -> bool:
+    expected = compute_seal(signature, secret)
+    return hmac.compare_digest(expected, signature.seal) and signature.code == code_from_seal(expected)
+
+
 def verify(signature: Signature, content=None) -> VerificationResult:
-    """Is the record intact (seal and code)? Does ``content`` (when given) match what was signed?"""
-    expected = compute_seal(signature)
-    seal_ok = hmac.compare_digest(expected, signature.seal) and signature.code == code_from_seal(expected)
+    """Is the record intact (seal and code)? Does ``content`` (when given) match what was signed?
+
+    The seal is checked with SECRET_KEY and the keys of SECRET_KEY_FALLBACKS (a rotated key keeps
+    its signatures verifiable). A signature that names its key (``key_id``; rows made before it
+    was stored do not) is checked with that key only, and when this server does not have it the
+    answer is ``key_differs``, not « altered ». Someone able to edit the row could change that id
+    too: the signature is then still not verified, only described as unverifiable."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    if signature.key_id:
+        keys = [key for key in keys if key_id(key) == signature.key_id]
+    seal_ok = any(_seal_matches(signature, key) for key in keys)
     content_ok = None if content is None else hmac.compare_digest(content_hash(content), signature.content_hash)
-    return VerificationResult(seal_ok=seal_ok, content_ok=content_ok)
+    return VerificationResult(seal_ok=seal_ok, content_ok=content_ok, key_differs=not seal_ok and not keys)
 
 
 def find_by_code(code: str, user) -> Signature | None:
@@ -212,6 +236,7 @@ def sign(request, *, content: dict, purpose: str, target: Model | None = None, p
         target_label=str(target)[:200] if target is not None else "",
         content_hash=content_hash(content),
         method=method,
+        key_id=key_id(),
     )
     for _attempt in range(5):
         signature.seal = compute_seal(signature)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -203,7 +204,7 @@ def test_it_verifies_from_the_command_line(people, make_request, capsys):
     call_command("signatures", "verify", signature.display_code)
     assert "INTACT" in capsys.readouterr().out
     Signature.objects.filter(pk=signature.pk).update(purpose="Autre")
-    with pytest.raises(CommandError, match="ALTERED") as error:
+    with pytest.raises(CommandError, match="MODIFIÉ : le document a été modifié") as error:
         call_command("signatures", "verify", signature.code)
     assert error.value.returncode == 1
     with pytest.raises(CommandError, match="No signature"):
@@ -221,3 +222,61 @@ def test_it_offers_a_signature_form_with_a_clear_label(people, make_request):
     form = SignatureForm({"signature-password": TEST_PASSWORD}, request=request)
     assert form.is_valid() and form.sign(content=CONTENT, purpose="x").method == "password"
     assert not SignatureForm({}, request=request).is_valid()
+
+
+# ---- the key that sealed: « another key » is not « altered » -----------------------------
+
+
+def test_a_signature_names_its_key_without_revealing_it(people, make_request, settings):
+    from maillon.accounts.signing import key_id
+
+    signature = sign(make_request(people.owner), content=CONTENT, purpose="Validation", password=TEST_PASSWORD)
+    assert signature.key_id == key_id() and len(key_id()) == 8
+    assert settings.SECRET_KEY not in signature.key_id
+    settings.SECRET_KEY = "une-autre-cle-" + "x" * 50
+    assert key_id() != signature.key_id
+
+
+def test_with_another_secret_key_the_command_says_the_key_differs_not_that_the_document_changed(people, make_request, settings, capsys):
+    signature = sign(make_request(people.owner), content=CONTENT, purpose="Validation", password=TEST_PASSWORD)
+    original = settings.SECRET_KEY
+    settings.SECRET_KEY = "une-autre-cle-" + "x" * 50
+    assert verify(Signature.objects.get(pk=signature.pk)).key_differs
+    with pytest.raises(CommandError, match="NON VÉRIFIABLE : la clé secrète diffère de celle qui a signé") as error:
+        call_command("signatures", "verify", signature.code)
+    assert error.value.returncode == 2
+    assert "MODIFIÉ" not in str(error.value)
+    # The original key listed as a fallback (a rotated key): the signature verifies again.
+    settings.SECRET_KEY_FALLBACKS = [original]
+    call_command("signatures", "verify", signature.code)
+    assert "INTACT" in capsys.readouterr().out
+
+
+def test_with_the_same_key_an_edited_record_is_altered(people, make_request):
+    signature = sign(make_request(people.owner), content=CONTENT, purpose="Validation", password=TEST_PASSWORD)
+    Signature.objects.filter(pk=signature.pk).update(signed_at=signature.signed_at - timezone.timedelta(days=1))
+    result = verify(Signature.objects.get(pk=signature.pk))
+    assert not result.seal_ok and not result.key_differs
+    with pytest.raises(CommandError, match="MODIFIÉ : le document a été modifié après la signature") as error:
+        call_command("signatures", "verify", signature.code)
+    assert error.value.returncode == 1
+
+
+def test_a_signature_made_before_keys_were_named_keeps_the_former_verdicts(people, make_request, settings):
+    signature = sign(make_request(people.owner), content=CONTENT, purpose="Validation", password=TEST_PASSWORD)
+    Signature.objects.filter(pk=signature.pk).update(key_id="")
+    assert verify(Signature.objects.get(pk=signature.pk)).ok
+    settings.SECRET_KEY = "une-autre-cle-" + "x" * 50
+    result = verify(Signature.objects.get(pk=signature.pk))
+    assert not result.seal_ok and not result.key_differs  # cannot tell: « altered », as before
+    with pytest.raises(CommandError, match="MODIFIÉ"):
+        call_command("signatures", "verify", signature.code)
+
+
+def test_the_verification_page_says_the_key_differs(people, make_request, login, settings):
+    signature = sign(make_request(people.owner), content=CONTENT, purpose="Validation", password=TEST_PASSWORD)
+    settings.SECRET_KEY = "une-autre-cle-" + "x" * 50
+    client = login(people.colleague)  # a session opened under the new key
+    page = client.get(VERIFY_URL, {"code": signature.code}).content.decode()
+    assert "Non vérifiable sur ce serveur : sa clé secrète diffère de celle qui a signé." in page.replace("&#x27;", "'")
+    assert "Altérée" not in page

@@ -1,10 +1,12 @@
 """``maillon signatures verify CODE``: find a signature by its verification code and check
-its seal. Exit code 0 when intact, 1 when altered or unknown."""
+its seal. Exit code 0 when intact, 1 when altered or unknown, 2 when this server does not have
+the key that signed (not verifiable here)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from maillon.accounts.models import Signature
-from maillon.accounts.signing import normalise_code, verify
+from maillon.accounts.signing import key_id, normalise_code, verify
 
 
 class Command(BaseCommand):
@@ -30,6 +32,12 @@ class Command(BaseCommand):
             f"Method:       {signature.method}\n"
             f"Content hash: {signature.content_hash}"
         )
+        if result.key_differs:
+            raise CommandError(_(
+                "NOT VERIFIABLE: the secret key differs from the one that signed (key %(signed)s, this "
+                "server's %(current)s). This says nothing of the document: verify with the original "
+                "SECRET_KEY, or list it in SECRET_KEY_FALLBACKS."
+            ) % {"signed": signature.key_id, "current": key_id()}, returncode=2)
         if not result.seal_ok:
-            raise CommandError("ALTERED: the seal does not match this record.")
-        self.stdout.write(self.style.SUCCESS("INTACT: the seal matches."))
+            raise CommandError(_("ALTERED: the document was modified after signing (the seal does not match this record)."))
+        self.stdout.write(self.style.SUCCESS(_("INTACT: the seal matches.")))
