@@ -4,7 +4,8 @@
     maillon serve           ASGI server (HTTP + WebSocket, static files)
     maillon worker          background tasks and periodic jobs
     maillon check           configuration checks
-    maillon audit verify    verify the audit log's hash chain
+    maillon audit verify    verify the audit log: hash chain, chain head, signed checkpoints
+    maillon audit checkpoint  sign the chain head into data/audit-checkpoints.jsonl (daily job too)
     maillon <django command> …
 """
 

@@ -21,6 +21,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -83,13 +84,25 @@ class Checkpoint:
     last_hash: str
     at: str
 
+    @property
+    def when(self) -> str:
+        return shown_date(self.at)
+
+
+def shown_date(at: str) -> str:
+    """A checkpoint's date as people read it (local time); as written when it is not a date."""
+    try:
+        return timezone.localtime(datetime.fromisoformat(at)).strftime("%d/%m/%Y %H:%M")
+    except (ValueError, TypeError, OverflowError):
+        return at
+
 
 @dataclass
 class CheckpointFile:
     path: Path
     exists: bool
     valid: list[Checkpoint]
-    forged: list[tuple[int, str]]  # (line number, date written in it)
+    forged: list[tuple[int, str]]  # (line number, date written in it, as shown)
     unreadable: list[int]  # line numbers
 
 
@@ -113,5 +126,5 @@ def read_checkpoints(path: Path | None = None) -> CheckpointFile:
             if signature_is_valid(data):
                 result.valid.append(checkpoint)
             else:
-                result.forged.append((number, checkpoint.at))
+                result.forged.append((number, checkpoint.when))
     return result

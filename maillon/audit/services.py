@@ -135,9 +135,9 @@ def _compare_with_checkpoints(result: VerificationResult, checkpoints: Checkpoin
         if checkpoint.count > result.checked:
             if complete:  # a broken chain is already reported; its end was not walked
                 result.problems.append(_("the checkpoint of %(date)s records %(expected)s entries, the log has only %(found)s: entries were removed") % {
-                    "date": checkpoint.at, "expected": checkpoint.count, "found": result.checked})
+                    "date": checkpoint.when, "expected": checkpoint.count, "found": result.checked})
             continue
         result.checkpoints_checked += 1
         if hash_at.get(checkpoint.count) != checkpoint.last_hash:
             result.problems.append(_("entry n°%(count)s differs from the checkpoint of %(date)s: the log was rewritten") % {
-                "count": checkpoint.count, "date": checkpoint.at})
+                "count": checkpoint.count, "date": checkpoint.when})
