@@ -1,14 +1,13 @@
 """Fictional demo data: a social centre of 48 staff, a second organisation, a federation.
 
-Every name is invented. Privileged demo accounts get a fixed TOTP secret that is
-printed with their login, so the demo stays usable while MFA stays mandatory.
+Every name is invented. Privileged demo accounts get a TOTP secret drawn at random when the
+demo is first seeded on this install (never the same on two installs), printed with their login,
+so the demo stays usable while MFA stays mandatory.
 Refuses to run in production mode.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -61,10 +60,13 @@ class DemoContext:
     logins: list[DemoLogin] = field(default_factory=list)
 
 
-def totp_secret_for(username: str) -> str:
-    """A stable, demo-only TOTP secret (base32) derived from the username."""
-    digest = hashlib.sha256(f"maillon-demo-totp:{username}".encode()).digest()[:20]
-    return base64.b32encode(digest).decode()
+def totp_secret_of(user) -> str | None:
+    """The TOTP secret (base32) of ``user``'s authenticator, None without one."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return decrypt(authenticator.data["secret"]) if authenticator else None
 
 
 # (username, first, last, role, sector or None, job title)
@@ -106,12 +108,14 @@ def _member(user, organisation, sector_name, role, job_title) -> Membership:
 
 
 def _activate_totp(user) -> str:
-    from allauth.mfa.models import Authenticator
+    """A random secret the first time (a fixed one would be known to anyone who read this code);
+    seeding again keeps the one people already added to their authenticator app."""
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.mfa.totp.internal.auth import TOTP
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    secret = totp_secret_for(user.username)
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+    secret = totp_secret_of(user)
+    if secret is None:
+        secret = generate_totp_secret()
         TOTP.activate(user, secret)
         RecoveryCodes.activate(user)
     return secret

@@ -31,7 +31,8 @@ class Command(BaseCommand):
             out.write(f"{login.username:<18} {login.role:<34} {login.organisation:<32} {login.totp_secret}")
         out.write(
             "Les comptes avec un secret TOTP demandent un code : ajoutez le secret dans une application "
-            "d'authentification, ou calculez le code avec « maillon totp <identifiant> »."
+            "d'authentification, ou calculez le code avec « maillon totp <identifiant> ». Ces secrets "
+            "sont tirés au hasard pour cette installation et gardés si la démonstration est rechargée."
         )
 
 

@@ -19,9 +19,15 @@ class Command(BaseCommand):
         )
         from django.conf import settings
 
-        from maillon.core.demo import totp_secret_for
+        from maillon.accounts.models import User
+        from maillon.core.demo import totp_secret_of
 
         if settings.MAILLON_ENV == "production":
             raise CommandError(_("Not available in production."))
-        counter = next(iter(yield_hotp_counters_from_time()))
-        self.stdout.write(format_hotp_value(hotp_value(totp_secret_for(options["username"]), counter)))
+        user = User.objects.filter(username=options["username"]).first()
+        secret = totp_secret_of(user) if user else None
+        if secret is None:  # the secrets are drawn at random by `maillon demo`: read this install's
+            raise CommandError(_("No account %(username)s with an authenticator app.") % {"username": options["username"]})
+        # The middle of allauth's window (-tolerance … +tolerance): the code of now.
+        counters = list(yield_hotp_counters_from_time())
+        self.stdout.write(format_hotp_value(hotp_value(secret, counters[len(counters) // 2])))
