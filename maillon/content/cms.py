@@ -211,9 +211,18 @@ def _model_by_word(text: str):
     return None
 
 
+# Words Wagtail accepts where an id goes (revisions compare « live...latest »); an empty
+# ``?collection_id=`` is « every collection ».
+ID_WORDS = {"live", "latest", "earliest"}
+
+
 def _ids(values) -> list[int] | None:
-    """Numeric ids; None when one is too large for the database (an id that cannot exist)."""
-    ids = [int(v) for v in values if str(v).isdigit()]
+    """Numeric ids; None when one cannot exist: too large for the database, or not a number
+    (Wagtail's choosers' ``chosen/<str:pk>/`` would answer a 500 for it)."""
+    values = [str(v) for v in values if str(v) and str(v) not in ID_WORDS]
+    if not all(v.isascii() and v.isdigit() for v in values):
+        return None
+    ids = [int(v) for v in values]
     return None if any(i > MAX_ID for i in ids) else ids
 
 
