@@ -27,7 +27,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=8, help="argument sets tried per URL pattern and API operation")
     parser.add_argument("--crawl", type=int, default=400, help="pages B's member opens to find B's real URLs")
     parser.add_argument("--no-post", action="store_true", help="only GET the pages (the API's writes are still sent)")
-    parser.add_argument("--verbose", action="store_true", help="also list the URL patterns that could not be built")
+    parser.add_argument("--verbose", action="store_true", help="also list the URL patterns shadowed by an earlier one")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillon.settings_test")
@@ -57,8 +57,8 @@ def main() -> int:
     for line in report.lines():
         print(line)
     if args.verbose:
-        for label in report.unbuilt:
-            print(f"adresse non construite : {label}")
+        for label in report.shadowed:
+            print(f"adresse masquée par une autre : {label}")
     print(f"durée : {time.monotonic() - started:.0f} s")
     return 0 if report.ok else 1
 

@@ -227,13 +227,14 @@ def collect(rows: list, per_model: int = 60) -> tuple[dict, dict]:
         ids[model] = pks
         names = [
             f.name for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.UUIDField) and not f.choices and not TEXT_FIELD.search(f.name)
+            if isinstance(f, models.CharField | models.TextField | models.UUIDField) and not f.choices and not TEXT_FIELD.search(f.name)
             and (isinstance(f, models.SlugField | models.UUIDField) or re.search(r"(slug|token|key|code|uid|kind|spec|path)", f.name))
         ]
         for name in names:
             for value in queryset.order_by("pk").values_list(name, flat=True)[:per_model]:
-                if value not in (None, "") and value not in strings[name]:
-                    strings[name].append(str(value))
+                for variant in (str(value), str(value).lstrip("/")) if value not in (None, "") else ():
+                    if variant and variant not in strings[name]:
+                        strings[name].append(variant)  # a stored path also without its first slash
     return ids, dict(strings)
 
 
@@ -413,8 +414,10 @@ def combos(route: Route, world: World, limit: int, harvested: list | None = None
         add({})
         return found[:limit]
     regex = route.kwarg_regex
-    b_values = {n: [v for v in candidates(n, world.b_ids, world.b_strings) if re.fullmatch(regex[n], str(v))] for n in names}
-    a_values = {n: [v for v in candidates(n, world.a_ids, world.a_strings) if re.fullmatch(regex[n], str(v))] for n in names}
+    # An argument that is a list of words (``account|mfa|auth``) takes those words.
+    words = {n: regex[n].split("|") for n in names if re.fullmatch(r"[\w-]+(\|[\w-]+)+", regex[n])}
+    b_values = {n: words.get(n) or [v for v in candidates(n, world.b_ids, world.b_strings) if re.fullmatch(regex[n], str(v))] for n in names}
+    a_values = {n: words.get(n) or [v for v in candidates(n, world.a_ids, world.a_strings) if re.fullmatch(regex[n], str(v))] for n in names}
     for index in range(max(len(v) for v in b_values.values()) if b_values else 0):
         if len(found) >= limit:
             break
@@ -449,9 +452,11 @@ class Finding:
 @dataclass
 class Report:
     requests: int = 0
+    routes: int = 0  # URL patterns of the resolver requested
     by_status: dict = field(default_factory=lambda: defaultdict(int))
     findings: list = field(default_factory=list)
     unbuilt: list = field(default_factory=list)  # routes whose URL could not be built
+    shadowed: list = field(default_factory=list)  # routes whose URL reaches an earlier pattern
     checks: list = field(default_factory=list)  # sanity checks that failed
     b_pages_with_marker: int = 0
     b_pages_seen: int = 0
@@ -479,9 +484,12 @@ class Report:
         out = [self.summary()]
         statuses = ", ".join(f"{code}: {n}" for code, n in sorted(self.by_status.items()))
         out.append(f"réponses par statut : {statuses}")
+        out.append(f"adresses du résolveur : {self.routes} demandées, {len(self.shadowed)} masquées par une autre "
+                   f"(--verbose), {len(self.unbuilt)} non construites")
         out.append(f"témoin : {self.b_pages_with_marker} pages de B sur {self.b_pages_seen} montrent le marqueur à un membre de B")
         top = sorted(self.redirects.items(), key=lambda item: -item[1])[:8]
         out.append("redirections les plus fréquentes : " + ", ".join(f"{where} ({n})" for where, n in top))
+        out += [f"adresse non construite : {label}" for label in self.unbuilt]
         out += [f"session fermée par {r} (rouverte)" for r in self.logouts]
         out += [f"contrôle échoué : {c}" for c in self.checks]
         out += [str(f) for f in self.findings]
@@ -672,11 +680,15 @@ class Matrix:
             if not sets:
                 self.report.unbuilt.append(route.label)
                 continue
-            urls = [route.build(kwargs) for kwargs in sets]
-            urls = [u for u in urls if u and _same_view(u, route)]
+            built = [u for u in (route.build(kwargs) for kwargs in sets) if u]
+            # A pattern without « $ » matches longer addresses too (the API's JSON 404).
+            built = [u if _same_view(u, route) or not _same_view(u + "matrice/", route) else u + "matrice/" for u in built]
+            urls = [u for u in built if _same_view(u, route)]
             if not urls:
-                self.report.unbuilt.append(route.label)
+                # Shadowed: the same address reaches an earlier pattern, requested on its own.
+                (self.report.shadowed if built else self.report.unbuilt).append(route.label)
                 continue
+            self.report.routes += 1
             if self.other_org_slug and "org" in route.kwarg_regex:
                 b_url = route.build({**sets[0], "org": self.world.b.slug})
                 if b_url:

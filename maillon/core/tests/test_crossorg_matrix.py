@@ -34,6 +34,7 @@ def test_no_page_or_api_operation_shows_or_changes_another_organisations_rows():
     assert report.requests > 1000
     assert report.by_status[200] > 200
     assert report.b_pages_with_marker > 50
+    assert report.routes > 400 and not report.unbuilt
 
 
 def test_the_marker_is_found_in_pdf_text_folded_lines_and_headers():
