@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -29,18 +29,22 @@ T = TypeVar("T")
 
 
 def run_once(key: str, effect: Callable[[], T]) -> tuple[bool, T | None]:
-    """Run ``effect`` unless it is already done for ``key``. Returns (ran, its result)."""
+    """Run ``effect`` unless it is already done for ``key``. Returns (ran, its result).
+
+    The first attempt costs one insert and one update: the unique key is what serialises two
+    runs, so no lock is read first (the common case is a task that runs once)."""
     key = key[:200]
-    with transaction.atomic():
-        record, created = IdempotencyKey.objects.select_for_update().get_or_create(key=key)
-        if record.state == IdempotencyKey.State.DONE:
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(key=key, attempts=1)
+    except IntegrityError:
+        if IdempotencyKey.objects.filter(key=key, state=IdempotencyKey.State.DONE).exists():
             logger.info("%s already done: skipped", key)
             return False, None
-        if not created:
-            logger.warning("%s was started by an earlier attempt that did not finish: doing it again", key)
-        IdempotencyKey.objects.filter(pk=record.pk).update(attempts=F("attempts") + 1)
+        logger.warning("%s was started by an earlier attempt that did not finish: doing it again", key)
+        IdempotencyKey.objects.filter(key=key).update(attempts=F("attempts") + 1)
     result = effect()
-    IdempotencyKey.objects.filter(pk=record.pk).update(state=IdempotencyKey.State.DONE, done_at=timezone.now())
+    IdempotencyKey.objects.filter(key=key).update(state=IdempotencyKey.State.DONE, done_at=timezone.now())
     return True, result
 
 
