@@ -11,13 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import field_validator
 
 from maillon.accounts.models import Membership
 from maillon.api import current_membership
 from maillon.core.registry import register_api_router
 
 from . import policies, services
-from .models import Half, LeaveType, LedgerEntry
+from .models import BalanceRule, Half, LeaveType, LedgerEntry
 
 router = Router(tags=["leave"])
 PAGE_SIZE = 50
@@ -27,7 +28,10 @@ class BalanceOut(Schema):
     leave_type: str = Field(description="the leave type's code")
     name: str
     counts_against_balance: bool
-    balance: Decimal
+    balance_rule: BalanceRule = Field(description="refuse: a negative balance is refused; warn: allowed, HR is told; none: no balance")
+    balance: Decimal = Field(description="the ledger's sum")
+    pending: Decimal = Field(description="days held by requests sent and not yet decided")
+    available: Decimal = Field(description="balance minus pending")
 
 
 class EntryOut(Schema):
@@ -69,14 +73,23 @@ class CountIn(Schema):
 class CountOut(Schema):
     days: Decimal
     balance: Decimal
-    balance_after: Decimal | None
+    pending: Decimal = Field(description="days held by my requests awaiting a decision")
+    balance_after: Decimal | None = Field(description="the available balance after this request (balance − pending − days)")
 
 
 class CorrectionIn(Schema):
     membership: int
     leave_type: str
-    amount: Decimal = Field(description="days, positive to credit, negative to debit")
-    reason: str
+    amount: Decimal = Field(ge=-366, le=366, max_digits=6, decimal_places=2,
+                            description="days, positive to credit, negative to debit; whole or half days")
+    reason: str = Field(min_length=1, max_length=300)
+
+    @field_validator("amount")
+    @classmethod
+    def _half_days(cls, amount: Decimal) -> Decimal:
+        if amount == 0 or amount % Decimal("0.5"):
+            raise ValueError(_("Enter whole or half days (for example 1 or 1.5)."))
+        return amount
 
 
 def _person(request, membership_id: int | None):
@@ -90,7 +103,8 @@ def _person(request, membership_id: int | None):
 
 def _balances(membership) -> list[dict]:
     return [{"leave_type": r["type"].code, "name": r["type"].name, "counts_against_balance": r["type"].counts_against_balance,
-             "balance": r["balance"]} for r in services.balances(membership)]
+             "balance_rule": r["type"].balance_rule, "balance": r["balance"], "pending": r["pending"], "available": r["available"]}
+            for r in services.balances(membership)]
 
 
 def _entry(e: LedgerEntry) -> dict:
@@ -128,8 +142,9 @@ def count(request, payload: CountIn):
     if (payload.end_date, payload.end_half) < (payload.start_date, payload.start_half):
         raise HttpError(422, _("The end of the leave is before its start."))
     days = services.count_request(me, leave_type, payload.start_date, payload.start_half, payload.end_date, payload.end_half)
-    current = services.balance(me, leave_type)
-    return {"days": days, "balance": current, "balance_after": current - days if leave_type.counts_against_balance else None}
+    current, pending = services.balance(me, leave_type), services.pending_days(me, leave_type)
+    return {"days": days, "balance": current, "pending": pending,
+            "balance_after": current - pending - days if leave_type.counts_against_balance else None}
 
 
 @router.post("/corrections", response={201: EntryOut}, summary="Add a correction to a person's ledger (HR)")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillon.accounts.models import Membership
 
-from .models import Half, LeaveSettings, LeaveType, LedgerEntry
+from .models import BalanceRule, Half, LeaveSettings, LeaveType, LedgerEntry, NegativeBalance
 
 
 class DateInput(forms.DateInput):
@@ -73,6 +73,8 @@ class ImportForm(forms.Form):
         if upload.size > 2 * 1024 * 1024:
             raise forms.ValidationError(_("The file is too large (2 MB at most)."))
         data = upload.read()
+        if b"\x00" in data:  # a binary file or UTF-16: the database refuses the null character
+            raise forms.ValidationError(_("The file holds null characters: it is not a CSV text file. Save it as CSV UTF-8."))
         try:
             data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -96,13 +98,29 @@ class SettingsForm(forms.ModelForm):
 
 
 class LeaveTypeForm(forms.ModelForm):
+    # One choice for two fields: counted against a balance or not, and if so what a negative balance does.
+    balance_rule = forms.ChoiceField(
+        label=_("Balance"), choices=BalanceRule.choices, initial=BalanceRule.REFUSE, widget=forms.RadioSelect,
+        help_text=_("Refused: a request that would take the balance below zero (counting the requests awaiting a decision) "
+                    "cannot be sent, and its final approval is refused if the balance changed meanwhile."),
+    )
+
     class Meta:
         model = LeaveType
-        fields = ["name", "code", "counts_against_balance", "accrues_monthly", "is_paid_leave", "notice_days", "order", "is_active"]
+        fields = ["name", "code", "balance_rule", "accrues_monthly", "is_paid_leave", "notice_days", "order", "is_active"]
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        if self.instance.pk:
+            self.initial["balance_rule"] = self.instance.balance_rule
+
+    def save(self, commit=True):
+        rule = self.cleaned_data["balance_rule"]
+        self.instance.counts_against_balance = rule != BalanceRule.NONE
+        if rule != BalanceRule.NONE:
+            self.instance.negative_balance = NegativeBalance.WARN if rule == BalanceRule.WARN else NegativeBalance.REFUSE
+        return super().save(commit)
 
     def clean_code(self):
         code = self.cleaned_data["code"].lower()

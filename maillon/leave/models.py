@@ -65,6 +65,21 @@ class LeaveSettings(models.Model):
             raise ValidationError({"carryover_months": _("Enter a number of months between 0 and 12.")})
 
 
+class NegativeBalance(models.TextChoices):
+    """What happens when a request of a type counted against a balance would take it below zero."""
+
+    REFUSE = "refuse", _("Negative balance refused")
+    WARN = "warn", _("Negative balance allowed, with a warning to HR")
+
+
+class BalanceRule(models.TextChoices):
+    """The leave type form's one choice: ``counts_against_balance`` and ``negative_balance`` together."""
+
+    REFUSE = "refuse", _("Counted against a balance: a negative balance is refused")
+    WARN = "warn", _("Counted against a balance: a negative balance is allowed, with a warning to HR")
+    NONE = "none", _("No balance (for example unpaid leave): nothing is counted")
+
+
 class LeaveTypeQuerySet(TenantQuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -74,6 +89,11 @@ class LeaveType(TenantModel):
     code = models.SlugField(_("code"), max_length=30, help_text=_("Short identifier used in CSV files, for example cp or rtt."))
     name = models.CharField(_("name"), max_length=120)
     counts_against_balance = models.BooleanField(_("counted against a balance"), default=True)
+    negative_balance = models.CharField(
+        _("negative balance"), max_length=10, choices=NegativeBalance.choices, default=NegativeBalance.REFUSE,
+        help_text=_("Refused: a request (and its final approval) that would take the balance below zero is refused. "
+                    "Allowed: it goes through and HR is told."),
+    )
     accrues_monthly = models.BooleanField(
         _("acquired every month"), default=False,
         help_text=_("Paid leave: 2.5 business days or 25/12 working days are credited at the start of each month."),
@@ -97,6 +117,17 @@ class LeaveType(TenantModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def balance_rule(self) -> str:
+        if not self.counts_against_balance:
+            return BalanceRule.NONE
+        return BalanceRule.WARN if self.negative_balance == NegativeBalance.WARN else BalanceRule.REFUSE
+
+    @property
+    def refuses_negative(self) -> bool:
+        """A request of this type may never take the balance below zero."""
+        return self.counts_against_balance and self.negative_balance != NegativeBalance.WARN
+
 
 # Bit (2 * weekday + half) of WorkCycle.half_days; weekday 0 = Monday, half 0 = morning.
 FULL_TIME = 0b1111111111  # Monday to Friday, mornings and afternoons
@@ -115,6 +146,33 @@ class WorkCycle(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.membership}: {self.half_days:014b}"
+
+
+class PendingRequest(TenantModel):
+    """The days a leave request holds while it is submitted and not yet decided.
+
+    Written when the request is sent (under the person's lock, after checking the available balance)
+    and removed when it is decided, withdrawn or sent back for changes: the available balance is the
+    ledger's sum minus these. Not part of the ledger (nothing here moves the balance)."""
+
+    membership = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="pending_leave", verbose_name=_("person"))
+    leave_type = models.ForeignKey(LeaveType, on_delete=models.PROTECT, related_name="pending", verbose_name=_("leave type"))
+    days = models.DecimalField(_("days"), max_digits=6, decimal_places=2)
+    start_date = models.DateField(_("from"))
+    start_half = models.CharField(max_length=2, choices=Half.choices)
+    end_date = models.DateField(_("to"))
+    end_half = models.CharField(max_length=2, choices=Half.choices)
+    reference = models.CharField(_("reference"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending leave request")
+        verbose_name_plural = _("pending leave requests")
+        indexes = [models.Index(fields=["membership", "leave_type"], name="leave_pending_person_type")]
+        constraints = [models.UniqueConstraint(fields=["organisation", "reference"], name="leave_pending_one_per_reference")]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.days} ({self.leave_type_id})"
 
 
 class AppendOnlyError(Exception):

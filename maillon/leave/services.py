@@ -8,13 +8,26 @@ For the procedures app (« Autorisation d'absence et demande de congé »):
     leave.validate_request(membership, leave_type, start_date, "am", end_date, "pm")
         # -> days; raises ValidationError({"start_date"/"end_date"/"leave_type": French message})
     leave.balance(membership, leave_type)                 # Decimal, the ledger's sum
+    leave.pending_days(membership, leave_type)            # Decimal, held by requests awaiting a decision
+    leave.hold_request(membership=..., leave_type=..., start_date=..., start_half="am", end_date=...,
+        end_half="pm", reference=f"procedures.submission:{pk}")   # the request is sent
+    leave.release_request(f"procedures.submission:{pk}", organisation=org)  # rejected, withdrawn, sent back
     entry = leave.record_approved_request(membership=..., leave_type=..., start_date=...,
         start_half="am", end_date=..., end_half="pm", reference=f"procedures.submission:{pk}", actor=user)
     leave.cancel_request(f"procedures.submission:{pk}", actor=user)   # credits it back
 
 Halves: for the start date ``"am"`` means from the morning (whole first day) and ``"pm"``
 from the afternoon; for the end date ``"am"`` means until noon and ``"pm"`` until the
-evening. Both calls are idempotent per reference and audited.
+evening. The calls are idempotent per reference; the ledger writes are audited.
+
+The available balance is the ledger's sum minus the days held by the person's requests that are
+sent and not yet decided (``PendingRequest``). A type that refuses a negative balance
+(``LeaveType.negative_balance``) refuses a request beyond the available balance when it is sent
+(``validate_request``, then ``hold_request`` again under the person's lock) and refuses the final
+approval (``record_approved_request``, under the same lock) when the balance no longer covers it; a
+type that allows it lets both through and tells HR at the approval. The lock is the person's
+membership row (``select_for_update``): every request sent, final approval and correction takes it
+first, so two of them for one person never both read the balance before the other writes.
 
 For the agenda app: ``absences_between(organisation, start, end)`` → approved, not
 cancelled leave as ``[(user_id, start_datetime, end_datetime)]`` (aware, Europe/Paris).
@@ -57,6 +70,7 @@ from .models import (
     LeaveSettings,
     LeaveType,
     LedgerEntry,
+    PendingRequest,
     WorkCycle,
 )
 
@@ -143,6 +157,32 @@ def balance(membership, leave_type) -> Decimal:
     return (total or ZERO).quantize(Decimal("0.01"))
 
 
+def pending_days(membership, leave_type) -> Decimal:
+    """The days held by this person's requests of this type that are sent and not yet decided."""
+    held = PendingRequest.objects.filter(membership=membership, leave_type=leave_type)
+    return (held.aggregate(total=Sum("days"))["total"] or ZERO).quantize(Decimal("0.01"))
+
+
+def _lock_person(membership) -> None:
+    """Take the person's leave lock until the end of the transaction: their membership row, locked
+    for update. Sending a request, the final approval and a correction take it before they read the
+    balance, so they run one after the other for one person (PostgreSQL; on SQLite every
+    transaction is IMMEDIATE and already holds the database's write lock). Take it before writing
+    to the audit log: ``record()`` locks the log's head until commit, and a transaction holding it
+    while waiting for this lock would wait for one that holds this lock and waits for the head."""
+    from maillon.accounts.models import Membership
+
+    list(Membership.objects.select_for_update().filter(pk=membership.pk).values_list("pk", flat=True))
+
+
+def lock_person_of(organisation_id: int, user_id: int) -> None:
+    """``_lock_person`` by organisation and user (the procedures app takes it before an approval's
+    signature, see ``_lock_person``)."""
+    from maillon.accounts.models import Membership
+
+    list(Membership.objects.select_for_update().filter(organisation_id=organisation_id, user_id=user_id).values_list("pk", flat=True))
+
+
 DAYS_FIELD = DecimalField(max_digits=6, decimal_places=2)
 
 
@@ -167,11 +207,17 @@ def _reliquat_annotations(membership, today: date) -> dict:
 
 
 def balances(membership, *, with_reliquat: bool = False) -> list[dict]:
-    """Every active type with the person's balance, in one query. ``with_reliquat``: each row also
-    gets ``reliquat`` (``{"days", "expires_on"}`` as ``reliquats()`` gives it, or None), in the same query."""
+    """Every active type with the person's ``balance``, the days ``pending`` in requests awaiting a
+    decision and the ``available`` balance (the first minus the second), in one query.
+    ``with_reliquat``: each row also gets ``reliquat`` (``{"days", "expires_on"}`` as ``reliquats()``
+    gives it, or None), in the same query."""
+    held = (PendingRequest.objects.filter(membership=membership, leave_type=OuterRef("pk"))
+            .order_by().values("leave_type").annotate(total=Sum("days")).values("total"))
+
     def fetch():
         qs = LeaveType.objects.for_organisation(membership.organisation).active().annotate(
-            total=Sum("entries__amount", filter=Q(entries__membership=membership)))
+            total=Sum("entries__amount", filter=Q(entries__membership=membership)),
+            held=Subquery(held, output_field=DAYS_FIELD))
         if with_reliquat:
             qs = qs.annotate(**_reliquat_annotations(membership, timezone.localdate()))
         return list(qs)
@@ -181,7 +227,10 @@ def balances(membership, *, with_reliquat: bool = False) -> list[dict]:
         membership.organisation._leave_types_ensured = True
     elif not getattr(membership.organisation, "_leave_types_ensured", False):
         types = list(leave_types(membership.organisation)) and fetch()
-    rows = [{"type": t, "balance": (t.total or ZERO).quantize(Decimal("0.01"))} for t in types]
+    rows = []
+    for t in types:
+        total, held = (t.total or ZERO).quantize(Decimal("0.01")), (Decimal(t.held or 0)).quantize(Decimal("0.01"))
+        rows.append({"type": t, "balance": total, "pending": held, "available": total - held})
     if with_reliquat:
         for row in rows:
             t = row["type"]
@@ -191,9 +240,11 @@ def balances(membership, *, with_reliquat: bool = False) -> list[dict]:
 
 
 def validate_request(membership, leave_type, start_date, start_half, end_date, end_half, *, today: date | None = None,
-                     available: Decimal | None = None) -> Decimal:
+                     current: Decimal | None = None, pending: Decimal | None = None) -> Decimal:
     """Check a request before it is signed; returns its days or raises ValidationError on the field.
-    ``available``: the balance when the caller already has it (saves a query)."""
+    A type that refuses a negative balance refuses more days than the available balance (the
+    balance minus the days of the person's requests awaiting a decision). ``current`` and
+    ``pending``: the balance and the pending days when the caller already has them (saves queries)."""
     today = today or timezone.localdate()
     if leave_type.organisation_id != membership.organisation_id or not leave_type.is_active:
         raise ValidationError({"leave_type": _("Choose a leave type from the list.")})
@@ -208,12 +259,54 @@ def validate_request(membership, leave_type, start_date, start_half, end_date, e
     days = count_request(membership, leave_type, start_date, start_half, end_date, end_half)
     if days == 0:
         raise ValidationError({"end_date": _("These dates contain no day you work (weekends, public holidays or your work cycle).")})
-    if leave_type.counts_against_balance:
-        available = balance(membership, leave_type) if available is None else available
-        if available - days < 0:
-            raise ValidationError({"end_date": _("This request needs %(days)s days but your balance is %(balance)s days.") % {
-                "days": format_days(days), "balance": format_days(available)}})
+    if leave_type.refuses_negative:
+        current = balance(membership, leave_type) if current is None else current
+        pending = pending_days(membership, leave_type) if pending is None else pending
+        if current - pending - days < 0:
+            raise ValidationError({"end_date": shortfall_message(days, current, pending)})
     return days
+
+
+def shortfall_message(days: Decimal, current: Decimal, pending: Decimal) -> str:
+    """Why a request is refused when it is sent: the numbers, in French."""
+    if pending:
+        return _("This request needs %(days)s days but only %(available)s days are available: your balance is %(balance)s days, "
+                 "of which %(pending)s days are held by your requests awaiting a decision.") % {
+            "days": format_days(days), "available": format_days(current - pending), "balance": format_days(current),
+            "pending": format_days(pending)}
+    return _("This request needs %(days)s days but your balance is %(balance)s days.") % {
+        "days": format_days(days), "balance": format_days(current)}
+
+
+@transaction.atomic
+def hold_request(*, membership, leave_type, start_date, start_half, end_date, end_half, reference: str) -> PendingRequest | None:
+    """A request is sent: under the person's lock, check the available balance again (the checks
+    before signing ran without it) and hold the request's days until it is decided. Raises
+    ValidationError (a French message) when a type that refuses a negative balance would go below
+    zero. Idempotent per reference: a request sent again after changes replaces its hold. None for a
+    type not counted against a balance (nothing to hold)."""
+    if leave_type.organisation_id != membership.organisation_id:
+        raise ValidationError({"leave_type": _("Choose a leave type from the list.")})
+    _lock_person(membership)
+    PendingRequest.objects.filter(organisation_id=membership.organisation_id, reference=reference).delete()
+    if not leave_type.counts_against_balance:
+        return None
+    days = count_request(membership, leave_type, start_date, start_half, end_date, end_half)
+    if leave_type.refuses_negative:
+        current, pending = balance(membership, leave_type), pending_days(membership, leave_type)
+        if current - pending - days < 0:
+            raise ValidationError(shortfall_message(days, current, pending), code="balance")
+    return PendingRequest.objects.create(
+        organisation_id=membership.organisation_id, membership=membership, leave_type=leave_type, days=days,
+        start_date=start_date, start_half=start_half, end_date=end_date, end_half=end_half, reference=reference,
+    )
+
+
+def release_request(reference: str, *, organisation) -> int:
+    """The request is no longer awaiting a decision (rejected, withdrawn, sent back for changes):
+    its days are no longer held. Returns how many holds were removed (0 or 1)."""
+    deleted, _detail = PendingRequest.objects.filter(organisation=organisation, reference=reference).delete()
+    return deleted
 
 
 def format_days(value: Decimal) -> str:
@@ -225,13 +318,24 @@ def format_days(value: Decimal) -> str:
 @transaction.atomic
 def record_approved_request(*, membership, leave_type, start_date, start_half, end_date, end_half, reference: str, actor, request=None) -> LedgerEntry:
     """Debit an approved request (amount 0 for a type not counted against a balance, so the
-    absence is still known). Idempotent: a second call with the same reference returns the first entry."""
+    absence is still known) and release its hold. Idempotent: a second call with the same reference
+    returns the first entry. Under the person's lock, the balance is read again: when it no longer
+    covers the request, a type that refuses a negative balance raises ValidationError (a French
+    message for the approver, nothing written); a type that allows it is debited, audited and HR is told."""
     if leave_type.organisation_id != membership.organisation_id:
         raise ValidationError({"leave_type": _("Choose a leave type from the list.")})
+    _lock_person(membership)
     existing = LedgerEntry.objects.filter(organisation_id=membership.organisation_id, reference=reference, kind=LedgerEntry.Kind.DEBIT).first()
     if existing is not None:
         return existing
     days, outside = _count(membership, start_date, start_half, end_date, end_half)
+    before = balance(membership, leave_type) if leave_type.counts_against_balance and days else None
+    overdrawn = before is not None and before - days < 0
+    if overdrawn and leave_type.refuses_negative:
+        raise ValidationError(_(
+            "This leave cannot be approved: it needs %(days)s days of %(type)s but the balance of %(person)s is now %(balance)s days, "
+            "and this leave type does not allow a negative balance. Reject the request, or ask HR to correct the balance first."
+        ) % {"days": format_days(days), "type": leave_type.name, "person": membership.user, "balance": format_days(before)}, code="balance")
     entry = LedgerEntry(
         organisation_id=membership.organisation_id, membership=membership, leave_type=leave_type, kind=LedgerEntry.Kind.DEBIT,
         amount=-days if leave_type.counts_against_balance else ZERO,
@@ -244,13 +348,48 @@ def record_approved_request(*, membership, leave_type, start_date, start_half, e
             entry.save()
     except IntegrityError:  # a concurrent call recorded it first
         return LedgerEntry.objects.get(organisation_id=membership.organisation_id, reference=reference, kind=LedgerEntry.Kind.DEBIT)
+    PendingRequest.objects.filter(organisation_id=membership.organisation_id, reference=reference).delete()
     record("leave.debit", actor=actor, organisation=membership.organisation, target=entry, request=request, data={
         "membership": membership.pk, "leave_type": leave_type.code, "days": str(days), "reference": reference,
         "from": f"{start_date} {start_half}", "to": f"{end_date} {end_half}",
     })
+    if overdrawn:
+        _warn_hr(entry, membership, leave_type, before, days, actor=actor, request=request)
     if leave_type.is_paid_leave:
         update_fractionnement(membership, leave_type, start_date, actor=actor)
     return entry
+
+
+def _warn_hr(entry: LedgerEntry, membership, leave_type, before: Decimal, days: Decimal, *, actor, request=None) -> None:
+    """An approved leave took a balance below zero (its type allows it): audited, and every HR
+    member of the organisation is notified after commit."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from maillon.accounts.models import User
+    from maillon.accounts.roles import Role
+    from maillon.notifications.services import notify
+
+    organisation = membership.organisation
+    after = before - days
+    record("leave.negative_balance", actor=actor, organisation=organisation, target=entry, request=request, data={
+        "membership": membership.pk, "leave_type": leave_type.code, "days": str(days), "balance_before": str(before),
+        "balance_after": str(after), "reference": entry.reference})
+    hr = list(User.objects.filter(is_active=True, memberships__organisation=organisation, memberships__is_active=True,
+                                  memberships__role_assignments__role=Role.HR).distinct())
+    title = _("Negative balance: %(type)s of %(person)s at %(balance)s days") % {
+        "type": leave_type.name, "person": membership.user, "balance": format_days(after)}
+    body = _("A leave of %(days)s days from %(start)s to %(end)s was approved while the balance was %(before)s days; "
+             "this leave type allows a negative balance.") % {
+        "days": format_days(days), "start": entry.start_date.strftime("%d/%m/%Y"), "end": entry.end_date.strftime("%d/%m/%Y"),
+        "before": format_days(before)}
+    url = reverse("leave:entries", kwargs={"org": organisation.slug}) + "?" + urlencode({"q": membership.user.username})
+
+    def send():
+        for user in hr:
+            notify(user, title, body=body, url=url, organisation=organisation)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -316,6 +455,7 @@ def add_correction(*, membership, leave_type, amount: Decimal, reason: str, acto
         raise ValidationError({"reason": _("Give the reason for the correction.")})
     if amount == 0:
         raise ValidationError({"amount": _("A correction of 0 days changes nothing.")})
+    _lock_person(membership)  # an approval running now reads the balance after this correction
     entry = LedgerEntry.objects.create(
         organisation_id=membership.organisation_id, membership=membership, leave_type=leave_type, kind=LedgerEntry.Kind.CORRECTION,
         amount=amount, reason=reason.strip(), created_by=actor,

@@ -43,16 +43,17 @@ def mine(request):
     form = SimulatorForm(request.GET if "start_date" in request.GET else None, types=[r["type"] for r in rows])
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        current = next(r["balance"] for r in rows if r["type"].pk == data["leave_type"].pk)
+        row = next(r for r in rows if r["type"].pk == data["leave_type"].pk)
         try:
             days = services.validate_request(membership, data["leave_type"], data["start_date"], data["start_half"], data["end_date"],
-                                             data["end_half"], available=current)
+                                             data["end_half"], current=row["balance"], pending=row["pending"])
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            simulation = {"days": days, "type": data["leave_type"], "balance": current,
-                          "after": current - days if data["leave_type"].counts_against_balance else None}
+            after = row["available"] - days if data["leave_type"].counts_against_balance else None
+            simulation = {"days": days, "type": data["leave_type"], "balance": row["balance"], "pending": row["pending"], "after": after,
+                          "negative_allowed": after is not None and after < 0}
     entries = LedgerEntry.objects.for_organisation(request.organisation).filter(membership=membership).select_related("leave_type")
     page = Paginator(entries, 20).get_page(request.GET.get("page"))
     return render(request, "leave/mine.html", {

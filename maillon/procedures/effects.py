@@ -3,8 +3,14 @@
 The « Autorisation d'absence et demande de congé » template has ``effect = "leave"`` and the
 fields ``leave_type`` (choice: the name or code of one of the organisation's leave types) and
 ``period`` (date range with half days). ``maillon.leave.services`` gives ``count_request``,
-``validate_request``, ``balance``, ``record_approved_request`` and ``cancel_request`` (see its
-docstring); a type the leave app does not know (e.g. « Autorisation d'absence ») moves nothing.
+``validate_request``, ``balance``, ``pending_days``, ``hold_request``, ``release_request``,
+``record_approved_request`` and ``cancel_request`` (see its docstring); a type the leave app does
+not know (e.g. « Autorisation d'absence ») moves nothing.
+
+The life of a leave request here: sent (``on_submitted``: its days are held against the available
+balance, checked again under the person's lock), then approved (``on_approved``: debited, the
+balance checked again under the same lock) or rejected, withdrawn or sent back for changes
+(``on_closed``: the hold is released), and maybe cancelled once approved (``on_cancelled``).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import importlib
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 LEAVE_TYPE_FIELD = "leave_type"
 PERIOD_FIELD = "period"
@@ -46,7 +52,8 @@ def _request_of(organisation, answers: dict):
 
 
 def preview(membership, answers: dict) -> dict | None:
-    """What the form shows before signing: days counted, balance now and after (None when not a leave)."""
+    """What the form shows before signing: days counted, balance now, days already held by requests
+    awaiting a decision, and the available balance after this one (None when not a leave)."""
     found = _request_of(membership.organisation, answers)
     if found is None:
         return None
@@ -55,7 +62,10 @@ def preview(membership, answers: dict) -> dict | None:
     result = {"type": leave_type.name, "days": days, "counted": leave_type.counts_against_balance}
     if leave_type.counts_against_balance:
         current = services.balance(membership, leave_type)
-        result.update(balance=current, after=current - days)
+        pending = services.pending_days(membership, leave_type) if hasattr(services, "pending_days") else 0
+        after = current - pending - days
+        result.update(balance=current, pending=pending, after=after,
+                      negative_allowed=after < 0 and not getattr(leave_type, "refuses_negative", True))
     return result
 
 
@@ -73,8 +83,44 @@ def check(membership, answers: dict) -> dict[str, str]:
     return {}
 
 
+def on_submitted(submission, membership) -> None:
+    """A leave request is sent: hold its days against the available balance, checked again under
+    the person's lock. Raises ValidationError (a French message) when the balance no longer covers
+    it and its type refuses a negative balance; the caller's transaction then writes nothing."""
+    if submission.version.effect != "leave":
+        return
+    found = _request_of(submission.organisation, submission.data)
+    if found is None or not hasattr(found[0], "hold_request"):
+        return
+    services, leave_type, start, start_half, end, end_half = found
+    services.hold_request(membership=membership, leave_type=leave_type, start_date=start, start_half=start_half,
+                          end_date=end, end_half=end_half, reference=reference_of(submission))
+
+
+def on_closed(submission) -> None:
+    """A leave request is no longer awaiting a decision without being approved (rejected,
+    withdrawn, sent back for changes): its days are no longer held."""
+    services = leave_services()
+    if submission.version.effect == "leave" and services is not None and hasattr(services, "release_request"):
+        services.release_request(reference_of(submission), organisation=submission.organisation)
+
+
+def before_approval(submission) -> None:
+    """An approver is about to approve a step of a leave request: take the applicant's leave lock
+    now, before the signature writes to the audit log (whose lock every audited write takes), so
+    that the final approval, a request sent and a correction always take the two locks in the
+    same order and never wait for each other."""
+    if submission.version.effect != "leave":
+        return
+    services = leave_services()
+    if services is not None and hasattr(services, "lock_person_of"):
+        services.lock_person_of(submission.organisation_id, submission.applicant_id)
+
+
 def on_approved(submission, actor=None) -> None:
-    """Final approval of a leave request: debit the ledger (idempotent per submission)."""
+    """Final approval of a leave request: debit the ledger (idempotent per submission). When the
+    balance no longer covers it and its type refuses a negative balance, raises ValidationError
+    with the message for the approver (not tied to a field): the approval is not recorded."""
     if submission.version.effect != "leave":
         return
     found = _request_of(submission.organisation, submission.data)
@@ -83,9 +129,13 @@ def on_approved(submission, actor=None) -> None:
     from maillon.accounts.models import Membership
 
     services, leave_type, start, start_half, end, end_half = found
-    membership = Membership.objects.get(organisation_id=submission.organisation_id, user_id=submission.applicant_id)
-    services.record_approved_request(membership=membership, leave_type=leave_type, start_date=start, start_half=start_half,
-                                     end_date=end, end_half=end_half, reference=reference_of(submission), actor=actor)
+    membership = Membership.objects.select_related("user", "organisation").get(
+        organisation_id=submission.organisation_id, user_id=submission.applicant_id)
+    try:
+        services.record_approved_request(membership=membership, leave_type=leave_type, start_date=start, start_half=start_half,
+                                         end_date=end, end_half=end_half, reference=reference_of(submission), actor=actor)
+    except ValidationError as error:
+        raise ValidationError({NON_FIELD_ERRORS: error.messages}) from error
 
 
 def leave_start(submission) -> date | None:

@@ -243,6 +243,7 @@ def submit(request, submission: Submission, *, password: str | None) -> Submissi
     if submission.status == Submission.Status.CHANGES and submission.version_id != submission.procedure.current_version_id and submission.procedure.current_version_id:
         pass  # keeps its version: the person answered the questions of that version
     submission.round += 1
+    effects.on_submitted(submission, request.membership)  # a leave request: its days held, the balance checked under a lock
     signature = sign(request, content=signed_content(submission), purpose="procedures.submit", target=submission, password=password)
     now = timezone.now()
     submission.status = Submission.Status.PENDING
@@ -367,6 +368,8 @@ def decide(request, step: Step, decision: str, *, comment: str = "", password: s
         raise PermissionDenied
     if decision in ("reject", "changes") and not comment.strip():
         raise ValidationError({"comment": _("Explain your decision in a comment.")})
+    if decision == "approve":
+        effects.before_approval(submission)  # a leave request: the applicant's leave lock, taken before the audit log's
     content = {**signed_content(submission), "step": step.position, "role": step.role, "decision": decision, "comment": comment}
     signature = sign(request, content=content, purpose=f"procedures.{decision}", target=submission, password=password)
     now = timezone.now()
@@ -393,6 +396,7 @@ def decide(request, step: Step, decision: str, *, comment: str = "", password: s
         submission.closed_at = now
     submission.save(update_fields=["status", "closed_at", "updated_at"])
     submission.steps.filter(round=submission.round, status=Step.Status.PLANNED).update(status=Step.Status.CANCELLED)
+    effects.on_closed(submission)
     if decision == "reject":
         booking.settle(submission, approved=False, actor=request.user)
     applicant = submission.applicant
@@ -423,6 +427,7 @@ def withdraw(request, submission: Submission) -> Submission:
     submission.save(update_fields=["status", "closed_at", "updated_at"])
     submission.steps.filter(round=submission.round, status__in=[Step.Status.PLANNED, Step.Status.WAITING]).update(status=Step.Status.CANCELLED)
     Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.WITHDRAWN, actor=request.user)
+    effects.on_closed(submission)
     booking.settle(submission, approved=False, actor=request.user)
     record("procedures.withdraw", actor=request.user, organisation=submission.organisation, target=submission, request=request)
     return submission

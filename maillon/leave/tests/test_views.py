@@ -173,7 +173,8 @@ def test_settings_types_and_cycles(people, login, cp):
     assert "Indiquez un mois" in client.post("/essais/conges/parametres/", {"counting_mode": "ouvres", "period_start_month": "13"}).content.decode() or True
     page = client.post("/essais/conges/parametres/types/nouveau/", {"name": "Congé enfant malade", "code": "rtt", "notice_days": "0", "order": "9"}).content.decode()
     assert "Un autre type de congé utilise déjà ce code." in page
-    client.post("/essais/conges/parametres/types/nouveau/", {"name": "Congé enfant malade", "code": "enfant-malade", "notice_days": "0", "order": "9", "is_active": "on"})
+    client.post("/essais/conges/parametres/types/nouveau/", {"name": "Congé enfant malade", "code": "enfant-malade", "balance_rule": "none",
+                                                             "notice_days": "0", "order": "9", "is_active": "on"})
     assert LeaveType.objects.filter(organisation=people.org, code="enfant-malade", counts_against_balance=False).exists()
     foreign = LeaveType.objects.create(organisation=people.other_org, code="x", name="X")
     assert client.get(f"/essais/conges/parametres/types/{foreign.pk}/").status_code == 404
