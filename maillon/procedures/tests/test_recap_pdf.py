@@ -53,7 +53,7 @@ def test_it_verifies_a_code_printed_in_the_pdf_with_the_command(people, chain, l
     call_command("signatures", "verify", code, stdout=out)
     assert "INTACT" in out.getvalue()
     Signature.objects.filter(code=code.replace("-", "")).update(content_hash="0" * 64)
-    with pytest.raises(CommandError, match="ALTERED"):
+    with pytest.raises(CommandError, match="MODIFIÉ"):
         call_command("signatures", "verify", code, stdout=StringIO())
 
 
