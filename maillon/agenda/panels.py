@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from . import policies
@@ -12,12 +11,13 @@ from .models import Allocation, Occurrence, Resource
 
 
 def my_planning(request):
+    from .views import mine
+
     now = timezone.now()
-    mine = Allocation.objects.filter(membership__user=request.user, active=True).values("occurrence_id")
     occurrences = list(
         Occurrence.objects.for_organisation(request.organisation)
         .filter(cancelled=False, end__gte=now, start__lt=now + timedelta(days=14))
-        .filter(Q(pk__in=mine) | Q(event__created_by=request.user))
+        .filter(mine(request.user))
         .select_related("event")[:6]
     )
     kinds = [k for k in Resource.Kind.values if policies.can_manage_resource(request.membership, Resource(kind=k))]

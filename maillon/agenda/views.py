@@ -48,6 +48,14 @@ def _allocated(resource_id=None, user_id=None):
     return Exists(allocs)
 
 
+def mine(user):
+    """« Mon planning »: what the person is on (allocated), the rooms and items they booked, and
+    the events they created themselves — except the shifts of a team planning they published for
+    others (the coordinator is the author of every shift, not on them)."""
+    booked = Allocation.objects.filter(occurrence=OuterRef("pk"), active=True, resource__isnull=False, booked_by=user)
+    return _allocated(user_id=user.pk) | Exists(booked) | (Q(event__created_by=user) & ~Q(event__kind=Event.Kind.SHIFT))
+
+
 def _parse_day(value) -> date:
     try:
         return date.fromisoformat(value)
@@ -91,7 +99,7 @@ def index(request):
         qs = qs.filter(event__sector_id=int(sector_id))
         filters["secteur"] = sector_id
     if request.GET.get("moi"):
-        qs = qs.filter(_allocated(user_id=request.user.pk) | Q(event__created_by=request.user))
+        qs = qs.filter(mine(request.user))
         filters["moi"] = "1"
     search = request.GET.get("q", "").strip()[:100]
     if search:
@@ -382,11 +390,11 @@ def _token_or_404(token: str) -> CalendarToken:
 
 
 def feed(request, token):
-    """Personal feed (no session: the secret token is the key): what the person is on or created."""
+    """Personal feed (no session: the secret token is the key): « Mon planning » (see ``mine``)."""
     found = _token_or_404(token)
     since = timezone.now() - timedelta(days=60)
     qs = Occurrence.objects.for_organisation(found.organisation).filter(cancelled=False, end__gte=since).filter(
-        _allocated(user_id=found.user_id) | Q(event__created_by=found.user)).select_related("event")[:2000]
+        mine(found.user)).select_related("event")[:2000]
     return HttpResponse(ical.calendar(qs, name=_("My planning")), content_type="text/calendar; charset=utf-8")
 
 
