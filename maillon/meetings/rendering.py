@@ -14,7 +14,7 @@ import nh3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .datefinder import find_dates
+from .datefinder import find_dates, warnings
 
 TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "blockquote"}
 BLOCKS = {"p", "ul", "ol", "li", "blockquote", "br"}
@@ -38,13 +38,16 @@ def new_meeting_query(match, from_meeting: int | None) -> str:
 
 
 def _dates(segment: str, reference: date, new_url: str, from_meeting: int | None) -> str:
-    """An escaped text segment with its dates as links (dates hold no character that
-    escaping changes, so positions in the escaped text are the dates' own)."""
+    """An escaped text segment with its dates as links, each followed by what to check about it
+    (dates hold no character that escaping changes, so positions in the escaped text are the
+    dates' own)."""
     parts, pos = [], 0
     for m in find_dates(segment, reference):
         parts.append(segment[pos:m.start])
         href = escape(f"{new_url}?{new_meeting_query(m, from_meeting)}")
         parts.append(f'<a class="date-link" href="{href}" data-date="{m.day.isoformat()}">{m.text}</a>')
+        # What to check about it (a weekday that does not fit, a far year), right after the link.
+        parts.extend(f' <em class="date-warning">({escape(said)})</em>' for said in warnings(m))
         pos = m.end
     parts.append(segment[pos:])
     return "".join(parts)

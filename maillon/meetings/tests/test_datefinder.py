@@ -43,7 +43,7 @@ DATES = [
     ("le 2 decembre 2026", "2 decembre 2026", date(2026, 12, 2), None, None),
     ("le 29 février", "29 février", date(2028, 2, 29), None, None),  # next leap year
     ("vendredi 5 novembre", "vendredi 5 novembre", date(2027, 11, 5), None, None),
-    ("dimanche 5 novembre", "dimanche 5 novembre", date(2028, 11, 5), None, None),  # the year it fits
+    ("dimanche 5 novembre", "dimanche 5 novembre", date(2027, 11, 5), None, None),  # the nearest (a Friday: flagged)
     ("Mardi 19 Janvier 2027 à 9h15", "Mardi 19 Janvier 2027 à 9h15", date(2027, 1, 19), time(9, 15), None),
     ("le 12 mars de 14h à 16h30", "12 mars de 14h à 16h30", date(2027, 3, 12), time(14), time(16, 30)),
     ("le 12 mars, 14h-16h", "12 mars, 14h-16h", date(2027, 3, 12), time(14), time(16)),
