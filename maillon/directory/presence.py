@@ -1,8 +1,18 @@
-"""« Present today » for the staff directory, from the leave and agenda apps.
+"""« Present today » for the staff directory, from what is known (issue 13, item 11).
 
-Two queries whatever the number of people: the organisation's approved leave overlapping today
-(``maillon.leave.services.absences_between``) and today's active person allocations of the
-agenda for the people shown. Each app is used only if it is installed.
+A person is « présent·e » when the agenda has them on something today (a shift, a meeting, an
+activity) or when today is a worked day of their work cycle (leave app) that is not a public
+holiday nor an organisation closure; « absent·e » with the reason when known (approved leave, the
+organisation closed, a public holiday, a day their cycle says they do not work); otherwise « pas
+d'information » — a person without a work cycle and without anything in the agenda today may or
+may not be there, and a Sunday is not « present » by default.
+
+A person on shift during a closure or on a public holiday works: the shift wins. Approved leave
+wins over everything (a forgotten shift does not make someone on leave present).
+
+A fixed number of queries whatever the number of people: approved leave overlapping today,
+today's person allocations, today's organisation closures, the work cycles of the people shown
+and the organisation's leave settings (Alsace-Moselle holidays). Each app is used only if installed.
 """
 
 from __future__ import annotations
@@ -14,7 +24,9 @@ from django.apps import apps
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-PRESENT, PARTLY, ABSENT = "present", "partly", "absent"
+PRESENT, PARTLY, ABSENT, UNKNOWN = "present", "partly", "absent", "unknown"
+# Why someone is absent, when known.
+LEAVE, CLOSURE, HOLIDAY, DAY_OFF = "leave", "closure", "holiday", "day_off"
 
 
 @dataclass
@@ -23,10 +35,20 @@ class Presence:
     label: str = ""
     detail: str = ""
     activities: list[str] = field(default_factory=list)
+    reason: str = ""
 
     @property
     def css(self) -> str:
-        return {ABSENT: "status-off", PARTLY: ""}.get(self.status, "status-ok")
+        return {ABSENT: "status-off", PARTLY: "", UNKNOWN: ""}.get(self.status, "status-ok")
+
+
+@dataclass
+class DayFacts:
+    """What the organisation knows about one day, the same for everyone (see ``day_facts``)."""
+
+    closure: str | None = None  # the reason of an organisation-wide closure covering the day
+    holiday: str | None = None  # the public holiday's name
+    cycles: dict[int, int] = field(default_factory=dict)  # membership_id -> WorkCycle.half_days (explicit rows only)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -67,32 +89,93 @@ def activities_today(organisation, membership_ids, day: date) -> dict[int, list[
     return result
 
 
-def describe(absences: list[tuple[datetime, datetime]], day: date) -> Presence:
-    """The presence of one person on ``day`` given their leave overlapping it (pure)."""
+def holiday_name(day: date, alsace_moselle: bool = False) -> str | None:
+    """The French public holiday on ``day`` (the leave app's list), with its French name."""
+    from maillon.leave.counting import public_holidays
+
+    if day not in public_holidays(day.year, alsace_moselle):
+        return None
+    import holidays as holidays_lib
+
+    names = holidays_lib.France(years=day.year, subdiv="57" if alsace_moselle else None, language="fr")
+    return names.get(day) or _("Public holiday")
+
+
+def day_facts(organisation, membership_ids, day: date) -> DayFacts:
+    """Closure, public holiday and work cycles for ``day``: three queries at most."""
+    facts = DayFacts()
+    if apps.is_installed("maillon.agenda"):
+        from maillon.agenda.models import Closure
+
+        # Closed « today » when an organisation-wide closure covers midday (a closed evening is not a closed day).
+        noon = datetime.combine(day, time(12), timezone.get_default_timezone())
+        facts.closure = (Closure.objects.for_organisation(organisation).filter(resource__isnull=True, start__lte=noon, end__gt=noon)
+                         .values_list("reason", flat=True).first())
+    if apps.is_installed("maillon.leave"):
+        from maillon.leave.models import WorkCycle
+        from maillon.leave.services import settings_for
+
+        facts.holiday = holiday_name(day, settings_for(organisation).alsace_moselle)
+        if membership_ids:
+            facts.cycles = dict(WorkCycle.objects.for_organisation(organisation).filter(membership_id__in=list(membership_ids))
+                                .values_list("membership_id", "half_days"))
+    return facts
+
+
+def works_on(half_days: int, day: date) -> bool:
+    """Whether a work cycle (bit ``2 * weekday + half``) has the morning or the afternoon of ``day``."""
+    return bool(half_days >> (2 * day.weekday()) & 0b11)
+
+
+def describe(absences: list[tuple[datetime, datetime]], day: date) -> Presence | None:
+    """The leave part of one person's presence on ``day`` (pure): None without leave that day."""
     start, end = day_bounds(day)
     noon = datetime.combine(day, time(12), timezone.get_default_timezone())
     if not absences:
-        return Presence(PRESENT, _("Present today"))
+        return None
     if any(a_start <= start and a_end >= end for a_start, a_end in absences):
         last = max(a_end for _s, a_end in absences) - timedelta(microseconds=1)
         back = formats.date_format(timezone.localtime(last).date(), "j F")
-        return Presence(ABSENT, _("On leave"), _("until %(date)s included") % {"date": back})
+        return Presence(ABSENT, _("On leave"), _("until %(date)s included") % {"date": back}, reason=LEAVE)
     morning = any(a_start < noon for a_start, _e in absences)
     afternoon = any(a_end > noon for _s, a_end in absences)
     if morning and afternoon:
-        return Presence(ABSENT, _("On leave"), _("today"))
-    return Presence(PARTLY, _("Absent this morning") if morning else _("Absent this afternoon"))
+        return Presence(ABSENT, _("On leave"), _("today"), reason=LEAVE)
+    return Presence(PARTLY, _("Absent this morning") if morning else _("Absent this afternoon"), reason=LEAVE)
 
 
-def presence_today(organisation, memberships, *, day: date | None = None, absences=None) -> dict[int, Presence]:
-    """membership_id -> Presence for ``memberships`` (with ``user_id``): two queries at most."""
+def decide(absences, day: date, *, activities=(), facts: DayFacts | None = None, cycle: int | None = None) -> Presence:
+    """One person's presence on ``day`` from what is known (pure; the order is the module's rule)."""
+    facts = facts or DayFacts()
+    on_leave = describe(absences, day)
+    if on_leave is not None and on_leave.status == ABSENT:
+        return on_leave
+    if activities:
+        presence = on_leave or Presence(PRESENT, _("Present today"))
+    elif on_leave is not None:
+        presence = on_leave
+    elif facts.closure:
+        return Presence(ABSENT, _("Organisation closed"), facts.closure, reason=CLOSURE)
+    elif facts.holiday:
+        return Presence(ABSENT, _("Public holiday"), facts.holiday, reason=HOLIDAY)
+    elif cycle is not None:
+        if not works_on(cycle, day):
+            return Presence(ABSENT, _("Not working today"), reason=DAY_OFF)
+        presence = Presence(PRESENT, _("Present today"))
+    else:
+        return Presence(UNKNOWN, _("No information"))
+    presence.activities = list(activities)
+    return presence
+
+
+def presence_today(organisation, memberships, *, day: date | None = None) -> dict[int, Presence]:
+    """membership_id -> Presence for ``memberships`` (with ``user_id``): six queries at most, whatever their number."""
     day = day or timezone.localdate()
-    absences = absences_today(organisation, day) if absences is None else absences
-    activities = activities_today(organisation, [m.pk for m in memberships], day)
-    result = {}
-    for m in memberships:
-        presence = describe(absences.get(m.user_id, []), day)
-        if presence.status != ABSENT:
-            presence.activities = activities.get(m.pk, [])
-        result[m.pk] = presence
-    return result
+    ids = [m.pk for m in memberships]
+    absences = absences_today(organisation, day)
+    activities = activities_today(organisation, ids, day)
+    facts = day_facts(organisation, ids, day)
+    return {
+        m.pk: decide(absences.get(m.user_id, []), day, activities=activities.get(m.pk, []), facts=facts, cycle=facts.cycles.get(m.pk))
+        for m in memberships
+    }

@@ -77,24 +77,24 @@ def staff(request):
     q = request.GET.get("q", "").strip()
     if q:
         queryset = queryset.filter(Q(user__first_name__icontains=q) | Q(user__last_name__icontains=q) | Q(job_title__icontains=q))
-    day = timezone.localdate()
-    absences = presence.absences_today(request.organisation, day)
-    away = [user_id for user_id, spans in absences.items() if presence.describe(spans, day).status == presence.ABSENT]
+    # Presence is computed for everyone matching (a fixed number of queries) so that the
+    # « present / absent today » filter and the counts are right whatever the page.
+    people = list(queryset.order_by("user__last_name", "user__first_name"))
+    presences = presence.presence_today(request.organisation, people, day=timezone.localdate())
+    for m in people:
+        m.presence = presences[m.pk]
+    on_leave = sum(1 for m in people if m.presence.reason == presence.LEAVE and m.presence.status == presence.ABSENT)
     shown = request.GET.get("presence", "")
     if shown == "present":
-        queryset = queryset.exclude(user_id__in=away)
+        people = [m for m in people if m.presence.status in (presence.PRESENT, presence.PARTLY)]
     elif shown == "absent":
-        queryset = queryset.filter(user_id__in=away)
+        people = [m for m in people if m.presence.status == presence.ABSENT]
     else:
         shown = ""
-    page_obj = Paginator(queryset.order_by("user__last_name", "user__first_name"), 40).get_page(request.GET.get("page"))
-    page_obj.object_list = list(page_obj.object_list)
-    presences = presence.presence_today(request.organisation, page_obj.object_list, day=day, absences=absences)
-    for m in page_obj.object_list:
-        m.presence = presences[m.pk]
+    page_obj = Paginator(people, 40).get_page(request.GET.get("page"))
     return render(request, "directory/staff.html", {
         "page_obj": page_obj, "sectors": Sector.objects.for_organisation(request.organisation), "sector": sector, "search": q,
-        "shown": shown, "away_count": len(away), "query": f"secteur={sector}&q={q}&presence={shown}",
+        "shown": shown, "away_count": on_leave, "query": f"secteur={sector}&q={q}&presence={shown}",
     })
 
 

@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from maillon.accounts.models import Membership
-from maillon.agenda.models import Allocation, Event, Occurrence
+from maillon.agenda.models import Allocation, Closure, Event, Occurrence
 from maillon.directory import presence
 from maillon.leave import services as leave
-from maillon.leave.models import LeaveType
+from maillon.leave.models import FULL_TIME, LeaveType, WorkCycle
 from maillon.testing import QueryCounter, make_member
 
 ZONE = timezone.get_default_timezone()
@@ -74,6 +74,8 @@ def test_it_lists_the_team_in_a_fixed_number_of_queries(people, login):
         user = make_member(people.org, first_name=f"Prénom{i}", last_name=f"Nom{i}")
         booked(user, people.org, f"Atelier {i}", 9, 11)
         on_leave(user, people.org, today, today, reference=f"r:{i}") if i % 2 else None
+        WorkCycle.objects.create(organisation=people.org, membership=membership(user, people.org), half_days=FULL_TIME)
+    Closure.objects.create(organisation=people.org, start=presence.day_bounds(today)[0], end=presence.day_bounds(today)[1], reason="Travaux")
     with QueryCounter() as many:
         page = client.get("/essais/annuaire/equipe/").content.decode()
     assert "Atelier 4 09:00–11:00" in page and page.count(ON_LEAVE) == 3
@@ -84,7 +86,7 @@ def test_it_tells_half_days_apart():
     day = date(2026, 3, 10)
     start, end = presence.day_bounds(day)
     noon = datetime.combine(day, time(12), ZONE)
-    assert presence.describe([], day).status == presence.PRESENT
+    assert presence.describe([], day) is None
     assert presence.describe([(start, noon)], day).label == "Absent·e ce matin"
     assert presence.describe([(noon, end)], day).label == "Absent·e cet après-midi"
     assert presence.describe([(start, noon), (noon, end + timedelta(days=3))], day).status == presence.ABSENT
@@ -103,3 +105,69 @@ def test_it_is_absent_only_when_the_whole_day_is_covered(start_slot, length):
     covers_both_halves = start < noon < end
     assert (result.status == presence.ABSENT) == (covers_both_halves or (start == day_start and end == day_end))
     assert result.status != presence.PRESENT
+
+
+SUNDAY, TUESDAY, BASTILLE_DAY = date(2026, 12, 6), date(2026, 12, 8), date(2026, 7, 14)
+NOT_WORKING = '<span class="status status-off">Ne travaille pas aujourd&#x27;hui</span>'
+
+
+def works(user, org, half_days=FULL_TIME):
+    return WorkCycle.objects.create(organisation=org, membership=membership(user, org), half_days=half_days)
+
+
+def presences_on(people, day):
+    members = list(Membership.objects.for_organisation(people.org).active())
+    found = presence.presence_today(people.org, members, day=day)
+    return {m.user: found[m.pk] for m in members}
+
+
+def test_on_a_sunday_only_the_person_on_shift_is_present(people, login, monkeypatch):
+    """The issue: 41 of 42 « présent·e » on a Sunday. Without a shift, nobody is present on a Sunday:
+    « pas d'information », or « ne travaille pas » when their work cycle says so."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: SUNDAY)
+    booked(people.owner, people.org, "Brocante", 8, 13, day=SUNDAY)
+    works(people.colleague, people.org)
+    page = login(people.owner).get("/essais/annuaire/equipe/").content.decode()
+    assert page.count("Présent·e aujourd&#x27;hui</span>") == 1 and "Brocante 08:00–13:00" in page
+    assert page.count(NOT_WORKING) == 1 and "Pas d&#x27;information" in page
+    on_sunday = presences_on(people, SUNDAY)
+    assert on_sunday[people.owner].status == presence.PRESENT
+    assert on_sunday[people.colleague].reason == presence.DAY_OFF
+    assert on_sunday[people.other_sector].status == presence.UNKNOWN
+    present = login(people.owner).get("/essais/annuaire/equipe/?presence=present").content.decode()
+    assert people.owner.last_name in present and people.colleague.last_name not in present
+
+
+def test_a_working_day_of_the_cycle_is_present_unless_on_leave(people):
+    works(people.owner, people.org)
+    works(people.colleague, people.org)
+    works(people.other_sector, people.org, half_days=FULL_TIME & ~(0b11 << 2))  # not on Tuesdays
+    on_leave(people.colleague, people.org, TUESDAY, TUESDAY)
+    booked(people.colleague, people.org, "Atelier oublié", 9, 10, day=TUESDAY)
+    found = presences_on(people, TUESDAY)
+    assert (found[people.owner].status, found[people.owner].label) == (presence.PRESENT, "Présent·e aujourd'hui")
+    assert (found[people.colleague].status, found[people.colleague].label) == (presence.ABSENT, "En congé")
+    assert found[people.other_sector].label == "Ne travaille pas aujourd'hui"
+
+
+def test_a_public_holiday_is_absent_with_its_name_unless_on_shift(people):
+    works(people.owner, people.org)
+    works(people.colleague, people.org)
+    booked(people.colleague, people.org, "Feu d'artifice", 21, 23, day=BASTILLE_DAY)
+    found = presences_on(people, BASTILLE_DAY)
+    assert (found[people.owner].status, found[people.owner].label, found[people.owner].detail) == (presence.ABSENT, "Jour férié", "Fête nationale")
+    assert found[people.colleague].status == presence.PRESENT
+    assert found[people.other_sector].reason == presence.HOLIDAY
+
+
+def test_an_organisation_closure_is_absent_with_its_reason_unless_on_shift(people):
+    works(people.owner, people.org)
+    start, end = presence.day_bounds(TUESDAY)
+    Closure.objects.create(organisation=people.org, start=start, end=end + timedelta(days=2), reason="Fermeture de fin d'année")
+    Closure.objects.create(organisation=people.other_org, start=start, end=end, reason="Ailleurs")
+    booked(people.colleague, people.org, "Inventaire", 9, 12, day=TUESDAY)
+    found = presences_on(people, TUESDAY)
+    assert (found[people.owner].label, found[people.owner].detail) == ("Structure fermée", "Fermeture de fin d'année")
+    assert found[people.colleague].status == presence.PRESENT
+    assert found[people.owner].reason == presence.CLOSURE
+    assert presences_on(people, TUESDAY + timedelta(days=7))[people.owner].status == presence.PRESENT
