@@ -94,6 +94,11 @@ _RANGE_BEFORE = re.compile(
 _RANGE_AFTER = re.compile(r"\s*(?:au|-|–)\s*(?:\w+\.?\s+)?\d", re.IGNORECASE)
 _OPENS_RANGE = re.compile(r"(?:\bdu|\bentre(?:\s+le)?)\s+(?:\w+\.?\s+)?$", re.IGNORECASE)
 _LE_BEFORE = re.compile(r"\ble\s+$", re.IGNORECASE)
+# The month that a list of days shares: « lundi 14 et mardi 15 décembre » is 14 December.
+_SHARED_MONTH = re.compile(
+    rf"(?:\s*(?:,|et|ou)\s*(?:(?:{_WDX})\s+)?(?:1er|\d{{1,2}}))+\s+(?P<month>{_MON})\.?(?:\s+(?P<year>\d{{4}}))?(?!\w)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -173,9 +178,19 @@ def _checked(day: date | None, weekday: int | None) -> tuple[date | None, int | 
     return day, (weekday if day is not None and weekday is not None and day.weekday() != weekday else None)
 
 
+def _written(reference: date, day_word: str, month_word: str, year: str | None, weekday_word: str | None):
+    """« mardi 14 décembre (2026) »: the day, with the written weekday when it does not fit."""
+    day, month, weekday = _day_number(day_word), MONTHS[month_word.lower()], _weekday(weekday_word)
+    if year:
+        return _checked(_safe_date(int(year), month, day), weekday)
+    return _without_year(reference, month, day, weekday) if _safe_date(2000, month, day) else (None, None)
+
+
 def _day(m: re.Match, reference: date) -> tuple[date | None, int | None]:
     """The day a match means and the written weekday when the day falls on another one."""
     g = m.groupdict()
+    if g["d_d"] and (shared := _SHARED_MONTH.match(m.string, m.end())):
+        return _written(reference, g["d_d"], shared["month"], shared["year"], g["d_wd"])
     if g["iso_y"]:
         return _safe_date(int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"])), None
     if g["n_d"]:
@@ -184,12 +199,7 @@ def _day(m: re.Match, reference: date) -> tuple[date | None, int | None]:
         month, day = int(g["s_m"]), int(g["s_d"])
         return _without_year(reference, month, day, _weekday(g["s_wd"])) if _safe_date(2000, month, day) else (None, None)
     if g["t_d"]:
-        day, month = _day_number(g["t_d"]), MONTHS[g["t_m"].lower()]
-        if g["t_y"]:
-            return _checked(_safe_date(int(g["t_y"]), month, day), _weekday(g["t_wd"]))
-        if not _safe_date(2000, month, day):
-            return None, None
-        return _without_year(reference, month, day, _weekday(g["t_wd"]))
+        return _written(reference, g["t_d"], g["t_m"], g["t_y"], g["t_wd"])
     if g["d_d"] or g["l_d"]:
         day = _day_number(g["d_d"] or g["l_d"])
         return _without_month(reference, day, _weekday(g["d_wd"])) if 1 <= day <= 31 else (None, None)

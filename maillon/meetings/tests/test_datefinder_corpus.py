@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from maillon.meetings.datefinder import find_dates, warnings
 from maillon.meetings.rendering import linkify
+from maillon.meetings.tests.helpers import at, meeting
 
 REF = date(2026, 12, 10)  # a Thursday; 14 December 2026 is a Monday
 MONDAY_14 = "le 14 décembre 2026 est un lundi"
@@ -46,6 +47,7 @@ FOUND = [
     ("le 31 à 10h", "31 à 10h", date(2027, 3, 31), time(10), None, date(2027, 2, 1)),  # February has none
     # Weekday, day and month: the nearest date, and a word when the weekday does not fit.
     ("mardi 14 décembre", "mardi 14 décembre", date(2026, 12, 14), None, MONDAY_14),
+    ("lundi 14 et mardi 15 décembre", "lundi 14", date(2026, 12, 14), None, None, date(2026, 11, 10)),  # the month shared
     ("on se revoit mardi 14 décembre à 10h", "mardi 14 décembre à 10h", date(2026, 12, 14), time(10), MONDAY_14),
     ("lundi 14 décembre", "lundi 14 décembre", date(2026, 12, 14), None, None),
     ("Prochaine réunion mardi 15 décembre à 14h.", "mardi 15 décembre à 14h", date(2026, 12, 15), time(14), None),
@@ -176,6 +178,24 @@ def test_the_warning_is_shown_next_to_the_link():
     with translation.override("fr"):
         plain = str(linkify("le 15 à 10h", REF, "/essais/reunions/nouvelle/", 7))
     assert "date-warning" not in plain and 'data-date="2026-12-15"' in plain
+
+
+def test_days_listed_before_their_month_take_that_month():
+    found = find_dates("Permanences lundi 14, mardi 15 et mercredi 16 décembre 2026.", date(2026, 11, 10))
+    assert [(m.text, m.day, m.weekday_mismatch) for m in found] == [
+        ("lundi 14", date(2026, 12, 14), None), ("mardi 15", date(2026, 12, 15), None),
+        ("mercredi 16 décembre 2026", date(2026, 12, 16), None)]
+
+
+@pytest.mark.django_db
+def test_the_minutes_page_says_the_weekday_does_not_fit(people, login):
+    m = meeting(people.org, people.owner, people.colleague, start=at(2030, 12, 10, 14))  # 14 December 2030 is a Saturday
+    client = login(people.colleague)
+    response = client.post(f"/{people.org.slug}/reunions/{m.pk}/compte-rendu/", {"version": 1, "s2": "On se revoit mardi 14 à 10h."})
+    assert response.status_code == 302
+    page = client.get(f"/{people.org.slug}/reunions/{m.pk}/compte-rendu/").content.decode()
+    assert ('data-date="2030-12-14">mardi 14 à 10h</a> <em class="date-warning">(le 14 décembre 2030 est un samedi)</em>'
+            in page)
 
 
 REFERENCES = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
