@@ -3,14 +3,14 @@
 ``find_dates(text, reference)`` returns the matches in order, each with its position in the
 text, the day, and the start (and end) time when one follows the date:
 
-- numeric: « 12/03/2027 », « 12.03.2027 », « 2027-03-12 », « le 12/03 » (a year is required
-  unless « le » precedes, so « 2.5 » or a score « 3/4 » is not a date);
+- numeric: « 12/03/2027 », « 12.03.2027 », « 2027-03-12 », « le 12/03 » (without a year, « le »,
+  a weekday or a time must come with it, so « 2.5 » or a score « 3/4 » is not a date);
 - written: « le 12 mars », « mardi 5 novembre », « 1er avril 2027 », « 3 janv. »: without a
   year, the next such day on or after the reference (the nearest one: a weekday that does not
   fit keeps it and the match says so, ``weekday_mismatch``);
 - a day of the month alone: « mardi 14 », « le lundi 7 », « jeudi 3 à 14h30 », or « le 15 »
   followed by a time (« le 15 à 10h »): the next such day on or after the reference; « mar.
-  14/12 », « 14/12 à 9h30 »: a day and month without « le » need a weekday or a time;
+  14/12 »; days listed before a month take it (« lundi 14 et mardi 15 décembre »);
 - a weekday that fits a day of the past week and not the next one (« mardi 15 » written on
   Wednesday 16) is a day gone by: not a date to plan, not matched;
 - ranges and weeks (« du 15 au 19 mars », « la semaine du 8 mars ») are not matched: no single
