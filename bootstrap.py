@@ -2,11 +2,14 @@
 """Set up Maillon from nothing but Python >= 3.11, then run the demo or the tests.
 
     python3 bootstrap.py demo     # virtualenv from the lock file, SQLite demo on :8000
+    python3 bootstrap.py demo --port 8080 --host 0.0.0.0   # other port / every interface
     python3 bootstrap.py test     # virtualenv, lint and checks, the whole test suite
     python3 bootstrap.py bench    # performance figures of the main pages
 
 The virtual environment (.venv) is rebuilt when requirements-dev.lock changes.
 The tests run on SQLite, or on PostgreSQL when DATABASE_URL is set.
+Extra arguments go to ``maillon demo`` (``--port N``, ``--host H``, ``--no-serve``; the links
+of the demo's e-mails use that address unless MAILLON_BASE_URL is set) or to pytest.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The ``maillon`` command: Django's manage.py with Maillon's commands.
 
-    maillon demo            migrate, load demo organisations, serve on 127.0.0.1:8000
+    maillon demo            migrate, load demo organisations, serve on 127.0.0.1:8000 (--port, --host)
     maillon serve           ASGI server (HTTP + WebSocket, static files)
     maillon worker          background tasks and periodic jobs
     maillon check           configuration checks

@@ -65,6 +65,28 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when MAILLON_ENV=production")
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 
+
+def _base_url() -> str:
+    """The address people reach Maillon at, for every link that leaves a request: e-mails,
+    .ics files, PDFs, Wagtail. WAGTAILADMIN_BASE_URL is read as an older name for it."""
+    url = env("MAILLON_BASE_URL") or env("WAGTAILADMIN_BASE_URL")
+    if url:
+        if not url.startswith(("http://", "https://")):
+            raise ImproperlyConfigured("MAILLON_BASE_URL must start with https:// (or http://), e.g. https://intranet.exemple.fr")
+        return url.rstrip("/")
+    if not PRODUCTION:
+        return "http://127.0.0.1:8000"
+    hosts = [h for h in ALLOWED_HOSTS if "*" not in h and not h.startswith(".")]
+    if len(ALLOWED_HOSTS) == 1 and len(hosts) == 1:
+        return f"https://{hosts[0]}"
+    raise ImproperlyConfigured(
+        "MAILLON_BASE_URL is required when MAILLON_ENV=production and ALLOWED_HOSTS does not name exactly one host "
+        "(e.g. MAILLON_BASE_URL=https://intranet.exemple.fr): it is the address used in e-mails, .ics files and PDFs"
+    )
+
+
+MAILLON_BASE_URL = _base_url()
+
 INSTALLED_APPS = [
     # Maillon foundation
     "maillon.core",
@@ -306,7 +328,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Wagtail (content back office; see the content issue)
 WAGTAIL_SITE_NAME = "Maillon"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = MAILLON_BASE_URL  # Wagtail's own links (its e-mails, previews) too
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False  # page addresses in plain ASCII (« Événements » → evenements)
 # Editors log in through allauth (MFA, rate limits); Wagtail's own password screens are off.

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillon.audit.services import record
+from maillon.core import links
 from maillon.organisations.models import Organisation, Sector
 
 from . import policies
@@ -188,7 +189,7 @@ def set_password_url(user: User) -> str:
     path = reverse("account_reset_password_from_key", kwargs={
         "uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user),
     })
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return links.absolute(path)
 
 
 def send_invitation(membership: Membership) -> None:

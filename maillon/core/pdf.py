@@ -70,3 +70,12 @@ class HousePDF(FPDF):
         self.set_font("Helvetica", size=size)
         self.set_text_color(90)
         self.multi_cell(0, line_height, text(message), **NEXT_LINE)
+
+    def verification_note(self, message: str, *, size: int = 9, line_height: float = 5) -> None:
+        """The closing remark on how to check the signatures, with the verification page's
+        full address (MAILLON_BASE_URL: the PDF is read away from Maillon)."""
+        from django.urls import reverse
+
+        from maillon.core.links import absolute
+
+        self.note(f"{message}\n{absolute(reverse('accounts:signature_verify'))}", size=size, line_height=line_height)

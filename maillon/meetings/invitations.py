@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
 
+from maillon.core import links
 from maillon.notifications import delivery
 from maillon.notifications.backends import organisation_header
 
@@ -19,9 +20,10 @@ SALT = "maillon.meetings.rsvp"
 PARTSTAT = {"pending": "NEEDS-ACTION", "accepted": "ACCEPTED", "declined": "DECLINED", "maybe": "TENTATIVE"}
 
 
-def base_url(request) -> str:
-    """« https://host » for the links of the e-mails, which the worker sends without a request."""
-    return request.build_absolute_uri("/")[:-1]
+def base_url(request=None) -> str:
+    """The configured address (MAILLON_BASE_URL), not the request's host: the worker sends the
+    e-mails without a request, and every e-mail, .ics and PDF uses the same address."""
+    return links.base_url()
 
 
 def rsvp_token(participant) -> str:
@@ -91,7 +93,7 @@ def _when(meeting) -> str:
     return _("%(day)s at %(time)s") % {"day": day[:1].lower() + day[1:], "time": start.strftime("%H:%M")}
 
 
-def send_invitations(meeting, participants, *, base_url: str = "", kind: str = "invitation") -> int:
+def send_invitations(meeting, participants, *, kind: str = "invitation") -> int:
     """One e-mail per participant with an address: the meeting, answer links, the .ics.
     ``kind``: « invitation », « update » (new time or place: REQUEST with the raised
     SEQUENCE), « cancel » (METHOD:CANCEL) or « uninvite » (METHOD:CANCEL to people taken off
@@ -111,7 +113,7 @@ def send_invitations(meeting, participants, *, base_url: str = "", kind: str = "
         if not email:
             continue
         if method == "REQUEST":
-            link = base_url + reverse("meetings:rsvp_link", kwargs={"token": rsvp_token(p)})
+            link = links.absolute(reverse("meetings:rsvp_link", kwargs={"token": rsvp_token(p)}))
         body = "\n".join(filter(None, [
             first,
             method == "REQUEST" and meeting.event.place and _("Place: %(place)s") % {"place": meeting.event.place},
@@ -130,14 +132,14 @@ def _address(participant) -> str:
     return person(participant)[0]
 
 
-def send_reminder(meeting, guests, *, base_url: str = "") -> int:
+def send_reminder(meeting, guests) -> int:
     """The day-before reminder of the external guests, by e-mail (they have no account)."""
     subject = _("Reminder: %(title)s tomorrow") % {"title": meeting.title}
     sent = 0
     for guest in guests:
         if not guest.email:
             continue
-        link = base_url + reverse("meetings:rsvp_link", kwargs={"token": rsvp_token(guest)})
+        link = links.absolute(reverse("meetings:rsvp_link", kwargs={"token": rsvp_token(guest)}))
         body = "\n".join(filter(None, [
             _("Reminder: « %(title)s » takes place tomorrow, %(when)s.") % {"title": meeting.title, "when": _when(meeting)},
             meeting.event.place and _("Place: %(place)s") % {"place": meeting.event.place},

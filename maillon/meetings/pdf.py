@@ -60,7 +60,7 @@ def attendance_pdf(meeting, rows, *, organisation_name: str) -> bytes:
             offset += width
         pdf.set_xy(x, y + ROW_HEIGHT)
     pdf.ln(4)
-    pdf.note(_("Electronic signatures can be checked by a member of the organisation on the signature "
+    pdf.verification_note(_("Electronic signatures can be checked by a member of the organisation on the signature "
                "verification page with their code."), size=8, line_height=4)
     return bytes(pdf.output())
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -125,7 +124,7 @@ def _send_later(meeting: Meeting, people, *, base_url: str = "", kind: str = "in
         removed = []
     if participant_ids or guest_ids or removed:
         transaction.on_commit(lambda: send_invitations.enqueue(meeting_id=meeting.pk, participant_ids=participant_ids,
-                                                               guest_ids=guest_ids, base_url=base_url, kind=kind,
+                                                               guest_ids=guest_ids, kind=kind,
                                                                removed=removed))
 
 
@@ -624,7 +623,6 @@ def send_reminders(now=None) -> int:
     tomorrow = timezone.localtime(now).date() + timedelta(days=1)
     meetings = list(Meeting.objects.filter(start__date=tomorrow, cancelled_at__isnull=True, reminder_sent_at__isnull=True)
                     .select_related("organisation", "event").prefetch_related("participants__membership__user", "guests"))
-    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     sent = 0
     for meeting in meetings:
         start = timezone.localtime(meeting.start)
@@ -636,8 +634,7 @@ def send_reminders(now=None) -> int:
                    organisation=meeting.organisation)
             sent += 1
         # external guests: by e-mail, unless they declined
-        sent += invitations.send_reminder(meeting, [g for g in meeting.guests.all() if g.answer != Participant.Answer.DECLINED],
-                                          base_url=base_url)
+        sent += invitations.send_reminder(meeting, [g for g in meeting.guests.all() if g.answer != Participant.Answer.DECLINED])
         Meeting.objects.filter(pk=meeting.pk).update(reminder_sent_at=now)
     tasks = Task.objects.open().filter(due=tomorrow).select_related("assignee__user", "organisation")
     for task in tasks:

@@ -36,7 +36,9 @@ def send_invitations(context, *, meeting_id: int, participant_ids: list[int], gu
     people += [FormerGuest(email, name) for email, name in removed or []]
     # Each person's e-mail is sent once per run of this task, even if it is taken again.
     with delivery.once_per_message(delivery.task_scope(context, "meetings.send_invitations")):
-        return invitations.send_invitations(meeting, people, base_url=base_url, kind=kind)
+        # ``base_url`` is no longer used (links come from MAILLON_BASE_URL); still accepted so
+        # tasks queued before the upgrade run.
+        return invitations.send_invitations(meeting, people, kind=kind)
 
 
 @task(takes_context=True)

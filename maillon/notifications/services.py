@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from maillon.core import links
 
 from .models import Notification
 from .tasks import send_email
@@ -39,7 +40,7 @@ def notify(user, title: str, *, body: str = "", url: str = "", organisation=None
     def after_commit():
         _push_unread(user.pk)
         if email and user.email:
-            context = {"notification": notification, "user": user, "base_url": settings.WAGTAILADMIN_BASE_URL}
+            context = {"notification": notification, "user": user, "link": links.absolute(notification.url) if notification.url else ""}
             send_email.enqueue(
                 to=[user.email],
                 subject=f"[Maillon] {title}",

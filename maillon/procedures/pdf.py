@@ -80,6 +80,6 @@ def recap_pdf(submission, *, timeline: list[dict], organisation_name: str) -> by
         for line in block[1:]:
             pdf.multi_cell(0, 5, text(line), **NEXT_LINE)
         pdf.ln(2)
-    pdf.note(_("Each code can be checked by a member of the organisation on the signature verification page "
+    pdf.verification_note(_("Each code can be checked by a member of the organisation on the signature verification page "
                "or with the command « maillon signatures verify CODE »."))
     return bytes(pdf.output())

@@ -1,13 +1,18 @@
+import os
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Prepare the demo: migrate, load fictional data, then serve on 127.0.0.1:8000."
+    help = "Prepare the demo: migrate, load fictional data, then serve on 127.0.0.1:8000 (or --host/--port)."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="load the data and stop")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default=os.environ.get("MAILLON_HOST", "127.0.0.1"),
+                            help="address to listen on (0.0.0.0: every interface; then set ALLOWED_HOSTS and MAILLON_BASE_URL)")
 
     def handle(self, *args, **options):
         from maillon.core import demo
@@ -19,8 +24,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.print_logins(context)
         if not options["no_serve"]:
-            self.stdout.write(f"\nMaillon : http://127.0.0.1:{options['port']}/  (Ctrl+C pour arrêter)\n")
-            call_command("serve", port=options["port"], with_worker=True)
+            url = demo_base_url(options["host"], options["port"])
+            self.stdout.write(f"\nMaillon : {url}/  (Ctrl+C pour arrêter)\n")
+            call_command("serve", host=options["host"], port=options["port"], with_worker=True)
 
     def print_logins(self, context):
         out = self.stdout
@@ -34,6 +40,18 @@ class Command(BaseCommand):
             "d'authentification, ou calculez le code avec « maillon totp <identifiant> ». Ces secrets "
             "sont tirés au hasard pour cette installation et gardés si la démonstration est rechargée."
         )
+
+
+def demo_base_url(host: str, port: int) -> str:
+    """The demo's address for the links of its e-mails, .ics files and PDFs: MAILLON_BASE_URL
+    when it is set, else the address it serves on. Set in this process (the web server) and in
+    the environment, which the background worker it starts inherits."""
+    if not os.environ.get("MAILLON_BASE_URL"):
+        shown = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104 - a listening address, not a link
+        shown = f"[{shown}]" if ":" in shown else shown
+        os.environ["MAILLON_BASE_URL"] = f"http://{shown}:{port}"
+    settings.MAILLON_BASE_URL = settings.WAGTAILADMIN_BASE_URL = os.environ["MAILLON_BASE_URL"].rstrip("/")
+    return settings.MAILLON_BASE_URL
 
 
 def context_password():
