@@ -31,7 +31,9 @@ def seed_resources(context) -> None:
         for name, category, description in equipment:
             Resource.objects.get_or_create(
                 organisation=organisation, name=name,
-                defaults={"kind": Resource.Kind.EQUIPMENT, "category": category, "description": description},
+                # The centre's vehicles are confirmed once their order of mission is approved.
+                defaults={"kind": Resource.Kind.EQUIPMENT, "category": category, "description": description,
+                          "waits_for_procedure": category == Resource.Category.VEHICLE},
             )
 
 

@@ -1,11 +1,12 @@
-"""Vehicle bookings open their procedure (order of mission / mileage claim).
+"""Vehicle bookings open their procedure (the order of mission).
 
 Registered from ``ProceduresConfig.ready`` on ``maillon.agenda.hooks``:
 
 - ``open_for_booking(event, resource, membership)``: booking a resource whose category needs a
   procedure opens, as a draft of the booker, the organisation's published procedure for it
-  (the « Fiche de remboursement de frais / kilométrique » template, or an « ordre-mission » one),
-  pre-filled with the date, the purpose (the event's title) and the vehicle. When the resource
+  (the « Demande de véhicule / ordre de mission » template), pre-filled with the departure and
+  return, the purpose (the event's title) and the vehicle. The mileage claim (« Fiche de
+  remboursement de frais / kilométrique ») is for one's own car: a centre's vehicle never opens it. When the resource
   ``waits_for_procedure`` its allocations wait (active: the slot stays taken) until the
   submission is decided. An organisation without such a procedure books as before.
 - ``redirect_after_booking(request, event)``: the booker lands on that draft.
@@ -26,11 +27,15 @@ from maillon.audit.services import record
 from . import schema as s
 from .models import BookingLink, Procedure, Submission
 
-# Templates that carry a vehicle booking, by preference.
-TEMPLATE_KEYS = ("ordre-mission", "frais-kilometriques")
+# Templates that carry a booking of the centre's vehicle, by preference (not the mileage claim:
+# it pays back kilometres driven with one's own car).
+TEMPLATE_KEYS = ("ordre-mission",)
 PURPOSE_KEYS = ("objet", "motif", "purpose", "mission")
 VEHICLE_KEYS = ("vehicule", "vehicle")
 DATE_KEYS = ("date", "date_depart", "date_mission")
+RETURN_DATE_KEYS = ("date_retour",)
+START_TIME_KEYS = ("heure_depart",)
+RETURN_TIME_KEYS = ("heure_retour",)
 
 
 def procedure_for_vehicles(organisation) -> Procedure | None:
@@ -44,10 +49,11 @@ def _first(specs, keys, kinds):
     return next((spec for key in keys for spec in specs if spec["key"] == key and spec["kind"] in kinds), None)
 
 
-def prefill(schema: list[dict], *, day: str, purpose: str, vehicle: str) -> dict:
-    """Answers for ``schema``: in its repeatable group of lines (a mileage claim) one line with the
-    date, the purpose and the vehicle; else the top-level fields of those names. The vehicle goes
-    into the purpose when there is no vehicle field."""
+def prefill(schema: list[dict], *, day: str, purpose: str, vehicle: str, start_time: str = "", end_day: str = "", end_time: str = "") -> dict:
+    """Answers for ``schema``: in its repeatable group of lines (an organisation's own form) one
+    line with the date, the purpose and the vehicle; else the top-level fields of those names,
+    with the departure and return times and the return date when the form asks for them. The
+    vehicle goes into the purpose when there is no vehicle field."""
     answers: dict = {}
     group = next((spec for spec in schema if spec["kind"] == s.GROUP and _first(spec.get("fields") or [], PURPOSE_KEYS, {s.TEXT})), None)
     specs = (group.get("fields") or []) if group else schema
@@ -57,6 +63,10 @@ def prefill(schema: list[dict], *, day: str, purpose: str, vehicle: str) -> dict
     vehicle_spec = _first(specs, VEHICLE_KEYS, {s.TEXT, s.TEXTAREA})
     if date_spec:
         target[date_spec["key"]] = day
+    for keys, kind, value in ((RETURN_DATE_KEYS, s.DATE, end_day), (START_TIME_KEYS, s.TIME, start_time), (RETURN_TIME_KEYS, s.TIME, end_time)):
+        spec = _first(specs, keys, {kind}) if value else None
+        if spec:
+            target[spec["key"]] = value
     if vehicle_spec:
         target[vehicle_spec["key"]] = vehicle
     if purpose_spec:
@@ -81,8 +91,9 @@ def open_for_booking(event, resource, membership) -> Submission | None:
         else:
             from .services import open_prefilled_draft
 
-            day = timezone.localtime(event.start).date().isoformat()
-            answers = prefill(procedure.current_version.schema, day=day, purpose=event.title, vehicle=resource.name)
+            start, end = timezone.localtime(event.start), timezone.localtime(event.end)
+            answers = prefill(procedure.current_version.schema, day=start.date().isoformat(), purpose=event.title, vehicle=resource.name,
+                              start_time=start.strftime("%H:%M"), end_day=end.date().isoformat(), end_time=end.strftime("%H:%M"))
             submission = open_prefilled_draft(membership, procedure, answers,
                                               origin={"event": event.pk, "resource": resource.pk})
         BookingLink.objects.get_or_create(organisation=event.organisation, event=event, resource=resource,

@@ -1,4 +1,5 @@
-"""The 17 ready-made procedures of seed 001 §1 (« Gestion administrative »).
+"""The 17 ready-made procedures of seed 001 §1 (« Gestion administrative »), and the
+« Demande de véhicule / ordre de mission » a booking of the centre's own vehicle opens.
 
 They are *content* an organisation enables and then adapts in the back office, so their labels
 are French data (like demo data), not interface strings. ``TEMPLATES[key]`` gives title,
@@ -23,15 +24,23 @@ def group(key, label, columns, total=None, help="", required=True):
     return spec
 
 
-COORD_HR_DIR = {"steps": [{"role": Role.COORDINATOR}, {"role": Role.HR}, {"role": Role.DIRECTOR}], "reminder_days": 3}
-HR_DIR = {"steps": [{"role": Role.HR}, {"role": Role.DIRECTOR}], "reminder_days": 3}
-PURCHASE = {"steps": [{"role": Role.COORDINATOR}, {"role": Role.DIRECTOR, "min_amount": "500", "label": "Direction (au-delà de 500 €)"},
-                      {"role": Role.HR, "label": "Comptabilité / RH"}], "reminder_days": 3}
+
+
+def seed_chain(*, reminder_days=3, hr_label=""):
+    """Seed 001 §1: every procedure is validated by the sector's coordinator, then HR, then the
+    director (no threshold, no shortcut: an organisation changes a chain in the back office)."""
+    hr = {"role": Role.HR, "label": hr_label} if hr_label else {"role": Role.HR}
+    return {"steps": [{"role": Role.COORDINATOR}, hr, {"role": Role.DIRECTOR}], "reminder_days": reminder_days}
+
+
+COORD_HR_DIR = seed_chain()
+ACCOUNTING = seed_chain(hr_label="Comptabilité / RH")
+DRIVING_LICENCE = "Je certifie être titulaire d'un permis B valide"
 RIB_HELP = "Relevé d'identité bancaire : IBAN vérifié automatiquement."
 
 TEMPLATES: dict[str, dict] = {
     "acompte-salaire": {
-        "title": "Acompte sur salaire", "category": "hr", "chain": HR_DIR,
+        "title": "Acompte sur salaire", "category": "hr", "chain": COORD_HR_DIR,
         "description": "Demander le versement d'une partie du salaire du mois en cours, déjà travaillée.",
         "fields": [
             f("montant", "Montant demandé", "amount", help="Au plus la moitié du salaire net du mois."),
@@ -53,7 +62,7 @@ TEMPLATES: dict[str, dict] = {
         ],
     },
     "remise-badge": {
-        "title": "Attestation de remise de badge", "category": "logistics", "chain": {"steps": [{"role": Role.HR}], "reminder_days": 3},
+        "title": "Attestation de remise de badge", "category": "logistics", "chain": COORD_HR_DIR,
         "description": "Attester la remise (ou la restitution) d'un badge d'accès aux locaux.",
         "fields": [
             f("operation", "Opération", "choice", choices=["Remise", "Restitution"]),
@@ -65,8 +74,8 @@ TEMPLATES: dict[str, dict] = {
         ],
     },
     "bon-commande": {
-        "title": "Bon de commande administratif", "category": "finance", "chain": PURCHASE,
-        "description": "Commander des fournitures ou un service. Au-delà de 500 €, la direction valide aussi.",
+        "title": "Bon de commande administratif", "category": "finance", "chain": ACCOUNTING,
+        "description": "Commander des fournitures ou un service.",
         "fields": [
             f("fournisseur", "Fournisseur"),
             f("email_fournisseur", "E-mail du fournisseur", "email", required=False),
@@ -76,7 +85,7 @@ TEMPLATES: dict[str, dict] = {
         ],
     },
     "convention-benevolat": {
-        "title": "Convention bénévolat", "category": "volunteering", "chain": {"steps": [{"role": Role.COORDINATOR}, {"role": Role.DIRECTOR}], "reminder_days": 5},
+        "title": "Convention bénévolat", "category": "volunteering", "chain": seed_chain(reminder_days=5),
         "description": "Établir la convention d'engagement d'une ou d'un bénévole.",
         "fields": [
             f("nom", "Nom et prénom du ou de la bénévole"),
@@ -88,7 +97,7 @@ TEMPLATES: dict[str, dict] = {
         ],
     },
     "cles": {
-        "title": "Convention de mise à disposition des clés", "category": "logistics", "chain": {"steps": [{"role": Role.COORDINATOR}, {"role": Role.DIRECTOR}], "reminder_days": 3},
+        "title": "Convention de mise à disposition des clés", "category": "logistics", "chain": COORD_HR_DIR,
         "description": "Confier des clés des locaux à une personne (salariée, bénévole, association).",
         "fields": [
             f("beneficiaire", "Personne ou association bénéficiaire"),
@@ -112,7 +121,7 @@ TEMPLATES: dict[str, dict] = {
         ],
     },
     "regie-activite": {
-        "title": "Demande de régie d'activité", "category": "finance", "chain": {"steps": [{"role": Role.COORDINATOR}, {"role": Role.DIRECTOR}], "reminder_days": 3},
+        "title": "Demande de régie d'activité", "category": "finance", "chain": COORD_HR_DIR,
         "description": "Demander une régie pour encaisser les participations d'une activité.",
         "fields": [
             f("activite", "Activité"),
@@ -122,7 +131,7 @@ TEMPLATES: dict[str, dict] = {
         ],
     },
     "regie-avance": {
-        "title": "Fiche de régie d'avance", "category": "finance", "chain": PURCHASE,
+        "title": "Fiche de régie d'avance", "category": "finance", "chain": ACCOUNTING,
         "description": "Demander une avance pour des dépenses d'activité, à justifier ensuite.",
         "fields": [
             f("activite", "Activité"),
@@ -132,7 +141,7 @@ TEMPLATES: dict[str, dict] = {
         ],
     },
     "demande-prime-transport": {
-        "title": "Demande de prime de transport", "category": "hr", "chain": HR_DIR,
+        "title": "Demande de prime de transport", "category": "hr", "chain": COORD_HR_DIR,
         "description": "Demander la prise en charge d'une partie de l'abonnement de transport ou du forfait mobilités durables.",
         "fields": [
             f("mode", "Mode de transport", "choice", choices=["Transports en commun", "Vélo", "Covoiturage", "Autre"]),
@@ -142,7 +151,7 @@ TEMPLATES: dict[str, dict] = {
         ],
     },
     "prime-transport": {
-        "title": "Prime transport", "category": "hr", "chain": {"steps": [{"role": Role.HR}], "reminder_days": 3},
+        "title": "Prime transport", "category": "hr", "chain": COORD_HR_DIR,
         "description": "Déclarer chaque mois le justificatif de transport pour le versement de la prime.",
         "fields": [
             f("mois", "Mois concerné", "date", help="Un jour quelconque du mois."),
@@ -151,7 +160,7 @@ TEMPLATES: dict[str, dict] = {
         ],
     },
     "fax": {
-        "title": "Fax", "category": "logistics", "chain": {"steps": [{"role": Role.RECEPTION, "label": "Accueil"}], "reminder_days": 1},
+        "title": "Fax", "category": "logistics", "chain": seed_chain(reminder_days=1),
         "description": "Demander l'envoi d'un fax par l'accueil.",
         "fields": [
             f("destinataire", "Destinataire"),
@@ -162,7 +171,7 @@ TEMPLATES: dict[str, dict] = {
         ],
     },
     "remise-cheques": {
-        "title": "Feuille de remise de chèques", "category": "finance", "chain": {"steps": [{"role": Role.COORDINATOR}, {"role": Role.HR, "label": "Comptabilité"}], "reminder_days": 3},
+        "title": "Feuille de remise de chèques", "category": "finance", "chain": ACCOUNTING,
         "description": "Lister les chèques remis en banque pour une activité.",
         "fields": [
             f("activite", "Activité"),
@@ -171,7 +180,7 @@ TEMPLATES: dict[str, dict] = {
         ],
     },
     "feuille-caisse": {
-        "title": "Feuille de caisse", "category": "finance", "chain": {"steps": [{"role": Role.COORDINATOR}, {"role": Role.HR, "label": "Comptabilité"}], "reminder_days": 3},
+        "title": "Feuille de caisse", "category": "finance", "chain": ACCOUNTING,
         "description": "Arrêter la caisse d'une activité : recettes en espèces.",
         "fields": [
             f("activite", "Activité"),
@@ -181,7 +190,7 @@ TEMPLATES: dict[str, dict] = {
         ],
     },
     "frais-kilometriques": {
-        "title": "Fiche de remboursement de frais / kilométrique", "category": "finance", "chain": PURCHASE,
+        "title": "Fiche de remboursement de frais / kilométrique", "category": "finance", "chain": ACCOUNTING,
         "description": "Se faire rembourser des frais avancés ou des kilomètres parcourus avec son véhicule.",
         "fields": [
             group("trajets", "Déplacements et frais", [f("date", "Date", "date"), f("objet", "Objet"), f("km", "Kilomètres", "number", required=False),
@@ -191,8 +200,26 @@ TEMPLATES: dict[str, dict] = {
             f("justificatifs", "Justificatifs", "file", required=False, extensions=["pdf", "jpg", "png"], max_size_mb=10),
         ],
     },
+    "ordre-mission": {
+        "title": "Demande de véhicule / ordre de mission", "category": "logistics", "chain": COORD_HR_DIR,
+        "description": "Partir en mission avec un véhicule du centre (minibus, utilitaire) : ouvert à la réservation du véhicule. "
+                       "Pour un trajet avec votre propre voiture, utilisez la fiche de remboursement de frais / kilométrique.",
+        "fields": [
+            f("vehicule", "Véhicule", help="Rempli depuis la réservation."),
+            f("destination", "Destination"),
+            f("objet", "Objet de la mission", "textarea"),
+            f("date_depart", "Date de départ", "date"),
+            f("heure_depart", "Heure de départ", "time"),
+            f("date_retour", "Date de retour", "date"),
+            f("heure_retour", "Heure de retour", "time"),
+            f("nombre_passagers", "Nombre de passagers", "number", help="Sans compter la conductrice ou le conducteur."),
+            f("passagers", "Noms des passagers (facultatif)", "textarea", required=False, help="Un nom par ligne."),
+            f("permis", "Permis de conduire", "multichoice", choices=[DRIVING_LICENCE]),
+            f("commentaire", "Commentaire", "textarea", required=False),
+        ],
+    },
     "avance-salaire": {
-        "title": "Demande d'avance sur salaire", "category": "hr", "chain": HR_DIR,
+        "title": "Demande d'avance sur salaire", "category": "hr", "chain": COORD_HR_DIR,
         "description": "Demander une avance sur un salaire à venir, remboursée sur les mois suivants.",
         "fields": [
             f("montant", "Montant demandé", "amount"),
@@ -202,7 +229,7 @@ TEMPLATES: dict[str, dict] = {
     },
     "documents-contrat": {
         "title": "Liste des documents à fournir pour l'établissement du contrat de travail", "category": "hr",
-        "chain": {"steps": [{"role": Role.HR}], "reminder_days": 3}, "retention_years": 5,
+        "chain": COORD_HR_DIR, "retention_years": 5,
         "description": "Transmettre aux ressources humaines les pièces nécessaires au contrat de travail.",
         "fields": [
             f("piece_identite", "Pièce d'identité", "file", extensions=["pdf", "jpg", "png"], max_size_mb=5),
@@ -217,4 +244,5 @@ TEMPLATES: dict[str, dict] = {
     },
 }
 
-assert len(TEMPLATES) == 17
+# The 17 procedures of seed 001 §1, and the order of mission a vehicle booking opens (issue 13).
+assert len(TEMPLATES) == 18

@@ -1,5 +1,6 @@
-"""Demo procedures: the 17 ready-made ones enabled at Les Tilleuls (a few at Arc-en-Ciel), and
-requests at every stage, signed with the demo password (fictional people and amounts)."""
+"""Demo procedures: the 17 ready-made ones and the order of mission enabled at Les Tilleuls (a few
+at Arc-en-Ciel), requests at every stage, signed with the demo password (fictional people and
+amounts), and the minibus booked for the farm outing linked to its order of mission."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from maillon.accounts.models import Membership
 
 from . import services
-from .catalog import TEMPLATES
+from .catalog import DRIVING_LICENCE, TEMPLATES
 from .models import Procedure, Step, Submission
 
 DEMO_PASSWORD = "Maillon-Demo-2026"
@@ -65,7 +66,7 @@ def seed(context) -> None:
     arc_director = people.get("arc.directeur")
     if arc_director is not None:
         arc = as_request(arc_director, second)
-        for key in ("absence-conge", "frais-kilometriques", "bon-commande", "formation"):
+        for key in ("absence-conge", "frais-kilometriques", "ordre-mission", "bon-commande", "formation"):
             services.enable_template(arc, key)
 
     approvers = [people[u] for u in ("coordo.enfance", "coordo.jeunes", "rh", "directrice", "accueil") if u in people]
@@ -87,6 +88,8 @@ def seed(context) -> None:
         "iban": "FR7630006000011234567890189",
     })
     _approve_all(approvers, main, mileage, upto=1)
+
+    _order_of_mission_for_the_minibus(main, people, approvers)
 
     _submit(animateur, "formation", {
         "intitule": "PSC1 : prévention et secours civiques", "organisme": "Protection civile du Val-Fleuri",
@@ -125,3 +128,28 @@ def seed(context) -> None:
     long_ago = timezone.now() - timedelta(days=4 * 365 + 30)
     Submission.objects.filter(pk=old.pk).update(submitted_at=long_ago, closed_at=long_ago)
     services.purge_expired()
+
+
+def _order_of_mission_for_the_minibus(main, people, approvers) -> None:
+    """The agenda's demo booked the minibus for the farm outing before the procedures existed:
+    open its order of mission now, as the booking would have, complete it and send it (the
+    coordinator's own request: HR approves, the director has not decided yet)."""
+    from maillon.agenda.models import Allocation
+
+    from . import booking
+
+    allocation = (Allocation.objects.filter(organisation=main, resource__name="Minibus 9 places", resource__category="vehicle",
+                                            occurrence__event__title="Sortie à la ferme pédagogique")
+                  .select_related("occurrence__event", "resource").first())
+    coordinator = people.get("coordo.enfance")
+    if allocation is None or coordinator is None:
+        return
+    request = as_request(coordinator, main)
+    draft = booking.open_for_booking(allocation.occurrence.event, allocation.resource, request.membership)
+    if draft is None:
+        return
+    answers = {**draft.data, "destination": "Ferme pédagogique de Bellecombe", "nombre_passagers": "8",
+               "passagers": "Groupe des 6-10 ans de l'accueil de loisirs, avec un animateur", "permis": [DRIVING_LICENCE]}
+    services.save_draft(request, draft.procedure, answers, draft)
+    services.submit(request, draft, password=DEMO_PASSWORD)
+    _approve_all(approvers, main, draft, upto=1)

@@ -288,6 +288,6 @@ def test_it_finds_every_conflict_when_a_window_holds_many_bookings(people):
 def test_a_vehicle_page_says_booking_it_opens_its_procedure_and_a_room_page_does_not(people, login):
     minibus, salle = item(people.org), room(people.org)
     client = login(people.owner)
-    notice = "Réserver ce véhicule ouvre aussi sa démarche (ordre de mission ou fiche de frais kilométriques), déjà pré-remplie."
+    notice = "Réserver ce véhicule ouvre aussi sa demande de véhicule / ordre de mission, déjà pré-remplie."
     assert notice in client.get(f"/essais/ressources/{minibus.pk}/").content.decode()
     assert notice not in client.get(f"/essais/ressources/{salle.pk}/").content.decode()

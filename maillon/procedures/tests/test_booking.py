@@ -40,17 +40,19 @@ def book(client, resource, **kw):
     return response, Event.objects.order_by("-pk").first()
 
 
-MORE = {"trajets__rows": "1", "trajets__0__km": "64", "trajets__0__montant": "22,40", "iban": "FR76 3000 6000 0112 3456 7890 189"}
+# What the booker adds to the pre-filled order of mission.
+MORE = {"destination": "Base de loisirs de Bellecombe", "nombre_passagers": "8", "passagers": "Groupe des 8-11 ans",
+        "permis": "Je certifie être titulaire d'un permis B valide"}
+PREFILLED = {"vehicule": "Minibus 9 places", "objet": "Sortie au lac de Bellecombe", "date_depart": "2030-03-05", "heure_depart": "09:00",
+             "date_retour": "2030-03-05", "heure_retour": "17:00"}
 
 
 def complete_and_send(client, submission):
     """The booker opens the draft (pre-filled), adds what is missing and signs."""
     url = f"/essais/demarches/dossiers/{submission.pk}/modifier/"
     page = client.get(url).content.decode()
-    assert 'value="Sortie au lac de Bellecombe (Minibus 9 places)"' in page and 'value="2030-03-05"' in page
-    data = {**MORE, "trajets__0__date": "2030-03-05", "trajets__0__objet": submission.data["trajets"][0]["objet"],
-            "action": "submit", "signature-password": TEST_PASSWORD}
-    response = client.post(url, data)
+    assert 'value="Minibus 9 places"' in page and 'value="2030-03-05"' in page and "Sortie au lac de Bellecombe" in page
+    response = client.post(url, {**PREFILLED, **MORE, "action": "submit", "signature-password": TEST_PASSWORD})
     assert response.status_code == 302, response.content.decode()[:3000]
     submission.refresh_from_db()
     assert submission.status == Submission.Status.PENDING
@@ -58,14 +60,15 @@ def complete_and_send(client, submission):
 
 @e2e
 def test_booking_a_waiting_vehicle_opens_a_prefilled_draft_and_confirms_on_approval(people, chain, login, enable, flow):
-    enable("frais-kilometriques")
+    enable("ordre-mission")
     minibus = vehicle(people.org, waits_for_procedure=True)
     client = login(people.owner)
     response, event = book(client, minibus)
     submission = Submission.objects.get(applicant=people.owner)
     assert response["Location"] == f"/essais/demarches/dossiers/{submission.pk}/modifier/"
     assert submission.status == Submission.Status.DRAFT
-    assert submission.data == {"trajets": [{"date": "2030-03-05", "objet": "Sortie au lac de Bellecombe (Minibus 9 places)"}]}
+    assert submission.procedure.template_key == "ordre-mission"
+    assert submission.data == PREFILLED
     assert BookingLink.objects.get().event == event
     held = allocation(event)
     assert held.status == Allocation.Status.AWAITING_PROCEDURE and held.active  # the slot stays taken
@@ -84,8 +87,11 @@ def test_booking_a_waiting_vehicle_opens_a_prefilled_draft_and_confirms_on_appro
     flow.approve(chain.coordinator, submission)
     assert allocation(event).status == Allocation.Status.AWAITING_PROCEDURE  # not before the last step
     flow.approve(chain.hr, submission)
+    assert allocation(event).status == Allocation.Status.AWAITING_PROCEDURE
+    flow.approve(chain.director, submission)
     submission.refresh_from_db()
     assert submission.status == Submission.Status.APPROVED
+    assert submission.data["permis"] == ["Je certifie être titulaire d'un permis B valide"]
     confirmed = allocation(event)
     assert confirmed.status == Allocation.Status.CONFIRMED and confirmed.active
     assert AuditEntry.objects.filter(action="procedures.booking_confirmed").count() == 1
@@ -93,7 +99,7 @@ def test_booking_a_waiting_vehicle_opens_a_prefilled_draft_and_confirms_on_appro
 
 @e2e
 def test_a_rejected_request_cancels_the_booking_and_frees_the_vehicle(people, chain, login, enable, flow):
-    enable("frais-kilometriques")
+    enable("ordre-mission")
     minibus = vehicle(people.org, waits_for_procedure=True)
     client = login(people.owner)
     _response, event = book(client, minibus)
@@ -109,7 +115,7 @@ def test_a_rejected_request_cancels_the_booking_and_frees_the_vehicle(people, ch
 
 @e2e
 def test_withdrawing_or_deleting_the_draft_cancels_the_booking(people, chain, login, enable):
-    enable("frais-kilometriques")
+    enable("ordre-mission")
     minibus = vehicle(people.org, waits_for_procedure=True)
     client = login(people.owner)
     _response, first = book(client, minibus)
@@ -126,7 +132,7 @@ def test_withdrawing_or_deleting_the_draft_cancels_the_booking(people, chain, lo
 
 @e2e
 def test_a_vehicle_that_does_not_wait_is_confirmed_at_once_but_still_opens_the_draft(people, login, enable):
-    enable("frais-kilometriques")
+    enable("ordre-mission")
     response, event = book(login(people.owner), vehicle(people.org))
     assert allocation(event).status == Allocation.Status.CONFIRMED
     assert response["Location"].endswith("/modifier/")
@@ -142,8 +148,19 @@ def test_an_organisation_without_the_procedure_books_normally(people, login):
 
 
 @e2e
-def test_a_room_opens_no_procedure(people, login, enable):
+def test_the_mileage_claim_is_for_ones_own_car_a_centre_vehicle_never_opens_it(people, login, enable):
     enable("frais-kilometriques")
+    response, event = book(login(people.owner), vehicle(people.org, waits_for_procedure=True))
+    assert allocation(event).status == Allocation.Status.CONFIRMED
+    assert not Submission.objects.exists() and not BookingLink.objects.exists()
+    enable("ordre-mission")
+    _response, second = book(login(people.owner), vehicle(people.org, name="Utilitaire Kangoo"), title="Courses", day="2030-03-06")
+    assert Submission.objects.get().procedure.template_key == "ordre-mission"
+
+
+@e2e
+def test_a_room_opens_no_procedure(people, login, enable):
+    enable("ordre-mission")
     salle = Resource.objects.create(organisation=people.org, name="Salle Le Chêne", kind=Resource.Kind.ROOM,
                                     category=Resource.Category.MEETING_ROOM, waits_for_procedure=True)
     _response, event = book(login(people.owner), salle)
@@ -156,14 +173,14 @@ def test_the_procedure_of_another_organisation_is_never_used(people, login, make
     from maillon.procedures import services
 
     other_hr = people.with_role(Role.HR, sector_name=None, organisation=people.other_org)
-    services.enable_template(make_request(other_hr, people.other_org), "frais-kilometriques")
+    services.enable_template(make_request(other_hr, people.other_org), "ordre-mission")
     _response, event = book(login(people.owner), vehicle(people.org, waits_for_procedure=True))
     assert allocation(event).status == Allocation.Status.CONFIRMED and not Submission.objects.exists()
 
 
 @e2e
 def test_only_the_booker_is_sent_to_the_draft_and_an_outsider_cannot_open_it(people, login, enable):
-    enable("frais-kilometriques")
+    enable("ordre-mission")
     client = login(people.owner)
     _response, _event = book(client, vehicle(people.org, waits_for_procedure=True))
     submission = Submission.objects.get()
@@ -182,3 +199,12 @@ def test_only_the_booker_is_sent_to_the_draft_and_an_outsider_cannot_open_it(peo
 ])
 def test_prefill_fills_the_fields_it_finds(schema, expected):
     assert booking.prefill(schema, day="2030-03-05", purpose="Sortie", vehicle="Minibus") == expected
+
+
+def test_prefill_of_the_order_of_mission_gives_departure_and_return():
+    from maillon.procedures.catalog import TEMPLATES
+
+    answers = booking.prefill(TEMPLATES["ordre-mission"]["fields"], day="2030-03-05", purpose="Sortie", vehicle="Minibus",
+                              start_time="09:00", end_day="2030-03-06", end_time="18:30")
+    assert answers == {"vehicule": "Minibus", "objet": "Sortie", "date_depart": "2030-03-05", "heure_depart": "09:00",
+                       "date_retour": "2030-03-06", "heure_retour": "18:30"}

@@ -54,7 +54,9 @@ def test_the_threshold_reads_the_chosen_field_on_real_submissions(people, chain,
     request = make_request(chain.hr)
     services.save_field(request, order, {"label": "Acompte versé", "kind": "amount", "required": False, "help": ""})
     key = order.schema[-1]["key"]
-    services.update_procedure(request, order, chain={**order.chain, "amount_field": key})
+    # The organisation's own rule (the shipped chain has no threshold): the director from 500 €.
+    steps = [{"role": "coordinator"}, {"role": "director", "min_amount": "500"}, {"role": "hr"}]
+    services.update_procedure(request, order, chain={**order.chain, "steps": steps, "amount_field": key})
     services.publish(request, order)
     order.refresh_from_db()
     lines = [{"designation": "Table lumineuse", "quantite": "1", "prix": "900.00"}]

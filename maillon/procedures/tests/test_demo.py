@@ -29,3 +29,23 @@ def test_the_demo_shows_a_cancelled_leave_and_an_anonymised_request(people, logi
     page = login(users["rh"]).get("/essais/demarches/suivi/").content.decode()
     assert "Annulée après validation" in page and "Anonymisée" in page
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.CARRYOVER, membership__user=users["animateur"]).exists()
+
+
+def test_the_demo_minibus_opens_the_order_of_mission_not_the_mileage_claim(people):
+    from maillon.agenda.demo import seed_agenda, seed_resources
+    from maillon.agenda.models import Allocation
+    from maillon.procedures.models import BookingLink
+
+    users = {name: make_member(people.org, role, sector_name=sector, username=name, password=DEMO_PASSWORD) for name, role, sector in DEMO_PEOPLE}
+    context = SimpleNamespace(main=people.org, second=people.other_org, people=users)
+    seed_resources(context)
+    seed_agenda(context)
+    seed_leave(context)
+    seed(context)
+    link = BookingLink.objects.select_related("submission__procedure", "resource").get()
+    assert link.resource.name == "Minibus 9 places" and link.resource.waits_for_procedure
+    order = link.submission
+    assert order.procedure.template_key == "ordre-mission" and order.status == Submission.Status.PENDING
+    assert order.data["vehicule"] == "Minibus 9 places" and order.data["destination"]
+    assert [s.role for s in order.steps.filter(status="waiting")] == ["director"]  # the coordinator's own request; HR approved
+    assert Allocation.objects.get(resource=link.resource, occurrence__event=link.event).status == Allocation.Status.AWAITING_PROCEDURE

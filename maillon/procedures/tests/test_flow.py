@@ -29,7 +29,7 @@ def test_it_runs_the_default_chain_with_a_signature_at_every_step(people, chain,
     assert sub.status == Submission.Status.PENDING
     assert verify(sub.signature, services.signed_content(sub)).ok
     steps = list(sub.steps.order_by("position"))
-    assert [(s.role, s.status) for s in steps] == [("coordinator", "waiting"), ("hr", "planned")]  # director only from 500 €
+    assert [(s.role, s.status) for s in steps] == [("coordinator", "waiting"), ("hr", "planned"), ("director", "planned")]  # seed 001 §1
     assert Notification.objects.filter(recipient=chain.coordinator, title__contains="Fiche de remboursement").exists()
     assert not Notification.objects.filter(recipient=chain.other_coordinator).exists()
 
@@ -37,21 +37,30 @@ def test_it_runs_the_default_chain_with_a_signature_at_every_step(people, chain,
     assert waiting(sub).role == "hr"
     assert Notification.objects.filter(recipient=chain.hr).exists()
     flow.approve(chain.hr, sub)
+    assert waiting(sub).role == "director"
+    flow.approve(chain.director, sub)
     sub.refresh_from_db()
     assert sub.status == Submission.Status.APPROVED
     assert Notification.objects.filter(recipient=people.owner, title__startswith="Validée").exists()
     signatures = Signature.objects.filter(target_id=str(sub.pk))
-    assert signatures.count() == 3 and all(verify(x).seal_ok for x in signatures)
+    assert signatures.count() == 4 and all(verify(x).seal_ok for x in signatures)
     assert set(AuditEntry.objects.filter(target_id=str(sub.pk)).values_list("action", flat=True)) >= {
         "procedures.submit", "procedures.approve", "procedures.approved"}
-    assert AuditEntry.objects.filter(action="signature.create", data__target_id=str(sub.pk)).count() == 3
+    assert AuditEntry.objects.filter(action="signature.create", data__target_id=str(sub.pk)).count() == 4
     assert verify_chain().ok
     kinds = list(Event.objects.filter(submission=sub).values_list("kind", flat=True))
-    assert kinds == ["created", "submitted", "approved", "approved", "completed"]
+    assert kinds == ["created", "submitted", "approved", "approved", "approved", "completed"]
 
 
 def test_it_adds_the_threshold_step_above_the_amount(people, chain, enable, make_request, flow):
     procedure = enable("frais-kilometriques")
+    # An organisation's own rule (the shipped chain has three fixed steps): the director from 500 €.
+    request = make_request(chain.hr)
+    services.update_procedure(request, procedure, chain={**procedure.chain, "steps": [
+        {"role": "coordinator"}, {"role": "director", "min_amount": "500"}, {"role": "hr"}]})
+    services.publish(request, procedure)
+    procedure.refresh_from_db()
+    assert [s.role for s in flow.submit(people.owner, procedure, MILEAGE).steps.all()] == ["coordinator", "hr"]
     big = {**MILEAGE, "trajets": [{"date": "2026-03-02", "objet": "Séjour", "montant": "620.00"}]}
     sub = flow.submit(people.owner, procedure, big)
     assert list(sub.steps.values_list("role", flat=True)) == ["coordinator", "director", "hr"]
@@ -148,7 +157,7 @@ def test_it_asks_for_changes_and_restarts_the_chain_after_a_new_signature(people
     flow.approve(chain.coordinator, sub, decision="reject", comment="Hors budget.")
     sub.refresh_from_db()
     assert sub.status == "rejected" and sub.closed_at
-    assert sub.steps.filter(round=2, status="cancelled").count() == 1
+    assert sub.steps.filter(round=2, status="cancelled").count() == 2  # HR and the director
 
 
 def test_it_keeps_the_version_a_submission_was_made_with(people, chain, enable, make_request, flow):

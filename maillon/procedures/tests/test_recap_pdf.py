@@ -21,6 +21,7 @@ def approved(people, chain, enable, flow):
     submission = flow.submit(people.owner, procedure, MILEAGE)
     flow.approve(chain.coordinator, submission)
     flow.approve(chain.hr, submission)
+    flow.approve(chain.director, submission)
     submission.refresh_from_db()
     assert submission.status == Submission.Status.APPROVED
     return submission
@@ -36,7 +37,7 @@ def test_it_downloads_the_recap_as_a_pdf_with_answers_timeline_and_signatures(pe
     assert "Sortie à la ferme" in text and "14,00 €" in text
     assert "Historique" in text and "Signée et envoyée" in text
     signatures = Signature.objects.filter(target_id=str(approved.pk))
-    assert signatures.count() == 3
+    assert signatures.count() == 4  # the applicant, then coordinator, HR and director
     for signature in signatures:
         assert signature.display_code in text
         assert signature.content_hash in text

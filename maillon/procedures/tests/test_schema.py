@@ -150,8 +150,9 @@ def test_it_ships_sound_templates(key):
     assert form.sections()
 
 
-def test_it_ships_the_17_procedures_of_seed_001():
+def test_it_ships_the_17_procedures_of_seed_001_and_the_order_of_mission():
     titles = {t["title"] for t in TEMPLATES.values()}
-    assert len(titles) == 17
+    assert len(titles) == 18
+    assert "Demande de véhicule / ordre de mission" in titles
     assert "Autorisation d'absence et demande de congé" in titles
     assert "Fiche de remboursement de frais / kilométrique" in titles

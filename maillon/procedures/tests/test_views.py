@@ -231,9 +231,9 @@ def test_it_enables_the_ready_made_procedures_from_the_page_and_the_command(peop
     client.post(f"{BASE}gestion/modeles/", {"template": "formation"})
     assert Procedure.objects.get(organisation=people.org, template_key="formation").status == "published"
     call_command("procedure_templates", "autre", "--all")
-    assert Procedure.objects.filter(organisation=people.other_org, status="published").count() == 17
+    assert Procedure.objects.filter(organisation=people.other_org, status="published").count() == 18  # 17 of seed 001 and the order of mission
     call_command("procedure_templates", "autre", "--all")
-    assert Procedure.objects.filter(organisation=people.other_org).count() == 17
+    assert Procedure.objects.filter(organisation=people.other_org).count() == 18
 
 
 def test_it_manages_delegations_on_a_page(people, chain, login):

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("organisation", nargs="?", help="the organisation's slug")
         parser.add_argument("keys", nargs="*", help="template keys (see --list)")
-        parser.add_argument("--all", action="store_true", help="enable all 17")
+        parser.add_argument("--all", action="store_true", help="enable all of them (the 17 of seed 001 and the order of mission)")
         parser.add_argument("--list", action="store_true", help="list the templates and exit")
 
     def handle(self, *args, organisation=None, keys=(), **options):
