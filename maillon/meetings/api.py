@@ -30,7 +30,7 @@ from maillon.api import current_membership
 from maillon.core.registry import register_api_router
 from maillon.directory.models import Contact
 
-from . import invitations, policies, services
+from . import policies, services
 from .models import (
     Attendance,
     Guest,
@@ -464,7 +464,7 @@ def create_meeting(request, payload: MeetingIn):
         meeting = services.create_meeting(
             membership, title=payload.title, meeting_type=meeting_type, start=start, end=end, people=people, room=room,
             equipment=equipment, objective=payload.objective, agenda_text=_agenda_text(payload.agenda),
-            series=series, new_series=payload.new_series, base_url=invitations.base_url(request), request=request)
+            series=series, new_series=payload.new_series, request=request)
     except ConflictError as error:
         return Status(409, {"detail": error.message, "conflicts": error.messages})
     return Status(201, _detail(membership, _visible_meeting(membership, meeting.pk)))
@@ -501,16 +501,15 @@ def change_meeting(request, meeting_id: int, payload: MeetingChangeIn):
     contacts = _contacts(org, payload.contacts) if payload.contacts is not None else None  # None: the guests stay
     start = _aware(payload.start) if payload.start is not None else meeting.start
     end = _aware(payload.end) if payload.end is not None else meeting.end
-    base_url = invitations.base_url(request)
     try:
         with transaction.atomic():  # a refusal of the second change leaves the first one undone
             sequence = meeting.sequence
             if schedule:
                 services.reschedule_meeting(membership, meeting, start=start, end=end, place=payload.place, room=room,
-                                            equipment=equipment, base_url=base_url, request=request)
+                                            equipment=equipment, request=request)
             if details:
                 services.edit_meeting(
-                    membership, meeting, people=people, contacts=contacts, base_url=base_url, request=request,
+                    membership, meeting, people=people, contacts=contacts, request=request,
                     title=payload.title if payload.title is not None else meeting.title,
                     objective=payload.objective if payload.objective is not None else meeting.objective,
                     agenda_text=_agenda_text(payload.agenda) if payload.agenda is not None else meeting.agenda,

@@ -20,12 +20,6 @@ SALT = "maillon.meetings.rsvp"
 PARTSTAT = {"pending": "NEEDS-ACTION", "accepted": "ACCEPTED", "declined": "DECLINED", "maybe": "TENTATIVE"}
 
 
-def base_url(request=None) -> str:
-    """The configured address (MAILLON_BASE_URL), not the request's host: the worker sends the
-    e-mails without a request, and every e-mail, .ics and PDF uses the same address."""
-    return links.base_url()
-
-
 def rsvp_token(participant) -> str:
     """Signed answer link data: ``p`` names a member's participation, ``g`` an external guest."""
     key = "g" if getattr(participant, "is_guest", False) or participant.__class__.__name__ == "Guest" else "p"

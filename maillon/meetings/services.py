@@ -63,7 +63,7 @@ def _sections_for(meeting_type: MeetingType) -> list[dict]:
 
 def create_meeting(membership: Membership, *, title: str, meeting_type: MeetingType, start, end, people=(), room=None,
                    equipment=(), objective: str = "", agenda_text: str = "", series: Series | None = None, new_series: bool = False,
-                   send_email: bool = True, allow_past: bool = False, base_url: str = "", contacts=(), request=None) -> Meeting:
+                   send_email: bool = True, allow_past: bool = False, contacts=(), request=None) -> Meeting:
     """Book the meeting in the agenda (its conflict engine checks the room, the equipment and
     the people), then record the meeting, its participants and empty minutes; invitations go after commit."""
     organisation = membership.organisation
@@ -105,11 +105,11 @@ def create_meeting(membership: Membership, *, title: str, meeting_type: MeetingT
                      "contacts": [c.pk for c in contacts]})
     invited = [p for p in participants if p.membership_id != membership.pk] + guests
     if send_email and invited:
-        _send_later(meeting, invited, base_url=base_url)
+        _send_later(meeting, invited)
     return meeting
 
 
-def _send_later(meeting: Meeting, people, *, base_url: str = "", kind: str = "invitation") -> None:
+def _send_later(meeting: Meeting, people, *, kind: str = "invitation") -> None:
     """After commit, enqueue the e-mails (invitation, update, cancellation, or « uninvite » for
     people taken off the list, whose rows are gone by then) of these participants and guests:
     the worker sends them."""
@@ -463,7 +463,7 @@ def _change_resources(membership: Membership, meeting: Meeting, kind: str, resou
 
 
 def reschedule_meeting(membership: Membership, meeting: Meeting, *, start, end, place: str | None = None, room=KEEP,
-                       equipment=KEEP, base_url: str = "", request=None) -> Meeting:
+                       equipment=KEEP, request=None) -> Meeting:
     """Move the meeting (the agenda checks the room, the equipment and the people again),
     change its room or its equipment (checked by the agenda's conflict engine: a room or an
     item already booked changes nothing) or its place; the participants and guests get the
@@ -513,14 +513,14 @@ def reschedule_meeting(membership: Membership, meeting: Meeting, *, start, end, 
             record("meetings.reschedule", actor=membership.user, organisation=meeting.organisation, target=meeting, request=request,
                    data=data)
             others = _others(meeting, membership)
-            _send_later(meeting, others, base_url=base_url, kind="update")
+            _send_later(meeting, others, kind="update")
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint: someone booked the room first
         raise ValidationError({"room": _("This slot has just been booked by someone else.")}) from exc
     return meeting
 
 
 def edit_meeting(membership: Membership, meeting: Meeting, *, title: str, objective: str, agenda_text: str, people=(),
-                 contacts=None, inform: bool = True, overbook_reason: str = "", base_url: str = "", request=None) -> Meeting:
+                 contacts=None, inform: bool = True, overbook_reason: str = "", request=None) -> Meeting:
     """Change the title, the objective, the agenda, the participants or the external guests.
 
     People added are checked by the agenda's conflict engine and invited; people taken off the
@@ -581,11 +581,11 @@ def edit_meeting(membership: Membership, meeting: Meeting, *, title: str, object
         record("meetings.edit", actor=membership.user, organisation=organisation, target=meeting, request=request, data={
             "added": [m.pk for m in added], "removed": [p.membership_id for p in removed], "text_changed": text_changed,
             "guests_added": [c.pk for c in new_contacts], "guests_removed": [g.pk for g in gone_guests], "sequence": meeting.sequence})
-        _send_later(meeting, invited, base_url=base_url)
+        _send_later(meeting, invited)
         _send_later(meeting, [*removed, *gone_guests], kind="uninvite")
         if text_changed and inform:  # those just invited already have the new version
             fresh = {(type(p), p.pk) for p in invited}
-            _send_later(meeting, [p for p in _others(meeting, membership) if (type(p), p.pk) not in fresh], base_url=base_url,
+            _send_later(meeting, [p for p in _others(meeting, membership) if (type(p), p.pk) not in fresh],
                         kind="update")
     return meeting
 

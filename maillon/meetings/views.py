@@ -133,7 +133,7 @@ def new_meeting(request):
                 request.membership, title=data["title"], meeting_type=data["meeting_type"], start=data["start"], end=data["end"],
                 people=data["people"], room=data["room"], equipment=data.get("equipment", []), objective=data["objective"],
                 agenda_text=data["agenda"], contacts=data.get("contacts", []), series=data["series"], new_series=data["new_series"],
-                base_url=invitations.base_url(request), request=request)
+                request=request)
         except ConflictError as error:
             conflict = error.messages
             form.add_error(None, error.message)
@@ -249,7 +249,7 @@ def reschedule(request, pk):
                                         # the whole form was sent: its room and its equipment (none ticked: none) apply
                                         room=data["room"] if "room" in request.POST else services.KEEP,
                                         equipment=data.get("equipment", []) if "room" in request.POST else services.KEEP,
-                                        base_url=invitations.base_url(request), request=request)
+                                        request=request)
         except PermissionDenied:
             raise Http404 from None
         except ConflictError as error:
@@ -273,7 +273,7 @@ def edit_details(request, pk):
             services.edit_meeting(request.membership, meeting, title=data["title"], objective=data["objective"],
                                   agenda_text=data["agenda"], people=data["people"],
                                   contacts=data["contacts"] if "contacts" in form.fields else None,
-                                  inform=data["inform"], base_url=invitations.base_url(request), request=request)
+                                  inform=data["inform"], request=request)
         except PermissionDenied:
             raise Http404 from None
         except ConflictError as error:
