@@ -67,3 +67,7 @@ urlpatterns.append(re_path(wagtail_urls.serve_pattern, wagtail_views.serve, name
 
 # An uncaught error: the French page, or JSON under /api/; 503 when the database is down.
 handler500 = "maillon.core.errors.server_error"
+# 400, 403 (e.g. /cms/ for someone who is not an editor) and 404: French pages (JSON under /api/).
+handler400 = "maillon.core.errors.bad_request"
+handler403 = "maillon.core.errors.permission_denied"
+handler404 = "maillon.core.errors.page_not_found"
