@@ -197,7 +197,7 @@ def test_the_error_handlers_answer_json_under_api(rf, handler, status):
     assert response.status_code == status and set(body) == {"detail"} and body["detail"].endswith(".")
 
 
-# In Chromium on a phone: no console error, no Content-Security-Policy violation
+# In Chromium on a phone: no script error, no Content-Security-Policy violation
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
@@ -219,4 +219,7 @@ def test_the_404_and_403_pages_on_a_phone(browser):
     # Logging in as someone else: the logout form, then the login page, coming back to /cms/ after.
     page.get_by_role("button", name=RELOGIN).click()
     page.wait_for_url("**/comptes/login/?next=%2Fcms%2F")
-    browser.assert_clean()
+    assert browser.csp_violations() == []
+    # Chromium reports the pages' own status (and the minimal page's missing /favicon.ico) as
+    # console errors: nothing else may appear.
+    assert [p for p in browser.problems if "the server responded with a status of 40" not in p] == []
