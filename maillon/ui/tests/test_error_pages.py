@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import OperationalError
 from django.test import Client, override_settings
 from django.urls import path
 
@@ -223,3 +224,17 @@ def test_the_404_and_403_pages_on_a_phone(browser):
     # Chromium reports the pages' own status (and the minimal page's missing /favicon.ico) as
     # console errors: nothing else may appear.
     assert [p for p in browser.problems if "the server responded with a status of 40" not in p] == []
+
+
+def test_with_the_database_down_the_minimal_page_still_answers(rf):
+    class Unreadable:
+        @property
+        def is_authenticated(self):
+            raise OperationalError("connection refused")
+
+    request = rf.get("/cette-page.html")
+    request.user = Unreadable()
+    response = errors.page_not_found(request, None)
+    html = _html(response)
+    assert response.status_code == 404 and "Cette page n’existe pas" in html
+    _assert_french_ways_back(html, "/")
