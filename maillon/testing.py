@@ -120,6 +120,21 @@ def allauth_login(client, user) -> None:
     session.save()
 
 
+def signed_in(user):
+    """A test client of ``user`` who typed the password for a signature less than five minutes
+    ago: the next signatures need no password (accounts/signing.py)."""
+    from django.test import Client
+
+    from maillon.accounts import signing
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[signing.SESSION_KEY] = [user.pk, signing.time.time()]
+    session.save()
+    return client
+
+
 class QueryCounter(CaptureQueriesContext):
     """``with QueryCounter() as q: …; assert len(q) <= 12``"""
 

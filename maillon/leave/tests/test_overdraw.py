@@ -23,7 +23,6 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from maillon.accounts import signing
 from maillon.accounts.models import Membership
 from maillon.accounts.roles import Role
 from maillon.audit.models import AuditEntry
@@ -32,7 +31,7 @@ from maillon.leave.models import LeaveType, LedgerEntry, NegativeBalance, Pendin
 from maillon.notifications.models import Notification
 from maillon.procedures import services as procedures
 from maillon.procedures.models import Step, Submission
-from maillon.testing import TEST_PASSWORD, build_people, make_member
+from maillon.testing import TEST_PASSWORD, build_people, make_member, signed_in
 
 SHORTFALL = ("Cette demande nécessite 3 jours mais seuls 2 jours sont disponibles : votre solde est de 5 jours, "
              "dont 3 jours en attente dans vos demandes pas encore validées.")
@@ -110,15 +109,6 @@ class Setup:
 def setup(people):
     return Setup(people)
 
-
-def signed_in(user) -> Client:
-    """A client of ``user`` who typed the password for a signature less than five minutes ago."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[signing.SESSION_KEY] = [user.pk, signing.time.time()]
-    session.save()
-    return client
 
 
 # ---------------------------------------------------------------- the issue's scenario, one after the other

@@ -8,10 +8,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from maillon.accounts import signing
 from maillon.procedures import services
 from maillon.procedures.models import Delegation, Step, Submission
-from maillon.testing import TEST_PASSWORD, QueryCounter
+from maillon.testing import TEST_PASSWORD, QueryCounter, signed_in
 
 BASE = "/essais/demarches/"
 IBAN = "FR7630006000011234567890189"
@@ -37,15 +36,6 @@ def answers(lines: int) -> dict:
     return {"trajets": [{"date": "2026-03-02", "objet": f"Sortie n° {i}", "km": "40", "montant": "600.00"} for i in range(lines)],
             "iban": IBAN}
 
-
-def signed_in(user) -> Client:
-    """A client of ``user`` who typed the password for a first signature less than five minutes ago."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[signing.SESSION_KEY] = [user.pk, signing.time.time()]
-    session.save()
-    return client
 
 
 def decide_queries(client, submission, django_capture_on_commit_callbacks) -> int:
