@@ -45,6 +45,9 @@ urlpatterns = [
     # Every login and password form goes through allauth (MFA, rate limits, password policy):
     # the admins' own forms are shadowed by redirects to allauth's (test_login_paths).
     path("cms/login/", core_views.login_redirect, name="cms_login_redirect"),
+    # Wagtail's logout acts on a plain GET (any site could log people out with an <img>): allauth's
+    # asks for a POST with its CSRF token.
+    path("cms/logout/", core_views.logout_redirect, name="cms_logout_redirect"),
     path("cms/password_reset/", core_views.password_reset_redirect, name="cms_password_reset_redirect"),
     re_path(r"^cms/password_reset/.+$", core_views.password_reset_redirect),
     path("django-admin/login/", core_views.login_redirect, name="admin_login_redirect"),

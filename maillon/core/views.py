@@ -79,3 +79,10 @@ def password_change_redirect(request, *args, **kwargs):
     from django.shortcuts import redirect
 
     return redirect("account_change_password")
+
+
+def logout_redirect(request, *args, **kwargs):
+    """Wagtail's logout (a GET logs out) → allauth's, which logs out on a POST only."""
+    from django.shortcuts import redirect
+
+    return redirect("account_logout")

@@ -203,3 +203,15 @@ def test_a_session_opened_by_allauths_login_form_works(people, client):
     assert response.status_code == 302
     assert client.get(f"/{people.org.slug}/tableau-de-bord/").status_code == 200
     assert client.session[SESSION_KEY] == str(people.owner.pk)
+
+
+@pytest.mark.django_db
+def test_a_plain_get_of_wagtails_logout_does_not_log_out(people, login):
+    """Another site could otherwise log people out with an image pointing there."""
+    people.owner.is_superuser = True  # reaches every /cms/ view, as an editor does
+    people.owner.save()
+    client = login(people.owner)
+    response = client.get("/cms/logout/")
+    assert response.status_code == 302 and response["Location"] == "/comptes/logout/"
+    assert client.get("/comptes/logout/").status_code == 200  # allauth asks to confirm
+    assert "_auth_user_id" in client.session
