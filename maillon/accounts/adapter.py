@@ -9,6 +9,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 APP = "allauth.account"
@@ -35,6 +36,14 @@ def too_many_attempts(seconds: float) -> ValidationError:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # The login field is « Identifiant » (a username or an e-mail address): allauth's French
+    # « Le pseudo et/ou le mot de passe sont incorrects » names a field the page does not show.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "username_password_mismatch": _("The username or password is incorrect."),
+        "email_password_mismatch": _("The username or password is incorrect."),
+    }
+
     def is_open_for_signup(self, request) -> bool:
         return False
 

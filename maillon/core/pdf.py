@@ -4,6 +4,8 @@ procedures' recap and the meetings' attendance sheet; each document writes its o
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.utils import formats, timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -14,9 +16,31 @@ BESIDE = {"new_x": XPos.RIGHT, "new_y": YPos.TOP}
 DATETIME = "j F Y, H:i"
 
 
+# Typography that French text carries (Django's number formatting, pasted Word text, macOS
+# keyboards) but windows-1252 lacks: each becomes its closest windows-1252 character rather
+# than a « ? » or a dropped letter (« l'organisation » read « lorganisation »).
+TYPOGRAPHY = str.maketrans({
+    "\u202f": "\u00a0",  # narrow no-break space (« 12 000 », before « : ; ! ? »)
+    "\u2007": "\u00a0",  # figure space
+    "\u2060": "",  # word joiner
+    "\u200b": "",  # zero-width space
+    "\u00ad": "",  # soft hyphen
+    "\u2000": " ", "\u2001": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ",
+    "\u2006": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ", "\u205f": " ", "\u3000": " ",
+    "\u02bc": "\u2019", "\u2032": "\u2019", "\u00b4": "\u2019", "\u201b": "\u2018",  # apostrophes
+    "\u2033": "\u201d", "\u201f": "\u201c", "\u2e42": "\u201e",
+    "\u2010": "-", "\u2011": "-", "\u2012": "\u2013", "\u2015": "\u2014", "\u2212": "-",  # hyphens, dashes, minus
+    "\u2043": "-", "\u2024": ".", "\u2027": "\u00b7", "\u2219": "\u00b7", "\u25e6": "\u2022", "\u2023": "\u2022",
+    "\u2264": "<=", "\u2265": ">=", "\u2192": "->", "\u2190": "<-", "\u2713": "v", "\u2714": "v",
+})
+
+
 def text(value) -> str:
-    """What the core fonts can draw: unknown characters become « ? » rather than an error."""
-    return str(value if value is not None else "").encode(ENCODING, "replace").decode(ENCODING)
+    """What the core fonts can draw, for every string printed: composed accents (NFC), French
+    typography mapped to windows-1252 (TYPOGRAPHY); anything else left becomes « ? » rather
+    than an error."""
+    value = unicodedata.normalize("NFC", str(value if value is not None else "")).translate(TYPOGRAPHY)
+    return value.encode(ENCODING, "replace").decode(ENCODING)
 
 
 def french_datetime(value, format: str = DATETIME) -> str:

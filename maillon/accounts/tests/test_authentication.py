@@ -45,6 +45,12 @@ def test_it_refuses_a_wrong_password_with_a_french_message(people, client):
     assert "incorrect" in response.content.decode()
 
 
+@pytest.mark.parametrize("login", ["proprietaire", "inconnu", "inconnu@exemple.fr"])
+def test_the_wrong_login_message_names_the_identifiant_field_not_a_pseudo(people, client, login):
+    page = client.post(LOGIN, {"login": login, "password": "pas-le-bon"}).content.decode()
+    assert "L’identifiant ou le mot de passe est incorrect." in page and "pseudo" not in page
+
+
 def test_it_refuses_a_deactivated_account(people, client):
     people.owner.is_active = False
     people.owner.save()
