@@ -29,6 +29,12 @@ class Slot:
     start: datetime
     end: datetime
     ref: Any = field(default=None, compare=False)  # the allocation, the occurrence index, "leave"…
+    # A candidate's own end, without the resource's buffer: what messages show (None: ``end``).
+    until: datetime | None = field(default=None, compare=False)
+
+    @property
+    def shown_end(self) -> datetime:
+        return self.until or self.end
 
 
 @dataclass(frozen=True)
@@ -247,7 +253,7 @@ def candidate_slots(occurrences: list[tuple[datetime, datetime]], resources=(), 
     slots = []
     for index, (start, end) in enumerate(occurrences):
         for r in resources:
-            slots.append(Slot(("resource", r.pk), start, end + timedelta(minutes=r.buffer_minutes), index))
+            slots.append(Slot(("resource", r.pk), start, end + timedelta(minutes=r.buffer_minutes), index, until=end))
         for user_id in user_ids:
             slots.append(Slot(("person", user_id), start, end, index))
     return slots

@@ -51,7 +51,8 @@ def _when(start: datetime, end: datetime) -> str:
 def describe(conflict: engine.Conflict) -> str:
     """A French sentence for one conflict."""
     ref = conflict.existing.ref
-    when = _when(conflict.candidate.start, conflict.candidate.end)
+    # The real times on both sides: the buffer only blocks, the user never typed it.
+    when = _when(conflict.candidate.start, conflict.candidate.shown_end)
     if ref == "leave":
         return _("%(when)s: this person is on leave.") % {"when": when}
     if isinstance(ref, Closure):

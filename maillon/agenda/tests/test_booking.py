@@ -40,7 +40,7 @@ def test_it_refuses_an_overlapping_booking_of_the_same_room_in_french(people):
     book(people.owner, people.org, salle, title="Atelier cuisine")
     with pytest.raises(services.ConflictError) as error:
         book(people.colleague, people.org, salle, start=at(FUTURE, 3, 5, 10, 30))
-    assert "« Salle Le Chêne » est déjà réservée pour « Atelier cuisine »" in error.value.messages[0]
+    assert "« Salle Le Chêne » indisponible (réservation existante « Atelier cuisine »" in error.value.messages[0]
     assert Event.objects.count() == 1
 
 
@@ -291,3 +291,20 @@ def test_a_vehicle_page_says_booking_it_opens_its_procedure_and_a_room_page_does
     notice = "Réserver ce véhicule ouvre aussi sa demande de véhicule / ordre de mission, déjà pré-remplie."
     assert notice in client.get(f"/essais/ressources/{minibus.pk}/").content.decode()
     assert notice not in client.get(f"/essais/ressources/{salle.pk}/").content.decode()
+
+
+def test_a_buffer_conflict_states_the_real_times_of_both_bookings_and_fits_any_resource(people):
+    """The buffer only blocks: the sentence shows 14:00–17:00 and 17:00–18:00, never 17:15 or
+    18:15, and reads the same for an item as for a room (no feminine agreement)."""
+    salle = room(people.org, buffer_minutes=15)
+    projo = item(people.org, name="Vidéoprojecteur Epson", category="projector", buffer_minutes=15)
+    services.create_event(membership(people.owner, people.org), title="Atelier théâtre", start=at(FUTURE, 3, 5, 14),
+                          end=at(FUTURE, 3, 5, 17), resources=[salle, projo])
+    with pytest.raises(services.ConflictError) as error:
+        services.create_event(membership(people.colleague, people.org), title="Répétition", start=at(FUTURE, 3, 5, 17),
+                              end=at(FUTURE, 3, 5, 18), resources=[salle, projo])
+    first, second = error.value.messages
+    assert first == ("Mardi 5 mars 2030 de 17:00 à 18:00 : « Salle Le Chêne » indisponible "
+                     "(réservation existante « Atelier théâtre », Mardi 5 mars 2030 de 14:00 à 17:00).")
+    assert second.startswith("Mardi 5 mars 2030 de 17:00 à 18:00 : « Vidéoprojecteur Epson » indisponible")
+    assert "17:15" not in first + second and "18:15" not in first + second and "réservée" not in second

@@ -33,7 +33,7 @@ def test_it_books_a_room_on_a_phone_and_sees_the_conflict_of_an_overlapping_book
     assert page.locator("h1").inner_text() == "Atelier théâtre"
 
     book("Répétition chorale", "10:30", "11:30")
-    page.get_by_text("déjà réservée pour « Atelier théâtre »").first.wait_for()
+    page.get_by_text("réservation existante « Atelier théâtre »").first.wait_for()
     page.get_by_label("Titre").fill("Répétition chorale")
     browser.screenshot(page, "agenda-conflict-390")
     page.get_by_role("button", name="Enregistrer").click()

@@ -32,7 +32,7 @@ def test_the_panel_shows_a_room_conflict_before_the_title_is_typed_and_saves_not
     services.create_event(membership(people.colleague, people.org), title="Permanence", start=at(2030, 3, 5), end=at(2030, 3, 5, 11), resources=[salle])
     client = login(people.owner)
     busy = client.post(CHECK, form(salle, title="")).content.decode()
-    assert "« Salle Le Chêne » est déjà réservée pour « Permanence »" in busy
+    assert "« Salle Le Chêne » indisponible (réservation existante « Permanence »" in busy
     assert "Aucun conflit" in client.post(CHECK, form(salle, title="", start_time="11:00", end_time="12:00")).content.decode()
     assert Event.objects.count() == 1
 
@@ -64,7 +64,7 @@ def test_the_check_runs_in_a_fixed_number_of_queries(people, login):
         services.create_event(booker, title=f"Créneau {hour}", start=at(2030, 3, 5, hour), end=at(2030, 3, 5, hour, 50), resources=[salle])
     with QueryCounter() as many:
         page = client.post(CHECK, form(salle, start_time="07:00", end_time="19:00")).content.decode()
-    assert page.count("déjà réservée") == 12
+    assert page.count("réservation existante") == 12
     # A window holding many bookings reads it in full: two more queries, whatever the count.
     assert len(many) <= len(few) + 2
 
@@ -91,7 +91,7 @@ def test_changing_a_date_is_checked_live_for_each_scope_and_nothing_is_saved(peo
     check = f"/essais/agenda/dates/{first.pk}/verifier/"
     data = {"day": "2030-03-05", "start_time": "14:00", "end_time": "15:00"}
     assert "Aucun conflit" in client.post(check, {**data, "scope": "this"}).content.decode()
-    assert "« Salle Le Chêne » est déjà réservée pour « Permanence »" in client.post(check, {**data, "scope": "all"}).content.decode()
+    assert "« Salle Le Chêne » indisponible (réservation existante « Permanence »" in client.post(check, {**data, "scope": "all"}).content.decode()
     assert "Heure de fin : La fin doit être après le début." in client.post(check, {**data, "end_time": "13:00", "scope": "this"}).content.decode()
     assert sorted(o.start.hour for o in event.occurrences.all()) == [9, 9, 9]  # 10:00 Paris, unchanged
     assert login(people.colleague).post(check, {**data, "scope": "this"}).status_code == 403

@@ -41,7 +41,7 @@ def test_it_shows_the_conflict_in_french_and_offers_to_book_the_other_dates(peop
     response = client.post("/essais/agenda/nouveau/", form(salle, repeat="weekly", until="2030-03-26"))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "« Salle Le Chêne » est déjà réservée pour « Permanence »" in page
+    assert "« Salle Le Chêne » indisponible (réservation existante « Permanence »" in page
     assert "Réserver seulement les autres dates" in page
     response = client.post("/essais/agenda/nouveau/", form(salle, repeat="weekly", until="2030-03-26", skip_conflicting="on"))
     assert response.status_code == 302
@@ -53,7 +53,7 @@ def test_it_checks_conflicts_live_while_editing(people, login):
     services.create_event(membership(people.colleague, people.org), title="Permanence", start=at(2030, 3, 5), end=at(2030, 3, 5, 11), resources=[salle])
     client = login(people.owner)
     busy = client.post("/essais/agenda/verifier/", form(salle)).content.decode()
-    assert "déjà réservée pour « Permanence »" in busy
+    assert "réservation existante « Permanence »" in busy
     free = client.post("/essais/agenda/verifier/", form(salle, start_time="14:00", end_time="15:00")).content.decode()
     assert "Aucun conflit" in free
     assert Event.objects.count() == 1

@@ -97,7 +97,7 @@ def test_a_bad_change_says_why_in_french_and_keeps_the_input(people, login):
     assert backwards.status_code == 400 and "La fin doit être après le début." in backwards.content.decode()
     taken = client.post(url(m, "modifier/"), {"day": "2030-03-13", "start_time": "09:30", "end_time": "10:30", "place": "Là-bas"})
     page = taken.content.decode()
-    assert taken.status_code == 400 and "déjà réservé" in page and 'value="Là-bas"' in page
+    assert taken.status_code == 400 and "réservation existante" in page and 'value="Là-bas"' in page
     nonsense = client.post(url(m, "modifier/"), {"day": "bientôt", "start_time": "9h", "end_time": "", "place": ""})
     assert nonsense.status_code == 400 and "Saisissez une date valide." in nonsense.content.decode()
     m.refresh_from_db()
@@ -168,7 +168,7 @@ def test_a_room_already_booked_is_said_on_the_field_and_nothing_changes(people, 
                                                   "room": tilleul.pk, "place": "Salle Le Chêne"})
     page = taken.content.decode()
     assert taken.status_code == 400
-    assert "« Salle Le Tilleul » est déjà réservée pour « Atelier parents »" in page
+    assert "« Salle Le Tilleul » indisponible (réservation existante « Atelier parents »" in page
     assert 'id="id_room_error"' in page and f'<option value="{tilleul.pk}" selected>' in page
     m = Meeting.objects.get(pk=m.pk)
     assert m.sequence == 0 and room_of(m) == chene and m.event.place == "Salle Le Chêne" and not mail.outbox

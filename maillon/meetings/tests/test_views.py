@@ -44,7 +44,7 @@ def test_it_says_why_a_meeting_cannot_be_created(people, login):
     meeting(people.org, people.other_sector, room=salle, start=at(2030, 4, 3, 14))
     base = {"title": "X", "meeting_type": coordo_type(people.org).pk, "day": "2030-04-03", "start_time": "15:00", "end_time": "16:00"}
     taken = client.post("/essais/reunions/nouvelle/", {**base, "room": salle.pk}).content.decode()
-    assert "déjà réservé" in taken
+    assert "réservation existante" in taken
     backwards = client.post("/essais/reunions/nouvelle/", {**base, "end_time": "14:00"}).content.decode()
     assert "La fin doit être après le début." in backwards
     foreign = client.post("/essais/reunions/nouvelle/", {**base, "meeting_type": services.meeting_types(people.other_org)[0].pk})

@@ -77,7 +77,7 @@ def test_booking_a_waiting_vehicle_opens_a_prefilled_draft_and_confirms_on_appro
     colleague = Client()
     colleague.force_login(people.colleague)
     refused = colleague.post(AGENDA, form(minibus, title="Marché"))
-    assert refused.status_code == 200 and "est déjà réservée pour « Sortie au lac de Bellecombe »" in refused.content.decode()
+    assert refused.status_code == 200 and "indisponible (réservation existante « Sortie au lac de Bellecombe »" in refused.content.decode()
     assert Event.objects.count() == 1
     page = client.get(response["Location"]).content.decode()
     assert "est réservé pour vous" in page  # the French message says why the user is here
