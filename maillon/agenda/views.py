@@ -356,10 +356,13 @@ def pending(request):
 def resource_detail(request, pk):
     resource = get_object_or_404(Resource.objects.for_organisation(request.organisation), pk=pk)
     day = _parse_day(request.GET.get("date"))
+    if "date" not in request.GET and day.weekday() == 6:
+        # On a Sunday the useful week is the coming one (Monday's), not the one ending today.
+        day += timedelta(days=1)
     start, end = _window("semaine", day)
     qs = _visible(request).filter(_allocated(resource_id=resource.pk), start__lt=_moment(end), end__gt=_moment(start))
     return render(request, "agenda/resource.html", {
-        "resource": resource, "days": _days(start, end, qs, limit=PER_DAY), "day": day,
+        "resource": resource, "days": _days(start, end, qs, limit=PER_DAY), "day": day, "monday": start,
         "previous": day - timedelta(days=7), "next": day + timedelta(days=7),
         "can_book": policies.can_book(request.membership, resource),
         "can_manage": policies.can_manage_resource(request.membership, resource),

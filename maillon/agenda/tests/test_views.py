@@ -191,3 +191,23 @@ def test_it_shows_my_planning_on_the_dashboard(people, login):
     page = login(people.owner).get("/essais/tableau-de-bord/").content.decode()
     assert "Mon planning" in page and "Atelier demain" in page
     assert "Atelier demain" not in login(people.other_sector).get("/essais/tableau-de-bord/").content.decode()
+
+
+def test_a_room_week_opened_on_a_sunday_shows_the_coming_week_and_offers_a_date_picker(people, login, monkeypatch):
+    from datetime import date
+
+    from django.utils import timezone
+
+    salle = room(people.org)
+    services.create_event(membership(people.owner, people.org), title="Atelier du mardi", start=at(2030, 3, 12, 14),
+                          end=at(2030, 3, 12, 16), resources=[salle])
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2030, 3, 10))  # a Sunday
+    client = login(people.owner)
+    page = client.get(f"/essais/ressources/{salle.pk}/").content.decode()
+    assert "Lundi 11 mars" in page and "Dimanche 17 mars" in page and "Atelier du mardi" in page
+    assert 'name="date" value="2030-03-11"' in page and "Aller à la semaine du" in page
+    # A date asked for explicitly is obeyed, even a Sunday: its own week (Monday 4 to Sunday 10).
+    asked = client.get(f"/essais/ressources/{salle.pk}/?date=2030-03-10").content.decode()
+    assert "Lundi 4 mars" in asked and "Dimanche 10 mars" in asked and "Atelier du mardi" not in asked
+    # A wrong date falls back to today's week: never a 500.
+    assert client.get(f"/essais/ressources/{salle.pk}/?date=demain").status_code == 200
