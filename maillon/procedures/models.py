@@ -72,6 +72,15 @@ class Procedure(TenantModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def nothing_to_publish(self) -> bool:
+        """The online version already is the draft: publishing would only copy it into an
+        identical new version (the « unpublished changes » flag is raised by any save)."""
+        version = self.current_version
+        return bool(version and self.status == self.Status.PUBLISHED and (
+            version.title, version.description, version.schema, version.chain, version.effect
+        ) == (self.title, self.description, self.schema, self.chain, self.effect))
+
 
 class ProcedureVersion(TenantModel):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")

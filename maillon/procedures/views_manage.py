@@ -149,6 +149,9 @@ def chain(request, pk):
 @require_POST
 def publish(request, pk):
     procedure = _procedure(request, pk)
+    if procedure.nothing_to_publish:  # a second click, or a stale page: no identical version
+        messages.info(request, _("No changes to publish."))
+        return _to_editor(request, procedure)
     try:
         version = services.publish(request, procedure)
     except ValidationError as error:
