@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from maillon.accounts.models import Membership
@@ -92,6 +93,11 @@ def people_field(form, organisation, *, name="people", on_shift=(), sector=None,
     field.widget.choices = lambda: people_groups(members, on_shift=on_shift, sector=sector, first_label=first_label)
 
 
+def meetings_elsewhere() -> bool:
+    """Whether the meetings app (its own form, with minutes and invitations) is installed."""
+    return apps.is_installed("maillon.meetings")
+
+
 class EventForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices, initial=Event.Kind.BOOKING)
@@ -120,6 +126,9 @@ class EventForm(forms.Form):
         people_field(self, organisation, on_shift=self.initial.get("people", ()), sector=membership.sector)
         self.fields["sector"].queryset = Sector.objects.for_organisation(organisation)
         allowed = [c for c in Event.Kind.choices if c[0] != Event.Kind.FUNDING or membership.has_role("director")]
+        if meetings_elsewhere():
+            # One entry point per intent: a meeting (minutes, invitations) is made by the meetings form.
+            allowed = [c for c in allowed if c[0] != Event.Kind.MEETING]
         self.fields["kind"].choices = allowed
 
     def clean(self):

@@ -22,7 +22,7 @@ from maillon.organisations.models import Sector
 
 from . import conflicts as engine
 from . import hooks, ical, policies, services
-from .forms import EventForm, MoveForm, RoomPhotoForm
+from .forms import EventForm, MoveForm, RoomPhotoForm, meetings_elsewhere
 from .models import Allocation, CalendarToken, Event, Occurrence, Resource
 from .recurrence import PARIS, expand
 
@@ -152,6 +152,10 @@ def _days(start: date, end: date, occurrences, *, limit: int) -> list[dict]:
 
 
 def new_event(request):
+    if request.GET.get("type") == Event.Kind.MEETING and meetings_elsewhere():
+        # A meeting is created by the meetings form (minutes, invitations), never here.
+        url = reverse("meetings:new", kwargs={"org": request.organisation.slug})
+        return redirect(f"{url}?date={_parse_day(request.GET.get('date')).isoformat()}")
     membership = request.membership
     initial = {"day": _parse_day(request.GET.get("date"))}
     resource_id = request.GET.get("ressource", "")

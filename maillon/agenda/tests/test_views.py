@@ -211,3 +211,17 @@ def test_a_room_week_opened_on_a_sunday_shows_the_coming_week_and_offers_a_date_
     assert "Lundi 4 mars" in asked and "Dimanche 10 mars" in asked and "Atelier du mardi" not in asked
     # A wrong date falls back to today's week: never a 500.
     assert client.get(f"/essais/ressources/{salle.pk}/?date=demain").status_code == 200
+
+
+def test_a_new_meeting_from_the_agenda_is_made_by_the_meetings_form_not_as_a_plain_event(people, login):
+    client = login(people.owner)
+    assert '/essais/reunions/nouvelle/?date=' in client.get("/essais/agenda/").content.decode()
+    redirected = client.get(f"/essais/agenda/nouveau/?type=meeting&date={DAY}")
+    assert redirected.status_code == 302 and redirected["Location"] == f"/essais/reunions/nouvelle/?date={DAY}"
+    # The agenda's own form keeps the other kinds but no longer offers « Réunion »…
+    page = client.get("/essais/agenda/nouveau/").content.decode()
+    assert 'value="booking"' in page and 'value="meeting"' not in page
+    # …and refuses it when posted anyway, in French, saving nothing.
+    refused = client.post("/essais/agenda/nouveau/", {**form(room(people.org)), "kind": "meeting"})
+    assert refused.status_code == 200 and "Sélectionnez un choix valide" in refused.content.decode()
+    assert Event.objects.count() == 0
