@@ -69,6 +69,29 @@ def preview(membership, answers: dict) -> dict | None:
     return result
 
 
+def counted_days(submission) -> str | None:
+    """« 3 jours ouvrables »: what a leave request costs its applicant (their cycle, the
+    organisation's counting mode and public holidays), for its recap; None when not a leave."""
+    if submission.version.effect != "leave" or not submission.applicant_id:
+        return None
+    found = _request_of(submission.organisation, submission.data)
+    if found is None:
+        return None
+    from django.utils.translation import ngettext
+
+    from maillon.accounts.models import Membership
+
+    services, leave_type, start, start_half, end, end_half = found
+    membership = Membership.objects.filter(organisation=submission.organisation, user_id=submission.applicant_id).first()
+    if membership is None:
+        return None
+    days = services.count_request(membership, leave_type, start, start_half, end, end_half)
+    n, shown = int(days), services.format_days(days)
+    if services.settings_for(submission.organisation).counting_mode == "ouvres":
+        return ngettext("%(days)s working day", "%(days)s working days", n) % {"days": shown}
+    return ngettext("%(days)s business day", "%(days)s business days", n) % {"days": shown}
+
+
 def check(membership, answers: dict) -> dict[str, str]:
     """Errors of the leave rules (notice, balance, no working day…), keyed by form field name."""
     found = _request_of(membership.organisation, answers)

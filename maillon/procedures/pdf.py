@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from maillon.core.pdf import NEXT_LINE, HousePDF, french_datetime, text
 
+from . import effects
 from . import schema as s
 
 
@@ -42,6 +43,9 @@ def recap_pdf(submission, *, timeline: list[dict], organisation_name: str) -> by
         (_("Form version"), str(submission.version.number)),
         (_("Submitted at"), french_datetime(submission.submitted_at)),
     ]
+    days = effects.counted_days(submission)
+    if days:
+        facts.append((_("Days counted"), days))
     pdf.facts(facts, label_width=40)
 
     pdf.heading(_("Answers"))
