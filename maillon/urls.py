@@ -10,6 +10,7 @@ from importlib import import_module, util
 from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
@@ -17,6 +18,11 @@ from wagtail.documents.views import serve as wagtaildocs_serve
 
 from maillon.api import api
 from maillon.core import views as core_views
+
+
+def to_allauth(url_name: str):
+    """A library's password or logout form, shadowed by a redirect to allauth's (no query string)."""
+    return RedirectView.as_view(pattern_name=url_name, query_string=False)
 
 
 def _discover():
@@ -47,11 +53,10 @@ urlpatterns = [
     path("cms/login/", core_views.login_redirect, name="cms_login_redirect"),
     # Wagtail's logout acts on a plain GET (any site could log people out with an <img>): allauth's
     # asks for a POST with its CSRF token.
-    path("cms/logout/", core_views.logout_redirect, name="cms_logout_redirect"),
-    path("cms/password_reset/", core_views.password_reset_redirect, name="cms_password_reset_redirect"),
-    re_path(r"^cms/password_reset/.+$", core_views.password_reset_redirect),
+    path("cms/logout/", to_allauth("account_logout"), name="cms_logout_redirect"),
+    re_path(r"^cms/password_reset/", to_allauth("account_reset_password"), name="cms_password_reset_redirect"),
     path("django-admin/login/", core_views.login_redirect, name="admin_login_redirect"),
-    re_path(r"^django-admin/password_change/", core_views.password_change_redirect, name="admin_password_change_redirect"),
+    re_path(r"^django-admin/password_change/", to_allauth("account_change_password"), name="admin_password_change_redirect"),
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     # Documents are served by Wagtail's view; its shared-password form is not mounted

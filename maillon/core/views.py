@@ -65,24 +65,3 @@ def login_redirect(request):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/cms/"
     return redirect_to_login(next_url, settings.LOGIN_URL)
-
-
-def password_reset_redirect(request, *args, **kwargs):
-    """Wagtail's password reset (and its set-a-new-password form) → allauth's, rate-limited."""
-    from django.shortcuts import redirect
-
-    return redirect("account_reset_password")
-
-
-def password_change_redirect(request, *args, **kwargs):
-    """Django admin's password change → allauth's (password policy, re-authentication)."""
-    from django.shortcuts import redirect
-
-    return redirect("account_change_password")
-
-
-def logout_redirect(request, *args, **kwargs):
-    """Wagtail's logout (a GET logs out) → allauth's, which logs out on a POST only."""
-    from django.shortcuts import redirect
-
-    return redirect("account_logout")
