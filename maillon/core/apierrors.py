@@ -116,10 +116,9 @@ def install(api) -> None:
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
-        size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
-        return api.create_response(
-            request, {"detail": _("The request is too large: %(size)s MB at most.") % {"size": size}}, status=413
-        )
+        from .edge import too_large_message
+
+        return api.create_response(request, {"detail": too_large_message(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}, status=413)
 
     @api.exception_handler(TooManyFieldsSent)
     @api.exception_handler(TooManyFilesSent)

@@ -6,7 +6,7 @@
 - The null character is taken out of every form field and query parameter of the pages: nobody
   types it, PostgreSQL refuses it in text (a 500 otherwise), and a field that became empty is
   then checked like any empty field. The API refuses it with a 422 instead
-  (``core/apiinput.py``), and CSV imports refuse a file that holds one (``has_nul``).
+  (``core/apiinput.py``), and CSV imports refuse a file that holds one.
 """
 
 from django.conf import settings
@@ -15,10 +15,6 @@ from django.http import HttpResponse, JsonResponse, QueryDict
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
-
-
-def has_nul(text: str) -> bool:
-    return NUL in text
 
 
 def _without_nul(params: QueryDict) -> QueryDict | None:
@@ -33,9 +29,13 @@ def _without_nul(params: QueryDict) -> QueryDict | None:
     return clean
 
 
+def too_large_message(limit: int) -> str:
+    """The French 413 sentence for a limit in bytes (pages and API alike)."""
+    return _("The request is too large: %(size)s MB at most.") % {"size": limit // (1024 * 1024)}
+
+
 def _too_large(request, limit: int):
-    megabytes = limit // (1024 * 1024)
-    message = _("The request is too large: %(size)s MB at most.") % {"size": megabytes}
+    message = too_large_message(limit)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=413)
     return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
