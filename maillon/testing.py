@@ -146,9 +146,11 @@ def pdf_text(content: bytes) -> str:
     """The text drawn in a PDF made by fpdf2 with core fonts: inflate each content stream and
     join the literal strings of its text operators."""
     text = []
-    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+    # The stream's own bytes may end with \r or \n: take everything up to ``endstream`` and let
+    # zlib leave the line break as unused data (a regex eating a final \r made it fail, 1 in 256).
+    for raw in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
         try:
-            data = zlib.decompress(raw)
+            data = zlib.decompressobj().decompress(raw)
         except zlib.error:
             data = raw
         for literal in re.findall(rb"\((.*?)(?<!\\)\)\s*Tj", data, re.S):
