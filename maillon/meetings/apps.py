@@ -15,7 +15,7 @@ class MeetingsConfig(AppConfig):
         from maillon.core import periodic
         from maillon.core.registry import register_demo_seeder, register_nav, register_panel
 
-        from . import tasks
+        from . import api_minutes, tasks  # noqa: F401  (the minutes' endpoints join the meetings' router of ``api``)
         from .demo import seed_meetings
         from .panels import my_meetings, my_tasks, pending_minutes
 

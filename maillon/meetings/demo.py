@@ -38,7 +38,7 @@ def seed_meetings(context) -> None:
     from maillon.agenda import conflicts
     from maillon.agenda.models import Resource
 
-    from . import services
+    from . import services, services_minutes
     from .models import Meeting, Minutes
 
     org = context.main
@@ -90,27 +90,27 @@ def seed_meetings(context) -> None:
     first, second, third = meetings
     ids = {m.pk for m in team} | {directrice.pk}
     coordo, jeunes = team[0], team[1]
-    services.save_minutes(directrice, first.minutes, {
+    services_minutes.save_minutes(directrice, first.minutes, {
         "s1": "Enfance : 42 enfants inscrits au périscolaire du mercredi.\nJeunes : reprise du Point Information Jeunesse.",
         "s2": "Fête de quartier : réunion de préparation le 12 juin à 18h avec les habitants.",
         "s3": "Le budget de la fête est validé (1 200 €).",
         "s4": "Aucune.",
     }, 1, ids)
-    services.add_task(directrice, first, assignee=coordo, description="Contacter la ferme pédagogique pour la sortie d'été",
+    services_minutes.add_task(directrice, first, assignee=coordo, description="Contacter la ferme pédagogique pour la sortie d'été",
                       due=timezone.localtime(second.start).date(), participant_ids=ids)
-    done = services.add_task(directrice, first, assignee=jeunes, description="Mettre à jour les affiches du PIJ", participant_ids=ids)
-    services.complete_task(jeunes, done)
-    services.add_outcome(directrice, first.minutes, item=1, kind="information", participant_ids=ids,
+    done = services_minutes.add_task(directrice, first, assignee=jeunes, description="Mettre à jour les affiches du PIJ", participant_ids=ids)
+    services_minutes.complete_task(jeunes, done)
+    services_minutes.add_outcome(directrice, first.minutes, item=1, kind="information", participant_ids=ids,
                          text="42 enfants inscrits au périscolaire du mercredi, 12 jeunes au PIJ.")
-    services.add_outcome(directrice, first.minutes, item=2, kind="decision", participant_ids=ids,
+    services_minutes.add_outcome(directrice, first.minutes, item=2, kind="decision", participant_ids=ids,
                          text="Le budget de la fête de quartier est fixé à 1 200 €.")
     attendance = {p.pk: "excused" if p.membership_id == jeunes.pk else "present" for p in first.participants.all()}
-    services.record_attendance(directrice, Minutes.objects.get(meeting=first), attendance, ids)
-    services.publish_minutes(directrice, Minutes.objects.get(meeting=first))
-    services.save_minutes(coordo, second.minutes, {
+    services_minutes.record_attendance(directrice, Minutes.objects.get(meeting=first), attendance, ids)
+    services_minutes.publish_minutes(directrice, Minutes.objects.get(meeting=first))
+    services_minutes.save_minutes(coordo, second.minutes, {
         "s1": "Enfance : sortie à la ferme confirmée, le minibus est réservé.",
         "s2": "Dossier CAF à déposer dans 15 jours ; point d'étape jeudi prochain à 9h30.",
     }, 1, ids)
-    services.add_outcome(directrice, second.minutes, item=3, kind="task", assignee=jeunes, participant_ids=ids,
+    services_minutes.add_outcome(directrice, second.minutes, item=3, kind="task", assignee=jeunes, participant_ids=ids,
                          text="Rassembler les bilans chiffrés pour le dossier CAF", due=timezone.localtime(third.start).date())
-    services.ask_contributions(directrice, Minutes.objects.get(meeting=second), [jeunes.pk])
+    services_minutes.ask_contributions(directrice, Minutes.objects.get(meeting=second), [jeunes.pk])

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from maillon.accounts.forms import SignatureForm
 from maillon.agenda.services import ConflictError
 
-from . import invitations, pdf, policies, services
+from . import invitations, pdf, policies, services, services_minutes
 from .forms import (
     MeetingEditForm,
     MeetingForm,
@@ -154,7 +154,7 @@ def _reschedule_initial(meeting, room, equipment) -> dict:
 def detail(request, pk, status=200, signature_form=None):
     meeting = meeting_or_404(request, pk, guests=True)
     mine = next((p for p in meeting.participants.all() if p.membership_id == request.membership.pk), None)
-    can_sign = services.can_sign_attendance(mine)
+    can_sign = services_minutes.can_sign_attendance(mine)
     can_manage = policies.can_manage(request.membership, meeting) and not meeting.cancelled_at
     room, equipment = services.booked_resources(meeting)
     return render(request, "meetings/detail.html", {
@@ -174,7 +174,7 @@ def sign_attendance(request, pk):
     if not form.is_valid():
         return detail(request, pk, signature_form=form, status=400)
     try:
-        services.sign_attendance(mine, form.sign, request=request)
+        services_minutes.sign_attendance(mine, form.sign, request=request)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("meetings:detail", org=request.organisation.slug, pk=meeting.pk)

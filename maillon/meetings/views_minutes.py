@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import pdf, policies, services
+from . import pdf, policies, services_minutes
 from .forms import FundingFollowupForm, OutcomeEditForm, OutcomeForm, QuorumForm, TaskForm
 from .models import Attendance, Guest, Outcome, Participant, Task
 from .rendering import linkify
@@ -111,8 +111,8 @@ def minutes(request, pk):
         except ValueError:
             base = 0
         try:
-            services.save_minutes(request.membership, record, texts, base, meeting.participant_ids, request=request)
-        except services.MinutesConflict as conflict:
+            services_minutes.save_minutes(request.membership, record, texts, base, meeting.participant_ids, request=request)
+        except services_minutes.MinutesConflict as conflict:
             record.refresh_from_db()
             messages.error(request, _("Someone changed the same part meanwhile: compare, then save again."))
             return render(request, "meetings/minutes.html", _minutes_context(
@@ -123,7 +123,7 @@ def minutes(request, pk):
             messages.success(request, _("Minutes saved."))
         return _back_to_minutes(request, meeting)
     mine = next((p for p in meeting.participants.all() if p.membership_id == request.membership.pk), None)
-    services.mark_minutes_read(mine, record)
+    services_minutes.mark_minutes_read(mine, record)
     return render(request, "meetings/minutes.html", _minutes_context(request, meeting, record))
 
 
@@ -145,7 +145,7 @@ def ask_contributions(request, pk):
     meeting = meeting_or_404(request, pk)
     record = minutes_or_404(meeting)
     try:
-        count = services.ask_contributions(request.membership, record, request.POST.getlist("people"), request=request)
+        count = services_minutes.ask_contributions(request.membership, record, request.POST.getlist("people"), request=request)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
@@ -160,7 +160,7 @@ def ask_contributions(request, pk):
 def publish(request, pk):
     meeting = meeting_or_404(request, pk)
     record = minutes_or_404(meeting)
-    services.publish_minutes(request.membership, record, request=request)
+    services_minutes.publish_minutes(request.membership, record, request=request)
     messages.success(request, _("Minutes published: the participants are notified."))
     return _back_to_minutes(request, meeting)
 
@@ -172,7 +172,7 @@ def add_task(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_task(request.membership, meeting, assignee=data["assignee"], description=data["description"],
+            services_minutes.add_task(request.membership, meeting, assignee=data["assignee"], description=data["description"],
                               due=data["due"], participant_ids=meeting.participant_ids, request=request)
         except ValidationError as error:
             messages.error(request, error.messages[0])
@@ -187,7 +187,7 @@ def add_task(request, pk):
 def task_done(request, pk):
     task = get_object_or_404(Task.objects.for_organisation(request.organisation).select_related("meeting"), pk=pk)
     try:
-        services.complete_task(request.membership, task, done=request.POST.get("done", "1") == "1", request=request)
+        services_minutes.complete_task(request.membership, task, done=request.POST.get("done", "1") == "1", request=request)
     except PermissionDenied:
         raise Http404 from None
     messages.success(request, _("Task updated."))
@@ -203,7 +203,7 @@ def add_outcome(request, pk):
     record = minutes_or_404(meeting)
 
     def save(data):
-        outcome = services.add_outcome(request.membership, record, item=data["item"], kind=data["kind"], text=data["text"],
+        outcome = services_minutes.add_outcome(request.membership, record, item=data["item"], kind=data["kind"], text=data["text"],
                                        assignee=data["assignee"], due=data["due"], participant_ids=meeting.participant_ids,
                                        request=request)
         return _("Recorded: %(what)s.") % {"what": outcome.reference or outcome.get_kind_display()}
@@ -219,7 +219,7 @@ def record_attendance(request, pk):
     marks = {prefix: {person.pk: request.POST[f"{prefix}-{person.pk}"] for person in people if f"{prefix}-{person.pk}" in request.POST}
              for prefix, people in (("attendance", meeting.participants.all()), ("guest-attendance", meeting.guests.all()))}
     try:
-        services.record_attendance(request.membership, record, marks["attendance"], meeting.participant_ids,
+        services_minutes.record_attendance(request.membership, record, marks["attendance"], meeting.participant_ids,
                                    guest_values=marks["guest-attendance"], request=request)
     except ValidationError as error:
         messages.error(request, _("The attendance is not saved: see the marked lines."))
@@ -250,7 +250,7 @@ def edit_outcome(request, pk, opk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.update_outcome(request.membership, outcome, item=data["item"], text=data["text"], assignee=data.get("assignee"),
+            services_minutes.update_outcome(request.membership, outcome, item=data["item"], text=data["text"], assignee=data.get("assignee"),
                                     due=data.get("due"), participant_ids=meeting.participant_ids, request=request)
         except ValidationError as error:
             apply_errors(form, error)
@@ -265,7 +265,7 @@ def edit_outcome(request, pk, opk):
 def delete_outcome(request, pk, opk):
     meeting, outcome = _outcome_or_404(request, pk, opk)
     try:
-        services.delete_outcome(request.membership, outcome, participant_ids=meeting.participant_ids, request=request)
+        services_minutes.delete_outcome(request.membership, outcome, participant_ids=meeting.participant_ids, request=request)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -300,7 +300,7 @@ def record_quorum(request, pk):
     record = minutes_or_404(meeting)
 
     def save(data):
-        services.record_quorum(request.membership, record, voting_members=data["voting_members"],
+        services_minutes.record_quorum(request.membership, record, voting_members=data["voting_members"],
                                voting_present=data["voting_present"], request=request)
         return _("Quorum recorded.")
 
@@ -313,7 +313,7 @@ def funding_followup(request, pk):
     record = minutes_or_404(meeting)
 
     def save(data):
-        services.add_funding_followup(request.membership, record, title=data["title"], day=data["day"],
+        services_minutes.add_funding_followup(request.membership, record, title=data["title"], day=data["day"],
                                       participant_ids=meeting.participant_ids, request=request)
         return _("The deadline is in the funding planning.")
 

@@ -2,7 +2,7 @@
 web's conflict rule, my tasks; tenancy through X-Organisation; bad input in French."""
 
 from maillon.accounts.roles import Role
-from maillon.meetings import services
+from maillon.meetings import services, services_minutes
 from maillon.meetings.models import Meeting, Minutes, Participant, Task
 
 from .helpers import meeting as make_meeting
@@ -128,16 +128,16 @@ def test_minutes_are_refused_to_those_who_may_not_write(people, login):
     assert client.post(f"/api/v1/meetings/{meeting.pk}/minutes", {"version": 1, "sections": {key: "x"}}, content_type="application/json", headers=H).status_code == 403
     assert login(people.other_sector).get(f"/api/v1/meetings/{meeting.pk}/minutes", headers=H).status_code == 404
     # Published minutes: a participant may no longer change them.
-    services.publish_minutes(membership(people.owner, people.org), Minutes.objects.get(meeting=meeting))
+    services_minutes.publish_minutes(membership(people.owner, people.org), Minutes.objects.get(meeting=meeting))
     assert login(people.colleague).post(f"/api/v1/meetings/{meeting.pk}/minutes", {"version": 1, "sections": {key: "x"}}, content_type="application/json", headers=H).status_code == 403
     assert Minutes.objects.get(meeting=meeting).texts()[key] == ""
 
 
 def test_my_tasks_and_marking_one_done(people, login):
     meeting = make_meeting(people.org, people.owner, people.colleague, send_email=False)
-    mine = services.add_task(membership(people.owner, people.org), meeting, assignee=membership(people.colleague, people.org),
+    mine = services_minutes.add_task(membership(people.owner, people.org), meeting, assignee=membership(people.colleague, people.org),
                              description="Réserver le car", participant_ids=set(meeting.participants.values_list("membership_id", flat=True)))
-    services.add_task(membership(people.owner, people.org), meeting, assignee=membership(people.owner, people.org),
+    services_minutes.add_task(membership(people.owner, people.org), meeting, assignee=membership(people.owner, people.org),
                       description="Envoyer l'ordre du jour", participant_ids=set(meeting.participants.values_list("membership_id", flat=True)))
     client = login(people.colleague)
     assert [t["description"] for t in client.get("/api/v1/meetings/tasks", headers=H).json()] == ["Réserver le car"]
@@ -153,7 +153,7 @@ def test_my_tasks_and_marking_one_done(people, login):
 
 def test_it_keeps_other_organisations_out(people, login):
     meeting = make_meeting(people.org, people.owner, people.colleague, send_email=False)
-    task = services.add_task(membership(people.owner, people.org), meeting, assignee=membership(people.colleague, people.org),
+    task = services_minutes.add_task(membership(people.owner, people.org), meeting, assignee=membership(people.colleague, people.org),
                              description="Réserver le car", participant_ids=set(meeting.participants.values_list("membership_id", flat=True)))
     outsider = login(people.outsider)
     other = {"X-Organisation": "autre"}
@@ -183,8 +183,8 @@ def test_the_endpoints_are_in_the_openapi_schema(client, db):
 def test_the_minutes_carry_their_outcomes_with_the_decision_numbers(people, login):
     meeting = make_meeting(people.org, people.owner, people.colleague, send_email=False, agenda_text="Budget\nÉté")
     me, ids = membership(people.owner, people.org), {membership(people.owner, people.org).pk}
-    services.add_outcome(me, meeting.minutes, item=1, kind="decision", text="Budget validé", participant_ids=ids)
-    task = services.add_outcome(me, meeting.minutes, item=2, kind="task", text="Réserver le car",
+    services_minutes.add_outcome(me, meeting.minutes, item=1, kind="decision", text="Budget validé", participant_ids=ids)
+    task = services_minutes.add_outcome(me, meeting.minutes, item=2, kind="task", text="Réserver le car",
                                 assignee=membership(people.colleague, people.org), participant_ids=ids).task
     read = login(people.colleague).get(f"/api/v1/meetings/{meeting.pk}/minutes", headers=H).json()
     assert read["outcomes"] == [

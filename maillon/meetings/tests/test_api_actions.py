@@ -17,7 +17,7 @@ from maillon.accounts.roles import Role
 from maillon.agenda import services as agenda
 from maillon.agenda.models import Allocation, Resource
 from maillon.directory.models import Contact, Partner
-from maillon.meetings import services
+from maillon.meetings import services_minutes
 from maillon.meetings.models import Guest, Meeting, Minutes, Outcome, Participant, Task
 from maillon.notifications.models import Notification
 from maillon.testing import make_member
@@ -79,12 +79,12 @@ def ids(m):
 
 
 def record(m, who, kind, text, item=1, **extra):
-    return services.add_outcome(membership(who, m.organisation), m.minutes, item=item, kind=kind, text=text, participant_ids=ids(m),
+    return services_minutes.add_outcome(membership(who, m.organisation), m.minutes, item=item, kind=kind, text=text, participant_ids=ids(m),
                                 **extra)
 
 
 def publish(m):
-    services.publish_minutes(membership(m.organiser, m.organisation), Minutes.objects.get(meeting=m))
+    services_minutes.publish_minutes(membership(m.organiser, m.organisation), Minutes.objects.get(meeting=m))
 
 
 # ---------------------------------------------------------------- PATCH /meetings/{id}

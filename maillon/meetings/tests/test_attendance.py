@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from maillon.accounts.models import Signature
 from maillon.accounts.signing import verify
-from maillon.meetings import services
+from maillon.meetings import services_minutes
 from maillon.meetings.models import Participant
 from maillon.testing import TEST_PASSWORD
 
@@ -39,7 +39,7 @@ def test_a_participant_signs_present_and_the_sheet_shows_it(people, login):
     mine = Participant.objects.get(meeting=m, membership__user=people.colleague)
     signature = mine.attendance_signature
     assert mine.attendance == "present" and signature.signer == people.colleague
-    assert verify(signature, services.attendance_content(mine)).ok
+    assert verify(signature, services_minutes.attendance_content(mine)).ok
     assert "Signer ma présence" not in client.get(url(m)).content.decode()  # once
     assert client.post(url(m, "emargement/signer/"), {"signature-password": TEST_PASSWORD}).status_code == 302
     assert Signature.objects.count() == 1

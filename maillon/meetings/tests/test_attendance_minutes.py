@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maillon.audit.models import AuditEntry
-from maillon.meetings import services
+from maillon.meetings import services, services_minutes
 from maillon.meetings.models import Participant
 from maillon.testing import TEST_PASSWORD
 
@@ -60,7 +60,7 @@ def test_it_is_prefilled_from_the_signature_and_the_answers_then_marked_by_the_o
     assert AuditEntry.objects.filter(action="meetings.attendance.record").count() == 1
 
     # shown in the published minutes, to a participant, and on the attendance sheet
-    services.publish_minutes(membership(people.owner, people.org), m.minutes)
+    services_minutes.publish_minutes(membership(people.owner, people.org), m.minutes)
     reader = login(people.other_sector).get(url(m, "compte-rendu/")).content.decode()
     assert "Absent·e (1)" in reader and people.other_sector.get_full_name() in reader
     sheet = client.get(url(m, "emargement/")).content.decode()
@@ -114,7 +114,7 @@ def test_participants_mark_while_draft_others_may_not(people, login):
     assert login(coordinator).post(url(m, "compte-rendu/presences/"), {target: "absent"}).status_code == 403
     assert "Indiquer qui était présent" not in login(coordinator).get(url(m, "compte-rendu/")).content.decode()
     # once published, only the organiser (or the director) edits the minutes
-    services.publish_minutes(membership(people.owner, people.org), m.minutes)
+    services_minutes.publish_minutes(membership(people.owner, people.org), m.minutes)
     assert login(people.colleague).post(url(m, "compte-rendu/presences/"), {target: "absent"}).status_code == 403
     assert "Indiquer qui était présent" not in login(people.colleague).get(url(m, "compte-rendu/")).content.decode()
     assert participant(m, people.other_sector).attendance == "excused"

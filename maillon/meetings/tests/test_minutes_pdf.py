@@ -4,7 +4,7 @@ draft says so; only those who may read the minutes get it; a fixed number of que
 
 import pytest
 
-from maillon.meetings import services
+from maillon.meetings import services_minutes
 from maillon.meetings.models import Participant, Task
 from maillon.testing import QueryCounter, pdf_text
 
@@ -22,10 +22,10 @@ def written(people):
                 objective="Préparer l'été")
     ids = set(m.participants.values_list("membership_id", flat=True))
     owner = membership(people.owner, people.org)
-    services.save_minutes(owner, m.minutes, {"s1": "Enfance : <strong>sortie</strong> validée<ul><li>minibus</li><li>pique-nique</li></ul>",
+    services_minutes.save_minutes(owner, m.minutes, {"s1": "Enfance : <strong>sortie</strong> validée<ul><li>minibus</li><li>pique-nique</li></ul>",
                                              "s3": "Prochain point le 9 avril à 10h."}, 1, ids)
-    services.add_outcome(owner, m.minutes, item=2, kind="decision", text="Le budget de la fête est validé.", participant_ids=ids)
-    services.add_outcome(owner, m.minutes, item=1, kind="task", text="Réserver le minibus",
+    services_minutes.add_outcome(owner, m.minutes, item=2, kind="decision", text="Le budget de la fête est validé.", participant_ids=ids)
+    services_minutes.add_outcome(owner, m.minutes, item=1, kind="task", text="Réserver le minibus",
                          assignee=membership(people.colleague, people.org), participant_ids=ids)
     Participant.objects.filter(meeting=m, membership__user=people.other_sector).update(attendance="excused")
     return m
@@ -49,7 +49,7 @@ def test_it_prints_the_minutes_with_attendance_sections_decisions_and_tasks(peop
 
 def test_published_minutes_carry_their_publication_date(people, login):
     m = written(people)
-    services.publish_minutes(membership(people.owner, people.org), m.minutes)
+    services_minutes.publish_minutes(membership(people.owner, people.org), m.minutes)
     text = pdf_text(login(people.owner).get(url(m, "compte-rendu.pdf")).content)
     assert "Publié le " in text and "Brouillon" not in text
 

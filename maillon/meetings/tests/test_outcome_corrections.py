@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from maillon.audit.models import AuditEntry
-from maillon.meetings import services
+from maillon.meetings import services_minutes
 from maillon.meetings.models import Outcome, Task
 
 from .helpers import at, meeting, membership
@@ -27,7 +27,7 @@ def outcome_url(o, action):
 
 def record(m, who, kind, text, item=1, **extra):
     ids = set(m.participants.values_list("membership_id", flat=True))
-    return services.add_outcome(membership(who, m.organisation), m.minutes, item=item, kind=kind, text=text,
+    return services_minutes.add_outcome(membership(who, m.organisation), m.minutes, item=item, kind=kind, text=text,
                                 participant_ids=ids, **extra)
 
 
@@ -96,7 +96,7 @@ def test_removing_outcomes_in_a_draft_leaves_a_gap_in_the_register(people, login
 def test_published_minutes_keep_their_numbered_decisions_and_only_the_organiser_corrects(people, login, march):
     decision = record(march, people.owner, "decision", "Budget validé")
     info = record(march, people.owner, "information", "Nouvelle animatrice")
-    services.publish_minutes(membership(people.owner, people.org), march.minutes)
+    services_minutes.publish_minutes(membership(people.owner, people.org), march.minutes)
     colleague = login(people.colleague)
     page = colleague.get(url(march, "compte-rendu/")).content.decode()
     assert "Corriger" not in page and "Retirer" not in page
@@ -137,10 +137,10 @@ def test_a_task_given_to_someone_else_tells_them_and_never_leaves_the_organisati
     ids = set(march.participants.values_list("membership_id", flat=True))
     owner = membership(people.owner, people.org)
     with pytest.raises(ValidationError) as refused:
-        services.update_outcome(owner, outcome, item=1, text="Réserver la salle", assignee=membership(people.outsider, people.other_org),
+        services_minutes.update_outcome(owner, outcome, item=1, text="Réserver la salle", assignee=membership(people.outsider, people.other_org),
                                 participant_ids=ids)
     assert list(refused.value.message_dict) == ["assignee"] and Task.objects.get().assignee.user == people.owner
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_outcome(owner, outcome, item=1, text="Réserver la salle", assignee=membership(people.colleague, people.org),
+        services_minutes.update_outcome(owner, outcome, item=1, text="Réserver la salle", assignee=membership(people.colleague, people.org),
                                 participant_ids=ids)
     assert Notification.objects.filter(recipient=people.colleague, title="Nouvelle tâche : Réserver la salle").count() == 1

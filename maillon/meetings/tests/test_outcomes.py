@@ -3,7 +3,7 @@ never reused), task (a real task, carried over); shown in the minutes, published
 
 import pytest
 
-from maillon.meetings import services
+from maillon.meetings import services, services_minutes
 from maillon.meetings.models import Minutes, Outcome, RecordCounter, Task
 from maillon.testing import make_member
 
@@ -24,7 +24,7 @@ def board_type(org):
 
 def decide(m, who, text, item=1, org=None):
     ids = set(m.participants.values_list("membership_id", flat=True))
-    return services.add_outcome(membership(who, org or m.organisation), m.minutes, item=item, kind="decision", text=text,
+    return services_minutes.add_outcome(membership(who, org or m.organisation), m.minutes, item=item, kind="decision", text=text,
                                 participant_ids=ids)
 
 
@@ -49,7 +49,7 @@ def test_a_task_outcome_is_a_task_carried_to_the_next_meeting(people):
     later = meeting(people.org, people.owner, people.colleague, series=first.series, start=at(2030, 4, 9, 14))
     colleague = membership(people.colleague, people.org)
     ids = set(first.participants.values_list("membership_id", flat=True))
-    outcome = services.add_outcome(membership(people.owner, people.org), first.minutes, item=2, kind="task",
+    outcome = services_minutes.add_outcome(membership(people.owner, people.org), first.minutes, item=2, kind="task",
                                    text="Réserver la sono", assignee=colleague, participant_ids=ids)
     task = Task.objects.get()
     assert outcome.task == task and task.assignee == colleague and task.description == "Réserver la sono"
@@ -69,7 +69,7 @@ def test_outcomes_show_in_the_minutes_before_and_after_publication(people, login
     assert "42 enfants inscrits" in page and "Information" in page
     assert "Décision 2030-01" in page and "Budget de 1 200 € validé" in page
     assert "Prévenir les habitants" in page and "1 avr. 2030" in page
-    services.publish_minutes(membership(people.owner, people.org), Minutes.objects.get())
+    services_minutes.publish_minutes(membership(people.owner, people.org), Minutes.objects.get())
     published = login(people.owner).get(url(m, "compte-rendu/")).content.decode()
     assert "Publié" in published and "Décision 2030-01" in published and "Prévenir les habitants" in published
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from maillon.meetings import panels, services
+from maillon.meetings import panels, services_minutes
 from maillon.meetings.models import Minutes, Participant
 from maillon.notifications.models import Notification
 from maillon.testing import QueryCounter
@@ -85,9 +85,9 @@ def test_the_three_panels_share_one_query_whatever_the_data(people, login):
     colleague = membership(people.colleague, people.org)
     for i in range(6):
         m = meeting(people.org, people.owner, people.colleague, title=f"Réunion {i}", start=past(days=3 + i), allow_past=True)
-        services.ask_contributions(owner, m.minutes, [colleague.pk])
+        services_minutes.ask_contributions(owner, m.minutes, [colleague.pk])
         if i % 2:
-            services.publish_minutes(owner, Minutes.objects.get(meeting=m))
+            services_minutes.publish_minutes(owner, Minutes.objects.get(meeting=m))
     request.__dict__.pop("_meetings_panels", None)
     with QueryCounter() as q:
         result = panels.my_meetings(request), panels.my_tasks(request), panels.pending_minutes(request)
@@ -105,8 +105,8 @@ def test_the_dashboard_costs_the_same_queries_with_many_minutes(people, login):
     colleague = membership(people.colleague, people.org)
     for i in range(5):
         m = meeting(people.org, people.owner, people.colleague, title=f"Réunion {i}", start=past(days=3 + i), allow_past=True)
-        services.ask_contributions(owner, m.minutes, [colleague.pk])
-        services.add_task(owner, m, assignee=colleague, description=f"Tâche {i}", participant_ids={owner.pk, colleague.pk})
+        services_minutes.ask_contributions(owner, m.minutes, [colleague.pk])
+        services_minutes.add_task(owner, m, assignee=colleague, description=f"Tâche {i}", participant_ids={owner.pk, colleague.pk})
     with QueryCounter() as many:
         page = client.get("/essais/tableau-de-bord/").content.decode()
     assert "Réunion 4" in page and "Tâche 4" in page

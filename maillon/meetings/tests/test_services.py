@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from maillon.agenda.models import Allocation
 from maillon.agenda.services import ConflictError
-from maillon.meetings import invitations, services
+from maillon.meetings import invitations, services, services_minutes
 from maillon.meetings.models import Meeting, MeetingType, Minutes, Participant, Task
 
 from .helpers import at, coordo_type, meeting, membership, room
@@ -92,7 +92,7 @@ def test_it_records_answers_and_refuses_a_bad_one(people):
 
 def _edit(minutes_pk, who, org, texts, base, m):
     minutes = Minutes.objects.select_related("meeting").get(pk=minutes_pk)
-    return services.save_minutes(membership(who, org), minutes, texts, base, ids(m))
+    return services_minutes.save_minutes(membership(who, org), minutes, texts, base, ids(m))
 
 
 def test_two_editors_of_different_sections_are_merged_with_no_lost_text(people):
@@ -110,7 +110,7 @@ def test_two_editors_of_the_same_section_are_asked_not_overwritten(people):
     m = meeting(people.org, people.owner, people.colleague)
     pk = m.minutes.pk
     _edit(pk, people.owner, people.org, {"s1": "Version de Camille"}, 1, m)
-    with pytest.raises(services.MinutesConflict) as caught:
+    with pytest.raises(services_minutes.MinutesConflict) as caught:
         _edit(pk, people.colleague, people.org, {"s1": "Version de Lucas", "s2": "Autre chose"}, 1, m)
     conflict = caught.value
     assert conflict.version == 2
@@ -134,7 +134,7 @@ def test_only_the_organiser_and_participants_write_the_minutes(people):
     with pytest.raises(PermissionDenied):
         _edit(m.minutes.pk, people.other_sector, people.org, {"s1": "intrus"}, 1, m)
     with pytest.raises(PermissionDenied):
-        services.save_minutes(membership(people.outsider, people.other_org), m.minutes, {"s1": "x"}, 1, ids(m))
+        services_minutes.save_minutes(membership(people.outsider, people.other_org), m.minutes, {"s1": "x"}, 1, ids(m))
 
 
 def test_open_tasks_are_carried_to_the_next_meetings_of_the_series_until_done(people):
@@ -143,25 +143,25 @@ def test_open_tasks_are_carried_to_the_next_meetings_of_the_series_until_done(pe
     third = meeting(people.org, people.owner, people.colleague, series=first.series, start=at(2030, 3, 12, 14))
     other = meeting(people.org, people.owner, people.colleague, start=at(2030, 2, 13, 14), title="Hors série")
     colleague = membership(people.colleague, people.org)
-    task = services.add_task(membership(people.owner, people.org), first, assignee=colleague,
+    task = services_minutes.add_task(membership(people.owner, people.org), first, assignee=colleague,
                              description="Relancer la CAF", due=date(2030, 2, 1), participant_ids=ids(first))
-    done_soon = services.add_task(membership(people.owner, people.org), first, assignee=colleague,
+    done_soon = services_minutes.add_task(membership(people.owner, people.org), first, assignee=colleague,
                                   description="Réserver le minibus", participant_ids=ids(first))
     assert set(Task.objects.carried_to(second)) == {task, done_soon}
     assert list(Task.objects.carried_to(other)) == []
-    services.complete_task(colleague, done_soon)
+    services_minutes.complete_task(colleague, done_soon)
     assert list(Task.objects.carried_to(third)) == [task]
     with pytest.raises(PermissionDenied):
-        services.complete_task(membership(people.other_sector, people.org), task)
+        services_minutes.complete_task(membership(people.other_sector, people.org), task)
 
 
 def test_a_task_needs_a_description_and_an_assignee_of_the_organisation(people):
     m = meeting(people.org, people.owner)
     me = membership(people.owner, people.org)
     with pytest.raises(ValidationError):
-        services.add_task(me, m, assignee=me, description="  ", participant_ids=ids(m))
+        services_minutes.add_task(me, m, assignee=me, description="  ", participant_ids=ids(m))
     with pytest.raises(ValidationError):
-        services.add_task(me, m, assignee=membership(people.outsider, people.other_org), description="x", participant_ids=ids(m))
+        services_minutes.add_task(me, m, assignee=membership(people.outsider, people.other_org), description="x", participant_ids=ids(m))
 
 
 def test_publishing_twice_tells_the_participants_once(people, django_capture_on_commit_callbacks):
@@ -170,9 +170,9 @@ def test_publishing_twice_tells_the_participants_once(people, django_capture_on_
     m = meeting(people.org, people.owner, people.colleague)
     owner = membership(people.owner, people.org)
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.publish_minutes(owner, Minutes.objects.select_related("meeting").get(meeting=m))
+        first = services_minutes.publish_minutes(owner, Minutes.objects.select_related("meeting").get(meeting=m))
     published_at = first.published_at
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.publish_minutes(owner, Minutes.objects.select_related("meeting").get(meeting=m))
+        again = services_minutes.publish_minutes(owner, Minutes.objects.select_related("meeting").get(meeting=m))
     assert again.published_at == published_at
     assert Notification.objects.filter(recipient=people.colleague, title__startswith="Compte-rendu publié").count() == 1

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from maillon.meetings import services
+from maillon.meetings import services_minutes
 from maillon.meetings.models import Task
 from maillon.testing import QueryCounter
 
@@ -33,7 +33,7 @@ def series_with_tasks(people, count):
 def add_tasks(people, m, count, start=0):
     me, colleague = membership(people.owner, people.org), membership(people.colleague, people.org)
     for i in range(start, start + count):
-        services.add_task(me, m, assignee=colleague if i % 2 else me, description=f"Tâche n° {i}",
+        services_minutes.add_task(me, m, assignee=colleague if i % 2 else me, description=f"Tâche n° {i}",
                           due=date(2030, 2, 1 + i % 28), participant_ids={me.pk})
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from maillon.agenda.models import Allocation
-from maillon.meetings import services
+from maillon.meetings import services, services_minutes
 from maillon.meetings.models import Meeting
 from maillon.notifications.models import Notification
 
@@ -114,7 +114,7 @@ def test_participants_are_reminded_the_day_before_once(people):
     m = meeting(people.org, people.owner, people.colleague, people.other_sector, start=start)
     later = meeting(people.org, people.owner, people.colleague, start=start + timedelta(days=2), title="Plus tard")
     services.answer(m.participants.get(membership__user=people.other_sector), "declined")
-    services.add_task(membership(people.owner, people.org), later, assignee=membership(people.colleague, people.org),
+    services_minutes.add_task(membership(people.owner, people.org), later, assignee=membership(people.colleague, people.org),
                       description="Préparer les chiffres", due=tomorrow.date(), participant_ids=set())
     assert services.send_reminders(now) == 3  # the owner, the colleague, and the colleague's task
     reminded = set(Notification.objects.filter(title__startswith="Demain à 10:00").values_list("recipient__username", flat=True))

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.core import mail
 
-from maillon.meetings import services
+from maillon.meetings import services, services_minutes
 from maillon.meetings.invitations import rsvp_token
 from maillon.meetings.models import Meeting, Minutes, Participant, Task
 from maillon.testing import QueryCounter, make_member
@@ -150,14 +150,14 @@ def test_the_minutes_page_runs_the_same_queries_whatever_the_history(people, log
     for month in range(2, 12):
         m = meeting(people.org, people.owner, people.colleague, series=first.series, start=at(2030, month, 8, 14))
         for i in range(3):
-            services.add_task(me, m, assignee=membership(people.colleague, people.org), description=f"Tâche {i}",
+            services_minutes.add_task(me, m, assignee=membership(people.colleague, people.org), description=f"Tâche {i}",
                               due=date(2030, 12, 1), participant_ids={me.pk})
     last.agenda = "Tour des secteurs\nBudget\nÉté"
     last.save(update_fields=["agenda"])
     for i in range(12):
-        services.add_outcome(me, last.minutes, item=i % 4, kind=("information", "decision", "task")[i % 3], text=f"Suite {i}",
+        services_minutes.add_outcome(me, last.minutes, item=i % 4, kind=("information", "decision", "task")[i % 3], text=f"Suite {i}",
                              assignee=membership(people.colleague, people.org), participant_ids={me.pk})
-    services.ask_contributions(me, last.minutes, [membership(people.colleague, people.org).pk])
+    services_minutes.ask_contributions(me, last.minutes, [membership(people.colleague, people.org).pk])
     make_member(people.org)
     with QueryCounter() as many:
         page = client.get(url(last, "compte-rendu/"))
@@ -205,7 +205,7 @@ def test_the_dashboard_panels_cost_one_query_whatever_the_data(people, login):
     client.get("/essais/tableau-de-bord/")
     request = client.get("/essais/tableau-de-bord/").wsgi_request
     for i in range(8):
-        services.add_task(membership(people.owner, people.org), m, assignee=membership(people.colleague, people.org),
+        services_minutes.add_task(membership(people.owner, people.org), m, assignee=membership(people.colleague, people.org),
                           description=f"Tâche {i}", participant_ids=ids_of(m))
     request.__dict__.pop("_meetings_panels", None)
     with QueryCounter() as q:
