@@ -5,17 +5,24 @@ A slot is counted (0.5 day) when:
 
 - jours ouvrés (``ouvres``): it falls Monday to Friday, is not a public holiday and the
   person works it (work cycle);
-- jours ouvrables (``ouvrables``): it falls Monday to Saturday and is not a public holiday,
-  from the first slot the person would have worked (the leave starts on a worked day, as
-  the Cour de cassation counts it for part-time staff: a week off costs 6 days whatever
-  the cycle). The last day is the eve of the return to work.
+- jours ouvrables (``ouvrables``, the Code du travail's own unit, L3141-3: 2.5 a month, 30 a
+  year): it falls Monday to Saturday (every day but the weekly rest day, Sunday) and is not a
+  public holiday, from the first slot the person would have worked (Cass. soc. 2 mars 1989,
+  n° 86-44.120) until the eve of the return to work (Cass. soc. 7 mai 1998, n° 97-42.503;
+  22 février 2000, n° 97-43.515). So the counting does not stop at the last day asked: the
+  ouvrable days after it on which the person would not have worked anyway (the Saturday after a
+  Friday, the Wednesday to Saturday of a Monday–Tuesday part-timer) are counted until the next
+  slot the person works. A week off costs 6 days whatever the cycle; a single Friday costs 2
+  (Friday and Saturday) for someone who does not work on Saturdays.
 
-A half day that falls on a public holiday counts 0. The work cycle is a bit mask:
-bit ``2 * weekday + half`` (weekday 0 = Monday, half 0 = morning).
+A half day that falls on a public holiday counts 0 (a public holiday not worked is not an
+ouvrable day, also on a Saturday). The work cycle is a bit mask: bit ``2 * weekday + half``
+(weekday 0 = Monday, half 0 = morning).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -26,22 +33,95 @@ MORNING, AFTERNOON = "am", "pm"
 FULL_TIME = 0b1111111111
 
 _COUNTED_WEEKDAYS = {WORKING_DAYS: range(0, 5), BUSINESS_DAYS: range(0, 6)}
+# How far after the last day asked the return to work is looked for (the same half day comes back
+# within a week; public holidays may push it a little further).
+_RETURN_HORIZON = 2 * 21
 
 
 def _slot(day: date, half: str) -> int:
     return 2 * day.toordinal() + (1 if half == AFTERNOON else 0)
 
 
-def _occurrences(first: int, last: int, residue: int, modulus: int = 14) -> int:
-    """How many integers i in [first, last] have i % modulus == residue."""
+def _day(slot: int) -> date:
+    return date.fromordinal(slot // 2)
+
+
+@dataclass(frozen=True)
+class Count:
+    """How a request is counted: the total and the days behind it, for the people who read it.
+
+    ``counted``: (day, days counted that day: 0.5 or 1), in order; ``holidays``: public holidays
+    (on a counted weekday) inside the counted span, not counted; ``not_worked_before``: days asked
+    before the first day the person would have worked (ouvrables), not counted; ``after_end``:
+    days after the last day asked that are counted because the person only returns later
+    (ouvrables); ``returns_on``: the day of the return to work (ouvrables), when known."""
+
+    days: Decimal
+    mode: str
+    counted: tuple[tuple[date, Decimal], ...] = ()
+    holidays: tuple[date, ...] = ()
+    not_worked_before: tuple[date, ...] = ()
+    after_end: tuple[date, ...] = ()
+    returns_on: date | None = None
+    returns_half: str = MORNING
+
+    @property
+    def first(self) -> date | None:
+        return self.counted[0][0] if self.counted else None
+
+    @property
+    def last(self) -> date | None:
+        return self.counted[-1][0] if self.counted else None
+
+
+def explain_days(
+    start_date: date, start_half: str, end_date: date, end_half: str, *,
+    mode: str = BUSINESS_DAYS, cycle: int = FULL_TIME, holidays: frozenset[date] | set[date] = frozenset(),
+) -> Count:
+    """The days a request costs and why (see the module's docstring). Walks the half days: at
+    most a year and a few weeks, a few hundred steps."""
+    first, last = _slot(start_date, start_half), _slot(end_date, end_half)
     if last < first:
-        return 0
-    return (last - residue) // modulus - (first - 1 - residue) // modulus
+        return Count(Decimal(0), mode)
+    weekdays = _COUNTED_WEEKDAYS[mode]
 
+    def worked(slot: int) -> bool:
+        day = _day(slot)
+        return bool(cycle >> (2 * day.weekday() + slot % 2) & 1) and day not in holidays
 
-def _residue(weekday: int, half: int) -> int:
-    # date.toordinal() of a Monday is ≡ 1 (mod 7), so slot 2*o+h of weekday w is ≡ 2*((w+1)%7)+h (mod 14).
-    return 2 * ((weekday + 1) % 7) + half
+    def open_slot(slot: int) -> bool:
+        day = _day(slot)
+        return day.weekday() in weekdays and day not in holidays
+
+    not_worked_before: list[date] = []
+    returns_on, returns_half = None, MORNING
+    if mode == BUSINESS_DAYS:
+        slot = first
+        while slot <= last and not (worked(slot) and open_slot(slot)):
+            slot += 1
+        not_worked_before = sorted({_day(s) for s in range(first, slot) if _day(s) < _day(slot) and open_slot(s)})
+        if slot > last:
+            return Count(Decimal(0), mode, not_worked_before=tuple(sorted({_day(s) for s in range(first, last + 1) if open_slot(s)})))
+        first = slot
+        probe = last + 1
+        while probe <= last + _RETURN_HORIZON and not worked(probe):
+            probe += 1
+        if probe <= last + _RETURN_HORIZON:
+            returns_on, returns_half = _day(probe), (AFTERNOON if probe % 2 else MORNING)
+            last = probe - 1
+        slots = [s for s in range(first, last + 1) if open_slot(s)]
+    else:
+        slots = [s for s in range(first, last + 1) if open_slot(s) and worked(s)]
+    per_day: dict[date, int] = {}
+    for s in slots:
+        per_day[_day(s)] = per_day.get(_day(s), 0) + 1
+    span_first, span_last = _day(first), _day(last)
+    skipped = sorted(d for d in holidays if span_first <= d <= span_last and d.weekday() in weekdays)
+    after_end = tuple(d for d in per_day if d > end_date)
+    return Count(
+        Decimal(len(slots)) / 2, mode, counted=tuple((d, Decimal(n) / 2) for d, n in per_day.items()), holidays=tuple(skipped),
+        not_worked_before=tuple(not_worked_before), after_end=after_end, returns_on=returns_on, returns_half=returns_half,
+    )
 
 
 def count_days(
@@ -49,31 +129,7 @@ def count_days(
     mode: str = BUSINESS_DAYS, cycle: int = FULL_TIME, holidays: frozenset[date] | set[date] = frozenset(),
 ) -> Decimal:
     """Days (in halves) a leave request costs. 0 when the range is empty or reversed."""
-    first, last = _slot(start_date, start_half), _slot(end_date, end_half)
-    if last < first:
-        return Decimal(0)
-    weekdays = _COUNTED_WEEKDAYS[mode]
-    if mode == BUSINESS_DAYS:
-        # Start on the first slot the person would have worked (not a holiday).
-        slot = first
-        while slot <= last:
-            day, half = date.fromordinal(slot // 2), slot % 2
-            if cycle >> (2 * day.weekday() + half) & 1 and day not in holidays and day.weekday() in weekdays:
-                break
-            slot += 1
-        first = slot
-        counted = [(w, h) for w in weekdays for h in (0, 1)]
-    else:
-        counted = [(w, h) for w in weekdays for h in (0, 1) if cycle >> (2 * w + h) & 1]
-    if last < first:
-        return Decimal(0)
-    halves = sum(_occurrences(first, last, _residue(w, h)) for w, h in counted)
-    counted_set = set(counted)
-    for day in holidays:
-        for h in (0, 1):
-            if (day.weekday(), h) in counted_set and first <= 2 * day.toordinal() + h <= last:
-                halves -= 1
-    return Decimal(halves) / 2
+    return explain_days(start_date, start_half, end_date, end_half, mode=mode, cycle=cycle, holidays=holidays).days
 
 
 def fractionnement_days(days_outside: Decimal | int | float) -> int:
@@ -109,16 +165,9 @@ def days_outside_main_period(
     start_date: date, start_half: str, end_date: date, end_half: str, *,
     mode: str = BUSINESS_DAYS, cycle: int = FULL_TIME, holidays=frozenset(),
 ) -> Decimal:
-    total = Decimal(0)
-    for piece_start, piece_end, inside in split_main_period(start_date, end_date):
-        if inside:
-            continue
-        total += count_days(
-            piece_start, start_half if piece_start == start_date else MORNING,
-            piece_end, end_half if piece_end == end_date else AFTERNOON,
-            mode=mode, cycle=cycle, holidays=holidays,
-        )
-    return total
+    """The days counted (``explain_days``) that fall outside 1 May – 31 October (fractionnement)."""
+    found = explain_days(start_date, start_half, end_date, end_half, mode=mode, cycle=cycle, holidays=holidays)
+    return sum((days for day, days in found.counted if not 5 <= day.month <= 10), Decimal(0))
 
 
 @lru_cache(maxsize=64)

@@ -18,7 +18,8 @@ from maillon.leave.counting import (
 
 
 def brute_force(start, start_half, end, end_half, *, mode, cycle, holidays):
-    """Walk every half day of the request, one by one."""
+    """Walk every half day of the request, one by one; in jours ouvrables, go on walking after
+    the last half day asked until the person's next worked half day (the return to work)."""
     slots = []
     day = start
     while day <= end:
@@ -30,16 +31,28 @@ def brute_force(start, start_half, end, end_half, *, mode, cycle, holidays):
             slots.append((day, half))
         day += timedelta(days=1)
     last_weekday = 4 if mode == WORKING_DAYS else 5
+
+    def works(day, half):
+        return bool(cycle & (1 << (2 * day.weekday() + half))) and day not in holidays
+
     halves = 0
     started = mode == WORKING_DAYS
     for day, half in slots:
-        works = bool(cycle & (1 << (2 * day.weekday() + half)))
         open_day = day.weekday() <= last_weekday and day not in holidays
         if mode == WORKING_DAYS:
-            halves += open_day and works
+            halves += open_day and works(day, half)
         else:
-            started = started or (open_day and works)
+            started = started or (open_day and works(day, half))
             halves += started and open_day
+    if mode == BUSINESS_DAYS and started and slots:
+        day, half = slots[-1]
+        after = []
+        for _step in range(42):
+            day, half = (day, 1) if half == 0 else (day + timedelta(days=1), 0)
+            if works(day, half):
+                halves += sum(d.weekday() <= last_weekday and d not in holidays for d, _h in after)
+                break
+            after.append((day, half))
     return Decimal(halves) / 2
 
 
@@ -60,8 +73,9 @@ def test_it_counts_like_a_walk_through_the_calendar(start, length, start_half, e
 
 
 def test_it_counts_a_full_week_as_five_working_days_or_six_business_days():
-    # Monday 2026-03-09 to Friday 2026-03-13, then to Saturday.
+    # Monday 2026-03-09 to Friday 2026-03-13 (back on Monday): the Saturday counts in jours ouvrables.
     assert count_days(date(2026, 3, 9), MORNING, date(2026, 3, 13), AFTERNOON, mode=WORKING_DAYS) == 5
+    assert count_days(date(2026, 3, 9), MORNING, date(2026, 3, 13), AFTERNOON, mode=BUSINESS_DAYS) == 6
     assert count_days(date(2026, 3, 9), MORNING, date(2026, 3, 14), AFTERNOON, mode=BUSINESS_DAYS) == 6
 
 

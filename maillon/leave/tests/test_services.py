@@ -38,11 +38,11 @@ def test_it_debits_an_approved_request_once_and_credits_it_back(people, cp):
     credit(m, cp, 20)
     entry = services.record_approved_request(membership=m, leave_type=cp, start_date=date(2026, 7, 6), start_half="am",
                                              end_date=date(2026, 7, 10), end_half="pm", reference="procedures.submission:1", actor=people.owner)
-    assert entry.amount == Decimal("-5")  # Monday to Friday, jours ouvrables: Saturday not included
+    assert entry.amount == Decimal("-6")  # Monday to Friday, back on Monday: in jours ouvrables the Saturday counts
     again = services.record_approved_request(membership=m, leave_type=cp, start_date=date(2026, 7, 6), start_half="am",
                                              end_date=date(2026, 7, 10), end_half="pm", reference="procedures.submission:1", actor=people.owner)
     assert again.pk == entry.pk
-    assert services.balance(m, cp) == Decimal("15")
+    assert services.balance(m, cp) == Decimal("14")
     services.cancel_request("procedures.submission:1", people.owner)
     services.cancel_request("procedures.submission:1", people.owner)
     assert services.balance(m, cp) == Decimal("20")
@@ -93,9 +93,9 @@ def test_it_validates_a_request_with_french_messages_on_the_field(people, cp):
     assert "au moins 30 jours à l'avance" in error.value.message_dict["start_date"][0]
     with pytest.raises(ValidationError) as error:
         services.validate_request(m, cp, date(2026, 7, 6), "am", date(2026, 7, 10), "pm", today=today)
-    assert error.value.message_dict["end_date"] == ["Cette demande nécessite 5 jours mais votre solde est de 0 jours."]
+    assert error.value.message_dict["end_date"] == ["Cette demande nécessite 6 jours mais votre solde est de 0 jours."]
     credit(m, cp, "7.5")
-    assert services.validate_request(m, cp, date(2026, 7, 6), "am", date(2026, 7, 10), "pm", today=today) == 5
+    assert services.validate_request(m, cp, date(2026, 7, 6), "am", date(2026, 7, 10), "pm", today=today) == 6
     with pytest.raises(ValidationError) as error:
         services.validate_request(m, cp, date(2026, 7, 11), "pm", date(2026, 7, 12), "pm", today=today)
     assert "aucun jour" in error.value.message_dict["end_date"][0]
@@ -117,15 +117,15 @@ def test_it_counts_with_the_organisation_mode_and_the_person_cycle(people, cp):
 def test_it_grants_fractionnement_days_and_takes_them_back_on_cancel(people, cp):
     m = membership(people.owner, people.org)
     credit(m, cp, 30)
-    # Monday 2 – Friday 6 November 2026 (11 November is after): 5 business days outside the main period.
+    # Monday 2 – Wednesday 4 November 2026, back on Thursday: 3 business days outside the main period.
     services.record_approved_request(membership=m, leave_type=cp, start_date=date(2026, 11, 2), start_half="am",
-                                     end_date=date(2026, 11, 6), end_half="pm", reference="f:1", actor=None)
-    assert services.balance(m, cp) == Decimal("26")  # 30 - 5 + 1
+                                     end_date=date(2026, 11, 4), end_half="pm", reference="f:1", actor=None)
+    assert services.balance(m, cp) == Decimal("28")  # 30 - 3 + 1
     services.record_approved_request(membership=m, leave_type=cp, start_date=date(2027, 2, 1), start_half="am",
-                                     end_date=date(2027, 2, 1), end_half="pm", reference="f:2", actor=None)
+                                     end_date=date(2027, 2, 3), end_half="pm", reference="f:2", actor=None)
     assert services.balance(m, cp) == Decimal("26")  # 6 days outside: 2 in all, one more
     services.cancel_request("f:1", None)
-    assert services.balance(m, cp) == Decimal("29")  # 1 day outside left: the two days are taken back
+    assert services.balance(m, cp) == Decimal("28")  # 3 days outside left: one of the two days is taken back
     assert LedgerEntry.objects.filter(kind="fractionnement").count() == 3
 
 
