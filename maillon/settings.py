@@ -172,6 +172,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form's empty choice reads « Choisir… » / « Non précisé », never Django's dashes.
+FORM_RENDERER = "maillon.ui.forms.FormRenderer"
 
 # Database: SQLite in the data directory unless DATABASE_URL is set.
 _sqlite_path = DATA_DIR / "maillon.sqlite3"

@@ -76,9 +76,9 @@ def test_the_header_badge_counts_what_the_list_shows(people, login):
         notify(people.owner, f"Là-bas {i}", organisation=people.other_org, email=False)
     client = login(people.owner)
     here = client.get("/essais/notifications/").content.decode()
-    assert here.count('<li class="unread">') == 2 and 'aria-label="2 non lues">2</span>' in here
+    assert here.count('class="row row-link is-unread"') == 2 and 'aria-label="2 non lues">2</span>' in here
     there = client.get("/autre/notifications/").content.decode()
-    assert there.count('<li class="unread">') == 4 and 'aria-label="4 non lues">4</span>' in there
+    assert there.count('class="row row-link is-unread"') == 4 and 'aria-label="4 non lues">4</span>' in there
     assert unread_count(people.owner) == 5
     assert unread_count(people.owner, people.org) == 2 and unread_count(people.owner, people.other_org) == 4
     # Marking the list read here leaves the other organisation's badge as it was.

@@ -69,10 +69,10 @@ def test_it_asks_for_leave_on_a_phone_and_three_approvers_sign(browser):
     leave_panel = page.locator("section[aria-labelledby=panel-leave]").inner_text()
     assert "8 jours" in leave_panel
     page.goto(f"{base}/navigateur/demarches/")
-    assert "Validée" in page.locator("main table").inner_text()
+    assert "Validée" in page.locator("main .rows").first.inner_text()
     browser.screenshot(page, "procedure-approved-390")
     # Plans change: the staff member cancels the approved leave (with a confirmation).
-    page.locator("main table").get_by_role("link", name="Autorisation d'absence et demande de congé").click()
+    page.locator("main .rows").first.get_by_role("link", name="Autorisation d'absence et demande de congé").click()
     page.get_by_role("link", name="Annuler ce congé").click()
     page.wait_for_selector("text=Annuler ce congé ?")
     page.get_by_label("Motif (facultatif)").fill("Séjour reporté")

@@ -21,12 +21,66 @@
     };
     connect(2000);
   }
-  // Close the account menu when clicking elsewhere.
+  // Close the account menu when clicking elsewhere, or with Escape (focus back on its button).
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {
       if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
     });
   });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll("details.menu[open], details.sheet[open]").forEach(function (menu) {
+      menu.removeAttribute("open");
+      var summary = menu.querySelector("summary");
+      if (summary && menu.contains(document.activeElement)) { summary.focus(); }
+    });
+  });
+  // After a refused submission: the error summary takes focus (autofocus does it in most browsers),
+  // and the page title starts with « Erreur : » even where the view named its form otherwise.
+  var texts = document.body.dataset;
+  var summary = document.querySelector("[data-error-summary]");
+  var invalid = document.querySelectorAll("main [aria-invalid='true']");
+  if (!summary && invalid.length && texts.errorHeading) {
+    // A form drawn field by field (not through ui/partials/form.html): the same summary, built here.
+    summary = document.createElement("div");
+    summary.className = "error-summary";
+    summary.tabIndex = -1;
+    summary.setAttribute("data-error-summary", "");
+    summary.setAttribute("data-title-prefix", texts.errorPrefix);
+    var heading = document.createElement("h2");
+    heading.textContent = texts.errorHeading;
+    var list = document.createElement("ul");
+    invalid.forEach(function (input) {
+      var label = input.id && document.querySelector("label[for='" + input.id + "']");
+      var message = document.getElementById(input.id + "_error");
+      var link = document.createElement("a");
+      link.href = "#" + input.id;
+      link.textContent = ((label ? label.textContent.replace("*", "").trim() + " : " : "") + (message ? message.textContent.trim() : "")).trim();
+      var item = document.createElement("li");
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    summary.appendChild(heading);
+    summary.appendChild(list);
+    var form = invalid[0].closest("form") || invalid[0];
+    form.parentNode.insertBefore(summary, form);
+  }
+  // « * champ obligatoire » once at the top of a form drawn field by field.
+  if (texts.requiredNote) {
+    document.querySelectorAll("main form").forEach(function (form) {
+      if (!form.querySelector(".required") || form.querySelector(".required-note")) { return; }
+      var note = document.createElement("p");
+      note.className = "required-note";
+      note.textContent = texts.requiredNote;
+      var first = form.querySelector(".field, fieldset") || form.firstChild;
+      first.parentNode.insertBefore(note, first);
+    });
+  }
+  if (summary) {
+    if (document.activeElement !== summary) { summary.focus(); }
+    var prefix = summary.getAttribute("data-title-prefix");
+    if (prefix && document.title.indexOf(prefix) !== 0) { document.title = prefix + " " + document.title; }
+  }
   // Confirmation before destructive actions: <form data-confirm="Sûr ?">
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
