@@ -36,6 +36,10 @@ _COUNTED_WEEKDAYS = {WORKING_DAYS: range(0, 5), BUSINESS_DAYS: range(0, 6)}
 # How far after the last day asked the return to work is looked for (the same half day comes back
 # within a week; public holidays may push it a little further).
 _RETURN_HORIZON = 2 * 21
+# A cycle with a worked half day Monday to Saturday meets one within a week; public holidays cannot
+# hide it for months. Past this many half days without one, the request counts nothing.
+_FIRST_WORKED_HORIZON = 2 * 120
+_LAST_SLOT = 2 * date.max.toordinal() + 1
 
 
 def _slot(day: date, half: str) -> int:
@@ -78,8 +82,8 @@ def explain_days(
     start_date: date, start_half: str, end_date: date, end_half: str, *,
     mode: str = BUSINESS_DAYS, cycle: int = FULL_TIME, holidays: frozenset[date] | set[date] = frozenset(),
 ) -> Count:
-    """The days a request costs and why (see the module's docstring). Walks the half days: at
-    most a year and a few weeks, a few hundred steps."""
+    """The days a request costs and why (see the module's docstring). Walks the half days, so
+    callers keep the range to about a year (``services.validate_request`` refuses more)."""
     first, last = _slot(start_date, start_half), _slot(end_date, end_half)
     if last < first:
         return Count(Decimal(0), mode)
@@ -96,17 +100,17 @@ def explain_days(
     not_worked_before: list[date] = []
     returns_on, returns_half = None, MORNING
     if mode == BUSINESS_DAYS:
-        slot = first
-        while slot <= last and not (worked(slot) and open_slot(slot)):
+        slot, horizon = first, min(last, first + _FIRST_WORKED_HORIZON)
+        while slot <= horizon and not (worked(slot) and open_slot(slot)):
             slot += 1
         not_worked_before = sorted({_day(s) for s in range(first, slot) if _day(s) < _day(slot) and open_slot(s)})
-        if slot > last:
+        if slot > horizon:
             return Count(Decimal(0), mode, not_worked_before=tuple(sorted({_day(s) for s in range(first, last + 1) if open_slot(s)})))
         first = slot
-        probe = last + 1
-        while probe <= last + _RETURN_HORIZON and not worked(probe):
+        probe, horizon = last + 1, min(last + _RETURN_HORIZON, _LAST_SLOT)
+        while probe <= horizon and not worked(probe):
             probe += 1
-        if probe <= last + _RETURN_HORIZON:
+        if probe <= horizon:
             returns_on, returns_half = _day(probe), (AFTERNOON if probe % 2 else MORNING)
             last = probe - 1
         slots = [s for s in range(first, last + 1) if open_slot(s)]
@@ -124,12 +128,61 @@ def explain_days(
     )
 
 
+def _occurrences(first: int, last: int, residue: int, modulus: int = 14) -> int:
+    """How many integers i in [first, last] have i % modulus == residue."""
+    if last < first:
+        return 0
+    return (last - residue) // modulus - (first - 1 - residue) // modulus
+
+
+def _residue(weekday: int, half: int) -> int:
+    # date.toordinal() of a Monday is ≡ 1 (mod 7), so slot 2*o+h of weekday w is ≡ 2*((w+1)%7)+h (mod 14).
+    return 2 * ((weekday + 1) % 7) + half
+
+
+def _counted_span(start_date, start_half, end_date, end_half, *, mode, cycle, holidays) -> tuple[int, int, list] | None:
+    """(first slot, last slot, the (weekday, half) counted) of a request, or None when it counts
+    nothing: in jours ouvrables from the first worked slot to the eve of the return."""
+    first, last = _slot(start_date, start_half), _slot(end_date, end_half)
+    if last < first:
+        return None
+    weekdays = _COUNTED_WEEKDAYS[mode]
+
+    def worked(slot: int) -> bool:
+        day = _day(slot)
+        return bool(cycle >> (2 * day.weekday() + slot % 2) & 1) and day not in holidays
+
+    if mode != BUSINESS_DAYS:
+        return first, last, [(w, h) for w in weekdays for h in (0, 1) if cycle >> (2 * w + h) & 1]
+    slot, horizon = first, min(last, first + _FIRST_WORKED_HORIZON)
+    while slot <= horizon and not (worked(slot) and _day(slot).weekday() in weekdays):
+        slot += 1
+    if slot > horizon:
+        return None
+    probe, horizon = last + 1, min(last + _RETURN_HORIZON, _LAST_SLOT)
+    while probe <= horizon and not worked(probe):
+        probe += 1
+    return slot, (probe - 1 if probe <= horizon else last), [(w, h) for w in weekdays for h in (0, 1)]
+
+
+def _halves(first: int, last: int, counted: list, holidays) -> int:
+    halves = sum(_occurrences(first, last, _residue(w, h)) for w, h in counted)
+    counted_set = set(counted)
+    for day in holidays:
+        for h in (0, 1):
+            if (day.weekday(), h) in counted_set and first <= 2 * day.toordinal() + h <= last:
+                halves -= 1
+    return halves
+
+
 def count_days(
     start_date: date, start_half: str, end_date: date, end_half: str, *,
     mode: str = BUSINESS_DAYS, cycle: int = FULL_TIME, holidays: frozenset[date] | set[date] = frozenset(),
 ) -> Decimal:
-    """Days (in halves) a leave request costs. 0 when the range is empty or reversed."""
-    return explain_days(start_date, start_half, end_date, end_half, mode=mode, cycle=cycle, holidays=holidays).days
+    """Days (in halves) a leave request costs, as ``explain_days`` counts them, in constant time
+    whatever the length of the range (a form may send any dates). 0 when the range is empty or reversed."""
+    span = _counted_span(start_date, start_half, end_date, end_half, mode=mode, cycle=cycle, holidays=holidays)
+    return Decimal(_halves(*span, holidays)) / 2 if span else Decimal(0)
 
 
 def fractionnement_days(days_outside: Decimal | int | float) -> int:
@@ -152,11 +205,13 @@ def split_main_period(start_date: date, end_date: date) -> list[tuple[date, date
         if inside:
             boundary = date(day.year, 10, 31)
         elif day.month >= 11:
-            boundary = date(day.year + 1, 4, 30)
+            boundary = date(day.year + 1, 4, 30) if day.year < date.max.year else date.max
         else:
             boundary = date(day.year, 4, 30)
         piece_end = min(boundary, end_date)
         pieces.append((day, piece_end, inside))
+        if piece_end == date.max:
+            break
         day = piece_end + timedelta(days=1)
     return pieces
 
@@ -165,9 +220,17 @@ def days_outside_main_period(
     start_date: date, start_half: str, end_date: date, end_half: str, *,
     mode: str = BUSINESS_DAYS, cycle: int = FULL_TIME, holidays=frozenset(),
 ) -> Decimal:
-    """The days counted (``explain_days``) that fall outside 1 May – 31 October (fractionnement)."""
-    found = explain_days(start_date, start_half, end_date, end_half, mode=mode, cycle=cycle, holidays=holidays)
-    return sum((days for day, days in found.counted if not 5 <= day.month <= 10), Decimal(0))
+    """The days counted that fall outside 1 May – 31 October (fractionnement), each where it falls
+    (the Saturday after a Friday 31 October is inside)."""
+    span = _counted_span(start_date, start_half, end_date, end_half, mode=mode, cycle=cycle, holidays=holidays)
+    if span is None:
+        return Decimal(0)
+    first, last, counted = span
+    total = 0
+    for piece_start, piece_end, inside in split_main_period(_day(first), _day(last)):
+        if not inside:
+            total += _halves(max(first, _slot(piece_start, MORNING)), min(last, _slot(piece_end, AFTERNOON)), counted, holidays)
+    return Decimal(total) / 2
 
 
 @lru_cache(maxsize=64)

@@ -173,12 +173,23 @@ def test_each_full_week_costs_six_days_whatever_the_cycle(start, weeks, cycle, h
 @settings(max_examples=200, deadline=None)
 @given(start=days, length=st.integers(min_value=0, max_value=40), start_half=halves, end_half=halves, cycle=cycles)
 def test_the_explanation_adds_up(start, length, start_half, end_half, cycle):
-    """The days listed are the total, in order, never a Sunday nor a public holiday."""
+    """The days listed add up to the total (the constant-time count), in order, never a Sunday nor
+    a public holiday."""
     end = start + timedelta(days=length)
     holidays = counting.holidays_between(start - timedelta(days=7), end + timedelta(days=30))
     for mode in (WORKING_DAYS, BUSINESS_DAYS):
         found = explain_days(start, start_half, end, end_half, mode=mode, cycle=cycle, holidays=holidays)
         assert sum((n for _d, n in found.counted), Decimal(0)) == found.days
+        assert found.days == count_days(start, start_half, end, end_half, mode=mode, cycle=cycle, holidays=holidays)
         listed = [d for d, _n in found.counted]
         assert listed == sorted(listed) and all(d.weekday() != 6 and d not in holidays for d in listed)
         assert not set(found.holidays) & set(listed)
+        outside = sum((n for d, n in found.counted if not 5 <= d.month <= 10), Decimal(0))
+        assert counting.days_outside_main_period(start, start_half, end, end_half, mode=mode, cycle=cycle, holidays=holidays) == outside
+
+
+def test_a_range_of_centuries_is_counted_at_once():
+    """A form may send any dates: the count does not walk them (a few milliseconds, not minutes)."""
+    assert count_days(date(1, 1, 1), MORNING, date(9999, 12, 31), AFTERNOON, mode=BUSINESS_DAYS) > 3_000_000
+    assert count_days(date(1, 1, 1), MORNING, date(9999, 12, 31), AFTERNOON, mode=BUSINESS_DAYS, cycle=0) == 0
+    assert counting.days_outside_main_period(date(1, 1, 1), MORNING, date(9999, 12, 31), AFTERNOON) > 1_000_000
