@@ -16,15 +16,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+# The dashboard reads « what needs me first »: its sections in this order. A panel's context may
+# move it for one request (``"section": ...``), e.g. notifications wait only while some are unread.
+SECTIONS = (
+    "waiting",  # what waits for me: approvals, tasks, minutes, unread notifications
+    "day",  # my day: shifts, meetings, bookings
+    "mine",  # my balance and my requests
+    "news",  # the organisation's news
+    "other",  # panels that did not say
+    "about",  # who I am here, what I have read
+)
+_SECTION_RANK = {key: rank for rank, key in enumerate(SECTIONS)}
+
 
 @dataclass(frozen=True)
 class Panel:
     key: str
     template: str
-    order: int = 100
-    # Called with the request; returns the panel's context, or None to hide the panel.
+    order: int = 100  # within its section
+    # Called with the request; returns the panel's context, or None to hide the panel. A context
+    # may carry ``waiting`` ([{count, label, anchor}]: the dashboard's « à traiter » summary),
+    # ``idle`` (True: nothing to show, the template is not rendered) and ``section``.
     get_context: Callable[[Any], dict | None] = lambda request: {}
     roles: frozenset[str] = frozenset()  # empty: everyone
+    section: str = "other"
 
 
 @dataclass(frozen=True)
@@ -50,8 +65,27 @@ class Registry:
 registry = Registry()
 
 
-def register_panel(key: str, template: str, *, order: int = 100, get_context=None, roles=()) -> None:
-    registry.panels[key] = Panel(key, template, order, get_context or (lambda request: {}), frozenset(roles))
+def dashboard_place(section: str, order: int):
+    """Decorates a panel's context function (in the app's panels.py) with its place on the
+    dashboard: the section (one of ``SECTIONS``) and the order within it. It wins over the
+    ``order`` given to ``register_panel``, so an app's panels are placed where they are written."""
+    if section not in _SECTION_RANK:
+        raise ValueError(f"unknown dashboard section {section!r}")
+
+    def place(func):
+        func.dashboard_section, func.dashboard_order = section, order
+        return func
+
+    return place
+
+
+def register_panel(key: str, template: str, *, order: int = 100, section: str | None = None, get_context=None, roles=()) -> None:
+    get_context = get_context or (lambda request: {})
+    section = section or getattr(get_context, "dashboard_section", "other")
+    order = getattr(get_context, "dashboard_order", order)
+    if section not in _SECTION_RANK:
+        raise ValueError(f"unknown dashboard section {section!r}")
+    registry.panels[key] = Panel(key, template, order, get_context, frozenset(roles), section)
 
 
 def register_nav(key: str, label, url_name: str, *, icon: str = "circle", order: int = 100, roles=(), primary: bool = False) -> None:
@@ -75,3 +109,12 @@ def visible(items, membership) -> list:
     """Items whose roles the membership holds (or open to all), in order."""
     roles = membership.roles if membership is not None else frozenset()
     return sorted((i for i in items if not i.roles or i.roles & roles), key=lambda i: i.order)
+
+
+def dashboard_panels(membership) -> list[Panel]:
+    """The panels the membership may see, section by section (``SECTIONS``), then by order."""
+    return sorted(visible(registry.panels.values(), membership), key=lambda p: (_SECTION_RANK[p.section], p.order))
+
+
+def section_rank(section: str) -> int:
+    return _SECTION_RANK[section]

@@ -1,8 +1,11 @@
 """Dashboard panel « Mon solde de congés »."""
 
+from maillon.core.registry import dashboard_place
+
 from . import services
 
 
+@dashboard_place("mine", 10)
 def balance_panel(request) -> dict | None:
     membership = getattr(request, "membership", None)
     if membership is None:

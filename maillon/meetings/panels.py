@@ -8,6 +8,9 @@ from datetime import timedelta
 
 from django.db.models import CharField, DateField, DateTimeField, F, IntegerField, Q, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillon.core.registry import dashboard_place
 
 from .models import Minutes, Participant, Task
 
@@ -54,9 +57,11 @@ def _mine(request) -> dict:
     far = timezone.localdate() + timedelta(days=3650)
     result = {
         "meetings": sorted(({"pk": r[1], "title": r[2], "start": r[3]} for r in rows if r[0] == "m"), key=lambda m: m["start"])[:5],
+        "task_count": sum(1 for r in rows if r[0] == "t"),
         "tasks": sorted(({"meeting_id": r[1], "description": r[2], "due": r[4], "pk": r[5]} for r in rows if r[0] == "t"),
                         key=lambda t: (t["due"] or far, t["pk"]))[:6],
     }
+    result["pending_count"] = sum(1 for r in rows if r[0] in PENDING)
     for key, name in PENDING.items():
         result[name] = sorted(({"pk": r[1], "title": r[2], "start": r[3]} for r in rows if r[0] == key),
                               key=lambda m: m["start"], reverse=True)[:5]
@@ -64,15 +69,24 @@ def _mine(request) -> dict:
     return result
 
 
+@dashboard_place("day", 20)
 def my_meetings(request):
     return {"meetings": _mine(request)["meetings"]}
 
 
+@dashboard_place("waiting", 20)
 def my_tasks(request):
+    mine = _mine(request)
     today = timezone.localdate()
-    return {"tasks": [{**task, "overdue": task["due"] is not None and task["due"] < today} for task in _mine(request)["tasks"]]}
+    tasks = [{**task, "overdue": task["due"] is not None and task["due"] < today} for task in mine["tasks"]]
+    count = mine["task_count"]
+    # idle: nothing to do, the dashboard does not render the panel (« rien ne vous attend »)
+    return {"tasks": tasks, "count": count, "waiting": [{"count": count, "label": _("My tasks")}], "idle": not count}
 
 
+@dashboard_place("waiting", 30)
 def pending_minutes(request):
     mine = _mine(request)
-    return {name: mine[name] for name in PENDING.values()}
+    count = mine["pending_count"]
+    return {**{name: mine[name] for name in PENDING.values()}, "count": count,
+            "waiting": [{"count": count, "label": _("Minutes waiting")}], "idle": not count}

@@ -8,8 +8,10 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
-        from maillon.core.registry import register_nav
+        from maillon.core.registry import register_demo_seeder, register_nav
 
+        from .demo import seed_logos
         from .policies import THEME_EDITORS
 
+        register_demo_seeder(seed_logos)
         register_nav("organisation", _("Organisation settings"), "organisations:settings", icon="settings", order=220, roles=THEME_EDITORS)

@@ -15,11 +15,37 @@ LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
 LOGO_SIZE = (512, 512)  # shown at 32 px in the header: room for high-density screens and print
 
 
+def is_svg(upload) -> bool:
+    """Whether an upload is an SVG document, by its name, its declared type or its first bytes."""
+    upload.seek(0)
+    head = upload.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    upload.seek(0)
+    name = (getattr(upload, "name", "") or "").lower()
+    kind = (getattr(upload, "content_type", "") or "").lower()
+    return name.endswith((".svg", ".svgz")) or "svg" in kind or head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head)
+
+
+def stored_logo(upload) -> ContentFile:
+    """The logo as stored: checked (``ImageRefused`` otherwise), re-encoded as PNG (transparency
+    kept) within ``LOGO_SIZE``, without the file's metadata, under a new name each time so the
+    logo view may let browsers cache it. The settings form and the demo go through it."""
+    image = open_checked(upload, formats=LOGO_FORMATS, max_pixels=LOGO_MAX_PIXELS)
+    return ContentFile(reencode(image, LOGO_SIZE, fmt="PNG"), name=f"{uuid.uuid4().hex}.png")
+
+
 class ColourInput(forms.TextInput):
     input_type = "color"
 
 
 class OrganisationSettingsForm(forms.ModelForm):
+    # A plain file field: Django's ImageField would refuse an SVG with its own generic sentence
+    # before clean_logo could say why; clean_logo checks every file itself.
+    logo = forms.FileField(
+        label=_("logo"), required=False,
+        help_text=_("PNG, JPEG or WebP, 1 MB at most; a square logo with a transparent background looks best."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
     class Meta:
         model = Organisation
         fields = ["name", "address", "siret", "logo", "primary_colour", "accent_colour", "show_feder_block"]
@@ -27,7 +53,6 @@ class OrganisationSettingsForm(forms.ModelForm):
             "primary_colour": ColourInput(),
             "accent_colour": ColourInput(),
             "address": forms.Textarea(attrs={"rows": 3}),
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
         }
 
     def clean_logo(self):
@@ -36,16 +61,17 @@ class OrganisationSettingsForm(forms.ModelForm):
             return logo
         if logo.size > LOGO_MAX_BYTES:
             raise ValidationError(_("The logo must weigh 1 MB at most."))
+        if is_svg(logo):
+            # An SVG is a document that may carry scripts and outside links, served from our own
+            # address: refused, with the way to convert it.
+            raise ValidationError(_("SVG logos are not accepted (they may contain scripts). Export your logo as PNG, with a transparent background, and send that file."))
         try:
-            image = open_checked(logo, formats=LOGO_FORMATS, max_pixels=LOGO_MAX_PIXELS)
+            return stored_logo(logo)
         except ImageRefused as refused:
             raise ValidationError({
                 ImageRefused.TOO_LARGE: _("The logo is too large: 40 megapixels at most."),
                 ImageRefused.FORMAT: _("Send the logo as PNG, JPEG or WebP."),
             }.get(refused.reason, _("This file is not an image. Send a PNG, JPEG or WebP logo."))) from refused
-        # Stored re-encoded (PNG keeps transparency): a bounded size, and no metadata of the file
-        # sent; under a new name each time, so the logo view may let browsers cache it.
-        return ContentFile(reencode(image, LOGO_SIZE, fmt="PNG"), name=f"{uuid.uuid4().hex}.png")
 
     def clean_siret(self):
         return "".join(self.cleaned_data.get("siret", "").split())

@@ -1,11 +1,15 @@
 """Dashboard panels: « My procedures » (everyone) and « To approve » (approvers). Fixed query counts."""
 
 from django.db.models import Count, Q, Window
+from django.utils.translation import gettext as _
+
+from maillon.core.registry import dashboard_place
 
 from .models import Submission
 from .queries import all_assignments, queue
 
 
+@dashboard_place("mine", 20)
 def mine_panel(request):
     """The five latest, and in the same query how many of all are waiting for a decision or for changes."""
     qs = Submission.objects.for_organisation(request.organisation).of(request.user)
@@ -17,9 +21,13 @@ def mine_panel(request):
 APPROVER_ROLES = {"coordinator", "supervisor", "hr", "director", "equipment_manager", "communication", "reception", "admin"}
 
 
+@dashboard_place("waiting", 10)
 def queue_panel(request):
     assignments = all_assignments(request.membership)
     if not any(role in APPROVER_ROLES for role, _sector in assignments):
         return None
     steps = queue(request.membership, assignments)
-    return {"count": steps.count(), "first": list(steps[:5])}
+    count = steps.count()
+    # idle: nothing to decide, the dashboard does not render the panel (« rien ne vous attend »)
+    return {"count": count, "first": list(steps[:5]) if count else [], "waiting": [{"count": count, "label": _("To approve")}],
+            "idle": not count}

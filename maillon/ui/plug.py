@@ -3,34 +3,36 @@
 from django.utils.translation import gettext_lazy as _
 
 from maillon.accounts.roles import Role
-from maillon.core.registry import register_nav, register_panel
+from maillon.core.registry import dashboard_place, register_nav, register_panel
 
 
+@dashboard_place("about", 20)
 def _organisation_panel(request):
-    """« Mon organisation »: home sector, job title, roles (with their sectors)."""
+    """« Mon organisation »: home sector, job title, roles (with their sectors). No grid of links:
+    the side navigation (desktop) and the « Menu » page (phone) already list them."""
     membership = request.membership
     roles = []
     for key, label in Role.choices:
         sectors = [a.sector.name for a in membership.role_assignments.all() if a.role == key and a.sector_id]
         if key in membership.roles:
             roles.append({"key": key, "label": label, "sectors": sorted(sectors)})
-    from .context_processors import nav_entries
-
-    links = [item for item in nav_entries(request) if item["entry"].key != "dashboard"]
-    return {"membership": membership, "roles": roles, "links": links}
+    return {"membership": membership, "roles": roles}
 
 
+@dashboard_place("waiting", 40)
 def _notifications_panel(request):
     """« Dernières notifications »: the five latest of the list, and in the same query the unread
-    total that the header badge shows (``ui.context_processors`` reuses it: one query less)."""
+    total that the header badge shows (``ui.context_processors`` reuses it: one query less).
+    Among what waits while some are unread; otherwise at the end of the dashboard."""
     from django.db.models import Case, IntegerField, Sum, When, Window
 
     from maillon.notifications.services import visible_to
 
     unread = Window(Sum(Case(When(read_at__isnull=True, then=1), default=0, output_field=IntegerField())))
     latest = list(visible_to(request.user, request.organisation).annotate(unread_total=unread)[:5])
-    request.unread_count = latest[0].unread_total if latest else 0
-    return {"notifications": latest}
+    request.unread_count = unread = latest[0].unread_total if latest else 0
+    return {"notifications": latest, "unread": unread, "waiting": [{"count": unread, "label": _("Notifications")}],
+            "section": "waiting" if unread else "about"}
 
 
 register_nav("dashboard", _("Dashboard"), "dashboard", icon="home", order=0, primary=True)

@@ -5,7 +5,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from maillon.accounts.models import Membership
-from maillon.core.registry import registry, visible
+from maillon.core.registry import SECTIONS, dashboard_panels, section_rank
+
+HEADED_SECTIONS = {"waiting", "day", "mine"}  # ui/dashboard.html titles these
 
 
 @login_required
@@ -25,13 +27,24 @@ def home(request):
 
 
 def dashboard(request):
-    panels = []
-    for panel in visible(registry.panels.values(), request.membership):
+    """« What needs me first »: a summary of what waits (counts the panels already read), then the
+    panels section by section (core.registry.SECTIONS). A panel with nothing to do is not rendered."""
+    sections: dict[str, list] = {key: [] for key in SECTIONS}
+    waiting = []
+    for panel in dashboard_panels(request.membership):
         context = panel.get_context(request)
-        if context is not None:
-            context["panel_id"] = panel.key
-            panels.append({"key": panel.key, "html": render_to_string(panel.template, context, request=request)})
-    return render(request, "ui/dashboard.html", {"panels": panels})
+        if context is None:
+            continue
+        waiting += [{**item, "anchor": f"panel-{panel.key}"} for item in context.get("waiting", ()) if item["count"]]
+        if context.get("idle"):
+            continue
+        section = context.get("section", panel.section)
+        # Sections with a heading of their own (h2) hold panels titled h3.
+        context.update(panel_id=panel.key, level=3 if section in HEADED_SECTIONS else 2)
+        html = render_to_string(panel.template, context, request=request)
+        sections[section].append({"key": panel.key, "html": html})
+    ordered = [{"key": key, "panels": panels} for key, panels in sorted(sections.items(), key=lambda kv: section_rank(kv[0])) if panels]
+    return render(request, "ui/dashboard.html", {"sections": ordered, "waiting": waiting, "has_waiting_panels": bool(sections["waiting"])})
 
 
 def menu(request):

@@ -23,7 +23,8 @@ def test_it_greets_the_member_with_the_organisation_panel(people, login):
     assert "Mon organisation" in html
     assert "Secteur principal" in html and "Secteur Enfance" in html
     assert "Salarié·e / animateur·rice" in html
-    assert "Accès rapides" in html and "Sécurité du compte" in html
+    # No grid of links repeating the navigation; the account's security stays one link away.
+    assert "Accès rapides" not in html and "Sécurité du compte" in html
     assert "Aucune notification pour le moment." in html
 
 

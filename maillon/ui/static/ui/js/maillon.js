@@ -87,3 +87,44 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 })();
+// Confirmations as toasts (ui/partials/messages.html, docs/design.md): success and info messages float
+// over the page with a close button, and a success fades after 8 s unless pointed at or focused.
+// Warnings and errors stay in the page. Without this file every message stays in the page.
+(function () {
+  "use strict";
+  var flash = document.querySelector("[data-toasts]");
+  if (!flash) { return; }
+  var moving = flash.querySelectorAll(".alert-success, .alert-info");
+  if (!moving.length) { return; }
+  var toasts = document.createElement("div");
+  toasts.className = "messages toasts";
+  toasts.setAttribute("role", "status");
+  document.body.appendChild(toasts);  // empty first: what is moved in afterwards is announced
+  moving.forEach(function (alert) {
+    var use = alert.querySelector("use");
+    var sprite = use ? use.getAttribute("href").split("#")[0] : "";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "toast-close";
+    close.setAttribute("aria-label", flash.getAttribute("data-close-label") || "Fermer");
+    close.innerHTML = '<svg class="icon" aria-hidden="true"><use href="' + sprite + '#close"></use></svg>';
+    var timer = null;
+    var leave = function () {
+      alert.classList.add("is-leaving");
+      setTimeout(function () {
+        alert.remove();
+        if (!toasts.children.length) { toasts.remove(); }
+      }, 300);
+    };
+    close.addEventListener("click", leave);
+    alert.appendChild(close);
+    toasts.appendChild(alert);
+    if (alert.classList.contains("alert-success")) {
+      timer = setTimeout(leave, 8000);
+      var keep = function () { clearTimeout(timer); };
+      alert.addEventListener("mouseenter", keep);
+      alert.addEventListener("focusin", keep);
+    }
+  });
+  if (!flash.querySelector(".alert")) { flash.remove(); }
+})();
