@@ -1,4 +1,6 @@
-"""API of notifications: the caller's notifications in the current organisation."""
+"""API of notifications: the caller's notifications in the current organisation, and the
+caller's own settings (how each kind reaches them). There is no person in these paths: one
+reads and changes only one's own settings."""
 
 from __future__ import annotations
 
@@ -79,6 +81,35 @@ def mark_read(request, payload: ReadIn | None = None):
     ids = payload.ids if payload is not None else None
     marked = services.mark_read(request.user, ids, organisation=membership.organisation)
     return {"marked": marked, "unread": services.visible_to(request.user, membership.organisation).unread().count()}
+
+
+class PreferenceOut(Schema):
+    kind: str
+    label: str
+    description: str
+    channel: str = Field(description="in_app, immediate or digest")
+    default: str
+
+
+class PreferencesIn(Schema):
+    preferences: dict[str, str] = Field(description="kind → channel (in_app, immediate or digest); kinds left out keep theirs",
+                                        examples=[{"meetings.task": "immediate", "meetings.minutes": "in_app"}])
+
+
+def _preferences(user) -> list[dict]:
+    return [{"kind": k.code, "label": str(k.label), "description": str(k.help), "channel": channel, "default": k.default}
+            for k, channel in services.preferences(user)]
+
+
+@router.get("/notifications/preferences", response=list[PreferenceOut], summary="How each kind of notification reaches me")
+def get_preferences(request):
+    return _preferences(request.user)
+
+
+@router.put("/notifications/preferences", response=list[PreferenceOut], summary="Change how kinds of notification reach me")
+def put_preferences(request, payload: PreferencesIn):
+    services.set_preferences(request.user, payload.preferences)  # a French 422 for an unknown kind or channel
+    return _preferences(request.user)
 
 
 register_api_router("", router)

@@ -17,7 +17,9 @@ class NotificationsConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the e-mail deploy check)
         from .consumers import NotificationConsumer
-        from .tasks import purge_read_notifications
+        from .tasks import purge_read_notifications, send_digests
 
         register_websocket(path("ws/notifications/", NotificationConsumer.as_asgi()))
         periodic.register("notifications.purge_read", purge_read_notifications, "daily", at=time(3, 0))
+        # After the meetings' reminders (07:00): a task due tomorrow is in the same morning's digest.
+        periodic.register("notifications.digest", send_digests, "daily", at=time(7, 30))

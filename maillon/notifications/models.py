@@ -2,9 +2,12 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from maillon.organisations.models import TenantQuerySet
+
+from .kinds import OTHER, Channel
 
 
 class NotificationQuerySet(TenantQuerySet):
@@ -28,6 +31,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created on"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read on"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed on"), null=True, blank=True)
+    # What it is about (kinds.py) and how it was to reach the person when it was created: the
+    # digest picks the ``digest`` ones it has not listed yet (``digested_at`` empty).
+    kind = models.CharField(_("kind"), max_length=40, default=OTHER)
+    delivery = models.CharField(_("delivery"), max_length=20, choices=Channel.choices, default=Channel.IN_APP)
+    digested_at = models.DateTimeField(_("digested on"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -35,10 +43,32 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["recipient", "created_at"], name="notification_digest_idx",
+                         condition=Q(delivery="digest", digested_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class Preference(models.Model):
+    """How one person wants one kind of notification. No row: the kind's default (kinds.py),
+    so a better default reaches everyone who never chose."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences",
+                             verbose_name=_("person"))
+    kind = models.CharField(_("kind"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.channel}"
 
 
 class OutboxMessage(models.Model):

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maillon.core import links
 
-from .models import Notification
+from . import kinds
+from .kinds import OTHER, Channel
+from .models import Notification, Preference
 from .tasks import send_email
 
 
@@ -32,14 +36,19 @@ def unread_count(user, organisation=None) -> int:
     return qs.unread().count()
 
 
-def notify(user, title: str, *, body: str = "", url: str = "", organisation=None, email: bool = True) -> Notification:
-    """Create an in-app notification; after commit, push the new unread count live and
-    enqueue the e-mail (when asked and the person has an address)."""
-    notification = Notification.objects.create(recipient=user, organisation=organisation, title=title, body=body, url=url)
+def notify(user, title: str, *, body: str = "", url: str = "", organisation=None, kind: str = OTHER,
+           email: bool = True) -> Notification:
+    """Create an in-app notification of ``kind`` (kinds.py); after commit, push the new unread
+    count live and, as the person chose for that kind, enqueue the e-mail now or leave it to
+    the daily digest (tasks.send_digests). ``email=False``: in the app only, whatever the
+    choice (for a caller that e-mails the same news itself, with a calendar file)."""
+    delivery = channel_for(user, kind) if email else Channel.IN_APP
+    notification = Notification.objects.create(recipient=user, organisation=organisation, title=title, body=body, url=url,
+                                                kind=kind, delivery=delivery)
 
     def after_commit():
         _push_unread(user.pk)
-        if email and user.email:
+        if delivery == Channel.IMMEDIATE and user.email:
             context = {"notification": notification, "user": user, "link": links.absolute(notification.url) if notification.url else ""}
             send_email.enqueue(
                 to=[user.email],
@@ -50,6 +59,49 @@ def notify(user, title: str, *, body: str = "", url: str = "", organisation=None
 
     transaction.on_commit(after_commit)
     return notification
+
+
+def channel_for(user, kind: str) -> str:
+    """How ``user`` wants ``kind``: their choice, else the kind's default."""
+    spec = kinds.get(kind)
+    if not spec.configurable:
+        return spec.default
+    chosen = Preference.objects.filter(user=user, kind=kind).values_list("channel", flat=True).first()
+    return chosen or spec.default
+
+
+def preferences(user) -> list[tuple[kinds.Kind, str]]:
+    """Every configurable kind with the person's channel for it (one query)."""
+    chosen = dict(Preference.objects.filter(user=user).values_list("kind", "channel"))
+    return [(k, chosen.get(k.code, k.default)) for k in kinds.configurable()]
+
+
+def set_preferences(user, choices: dict[str, str]) -> int:
+    """Save ``user``'s channel for each kind in ``choices`` (kinds left out keep theirs).
+    A choice equal to the default is stored as no row: the default applies. Raises a
+    ValidationError (in French) naming each unknown kind or channel. Returns how many changed."""
+    errors = {}
+    for code, channel in choices.items():
+        spec = kinds.KINDS.get(code)
+        if spec is None or not spec.configurable:
+            errors[code] = _("Unknown kind of notification.")
+        elif channel not in Channel.values:
+            errors[code] = _("Choose in the app only, an e-mail at once or the daily digest.")
+    if errors:
+        raise ValidationError(errors)
+    before = dict(Preference.objects.filter(user=user).values_list("kind", "channel"))
+    changed = 0
+    with transaction.atomic():
+        for code, channel in choices.items():
+            default = kinds.KINDS[code].default
+            if before.get(code, default) == channel:
+                continue
+            changed += 1
+            if channel == default:
+                Preference.objects.filter(user=user, kind=code).delete()
+            else:
+                Preference.objects.update_or_create(user=user, kind=code, defaults={"channel": channel})
+    return changed
 
 
 def mark_read(user, notification_ids=None, *, organisation=None) -> int:

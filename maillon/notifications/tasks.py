@@ -30,3 +30,11 @@ def purge_read_notifications(days: int = 180) -> int:
     cutoff = timezone.now() - timezone.timedelta(days=days)
     deleted, _ = Notification.objects.filter(read_at__isnull=False, created_at__lt=cutoff).delete()
     return deleted
+
+
+@task()
+def send_digests() -> int:
+    """The daily digest: one e-mail per person listing what they chose to get by digest."""
+    from .digest import send_digests as run
+
+    return run()

@@ -1,12 +1,17 @@
-"""Notification list (paginated), open one (marks it read), development outbox."""
+"""Notification list (paginated), open one (marks it read), the person's e-mail settings,
+development outbox."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
+from .kinds import Channel
 from .models import OutboxMessage
 from .policies import can_read_outbox
 
@@ -33,6 +38,28 @@ def open_notification(request, pk):
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
         return redirect(notification.url)
     return redirect("notifications:list", org=request.organisation.slug)
+
+
+def preferences(request):
+    """The signed-in person's channel per kind: always their own (no person in the URL)."""
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = {k.code: request.POST.get(k.code, "") for k in services.kinds.configurable()}
+        missing = {code: _("Choose how this kind reaches you.") for code, value in posted.items() if not value}
+        try:
+            if missing:
+                raise ValidationError(missing)
+            changed = services.set_preferences(request.user, posted)
+        except ValidationError as exc:
+            errors = {code: msgs[0] for code, msgs in exc.message_dict.items()}
+        else:
+            messages.success(request, _("Your notification settings are saved.") if changed else _("Nothing changed: your settings are as they were."))
+            return redirect("notifications:preferences", org=request.organisation.slug)
+    rows = [{"kind": kind, "channel": posted.get(kind.code) or channel, "error": errors.get(kind.code)}
+            for kind, channel in services.preferences(request.user)]
+    return render(request, "notifications/preferences.html", {"rows": rows, "channels": Channel.choices, "errors": errors,
+                                                              "has_email": bool(request.user.email)},
+                  status=400 if errors else 200)
 
 
 def _outbox(request):
