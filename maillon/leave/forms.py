@@ -34,6 +34,58 @@ class SimulatorForm(forms.Form):
         return self.types[self.cleaned_data["leave_type"]]
 
 
+class EstimateForm(forms.Form):
+    """The leave fields of the procedures' leave form, as its live estimate receives them (GET):
+    ``leave_type`` (a type's name or code), ``period__start`` / ``period__end`` (dates) and their
+    halves (``morning`` / ``afternoon``, or ``am`` / ``pm``)."""
+
+    HALVES = {"morning": Half.MORNING, "afternoon": Half.AFTERNOON, Half.MORNING: Half.MORNING, Half.AFTERNOON: Half.AFTERNOON}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["leave_type"] = forms.CharField(label=_("Leave type"), max_length=100)
+        self.fields["period__start"] = forms.DateField(label=_("First day"))
+        self.fields["period__start_half"] = forms.CharField(required=False, max_length=10)
+        self.fields["period__end"] = forms.DateField(label=_("Last day"))
+        self.fields["period__end_half"] = forms.CharField(required=False, max_length=10)
+
+    @property
+    def incomplete(self) -> bool:
+        """Nothing wrong yet: the type or a date is still empty."""
+        return not all((self.data.get(name) or "").strip() for name in ("leave_type", "period__start", "period__end"))
+
+    def clean(self):
+        data = super().clean()
+        for name, default in (("period__start_half", Half.MORNING), ("period__end_half", Half.AFTERNOON)):
+            value = (data.get(name) or "").strip() or default
+            if value not in self.HALVES:
+                self.add_error(name, _("Choose morning or afternoon."))
+            else:
+                data[name] = self.HALVES[value]
+        start, end = data.get("period__start"), data.get("period__end")
+        for name, day in (("period__start", start), ("period__end", end)):
+            if day and not 2000 <= day.year <= 2100:
+                self.add_error(name, _("Choose a date between 2000 and 2100."))
+        if start and end and not self.errors:
+            if end < start:
+                self.add_error("period__end", _("The end of the leave is before its start."))
+            elif (end - start).days > 366:
+                self.add_error("period__end", _("A leave request cannot cover more than a year."))
+        if data.get("leave_type"):
+            from .insight import find_type
+
+            data["type"] = find_type(self.organisation, data["leave_type"])
+        return data
+
+    def problem(self) -> str:
+        """The first error, as one French sentence with the field's label."""
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields else ""
+            return f"{label} : {errors[0]}" if label else errors[0]
+        return ""
+
+
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.user.get_full_name() or obj.user.username} ({obj.user.username})"

@@ -6,6 +6,7 @@ app_name = "leave"
 
 org_urlpatterns = [
     path("conges/", views.mine, name="mine"),
+    path("conges/estimation/", views.estimate, name="estimate"),
     path("conges/equipe/", views.team, name="team"),
     path("conges/equipe/mouvements/", views.entries, name="entries"),
     path("conges/equipe/correction/", views.correction, name="correction"),

@@ -18,11 +18,12 @@ from django.utils.translation import pgettext
 
 from maillon.accounts.models import Membership
 
-from . import policies, services
+from . import insight, policies, services
 from .forms import (
     CorrectionForm,
     CycleForm,
     EntryFilterForm,
+    EstimateForm,
     ImportForm,
     LeaveTypeForm,
     SettingsForm,
@@ -60,6 +61,23 @@ def mine(request):
         "balances": rows, "form": form, "simulation": simulation, "page_obj": page,
         "abilities": policies.abilities(membership), "mode": str(services.settings_for(request.organisation).get_counting_mode_display()).lower(),
     })
+
+
+def estimate(request):
+    """The leave form's live count (htmx, GET, nothing saved): the days the request would cost
+    the person asking, how they are counted and the balance after it. Always a fragment, with a
+    French sentence when the dates are incomplete or wrong."""
+    form = EstimateForm(request.GET, organisation=request.organisation)
+    context = {"mode": services.settings_for(request.organisation).counting_mode}
+    if form.incomplete:
+        context["hint"] = True
+    elif not form.is_valid():
+        context["problem"] = form.problem()
+    elif form.cleaned_data["type"] is not None:
+        data = form.cleaned_data
+        context["estimate"] = insight.estimate(request.membership, data["type"], data["period__start"], data["period__start_half"],
+                                               data["period__end"], data["period__end_half"])
+    return render(request, "leave/_estimate.html", context)
 
 
 def _members(request):

@@ -72,11 +72,73 @@ def _fill(request, procedure: Procedure, submission: Submission | None):
                 form.add_error(name if name in form.fields else None, message)
     else:
         form = s.SubmissionForm(version.schema, answers=answers)
-    preview = effects.preview(request.membership, getattr(form, "answers_out", None) or answers) if version.effect == "leave" else None
+    estimate = _leave_estimate(request, getattr(form, "answers_out", None) or answers) if version.effect == "leave" else None
     return render(request, "procedures/fill.html", {
         "procedure": procedure, "version": version, "form": form, "signature_form": signature_form, "submission": submission,
-        "leave": preview,
+        "leave": estimate,
     })
+
+
+def _leave_request(organisation, answers):
+    """(leave type, start, start half, end, end half) of a leave request's answers, or None (not a
+    type the leave app counts, or dates the form did not check yet)."""
+    try:
+        found = effects._request_of(organisation, answers)
+    except (TypeError, ValueError):
+        return None
+    return found[1:] if found else None
+
+
+def _leave_estimate(request, answers) -> dict:
+    """The leave form's count (first render; then the leave app's live estimate): the context of
+    leave/_estimate.html, for the person asking."""
+    from maillon.leave import insight
+    from maillon.leave import services as leave_services
+
+    context = {"mode": leave_services.settings_for(request.organisation).counting_mode, "hint": True}
+    found = _leave_request(request.organisation, answers)
+    if found is None:
+        return context
+    leave_type, start, start_half, end, end_half = found
+    if not (2000 <= start.year <= 2100 and 2000 <= end.year <= 2100) or (end - start).days > 366 or end < start:
+        return context
+    context["estimate"] = insight.estimate(request.membership, leave_type, start, start_half, end, end_half)
+    return context
+
+
+def _leave_review(request, submission, *, is_applicant: bool) -> dict | None:
+    """A leave request as its readers see it before deciding: the days and how they are counted,
+    the applicant's balances before and after it (while it awaits a decision) and, for the
+    approvers, who else of the applicant's sector is away on those days. A bounded number of
+    queries whatever the length of the leave or the size of the sector."""
+    if submission.version.effect != "leave" or not submission.applicant_id:
+        return None
+    from maillon.accounts.models import Membership
+    from maillon.leave import insight
+    from maillon.leave import services as leave_services
+
+    found = _leave_request(request.organisation, submission.data)
+    if found is None:
+        return None
+    leave_type, start, start_half, end, end_half = found
+    applicant = (Membership.objects.for_organisation(request.organisation).select_related("user", "sector", "work_cycle")
+                 .filter(user_id=submission.applicant_id).first())
+    if applicant is None:
+        return None
+    applicant.organisation = request.organisation
+    waiting = submission.status in (Submission.Status.PENDING, Submission.Status.CHANGES)
+    estimate = insight.estimate(applicant, leave_type, start, start_half, end, end_half,
+                                reference=effects.reference_of(submission), check=False)
+    sector_id = submission.sector_id or applicant.sector_id
+    sector = (submission.sector.name if submission.sector_id and submission.sector else applicant.sector.name if applicant.sector else "")
+    absences = None
+    if not is_applicant:
+        absences = insight.team_absences(request.organisation, sector_id, start, end, exclude_user_id=submission.applicant_id)
+    return {
+        "estimate": estimate, "mode": leave_services.settings_for(request.organisation).counting_mode, "open": not is_applicant,
+        "show_balances": waiting, "is_applicant": is_applicant, "applicant": applicant.user.get_full_name() or applicant.user.username,
+        "absences": absences, "sector": sector,
+    }
 
 
 def start(request, slug):
@@ -115,14 +177,16 @@ def detail(request, pk):
     waiting = next((st for st in submission.steps.all() if st.status == Step.Status.WAITING), None)
     can_decide = waiting is not None and services.user_can_decide(request.membership, waiting)
     decided = sum(1 for st in submission.steps.all() if st.round == submission.round and st.status in (Step.Status.APPROVED, Step.Status.REJECTED))
+    is_applicant = submission.applicant_id == request.user.pk
     return render(request, "procedures/detail.html", {
         "submission": submission, "rows": s.answer_rows(submission.version.schema, submission.data),
         "timeline": queries.timeline(submission), "waiting": waiting, "can_decide": can_decide,
         "decision_form": DecisionForm(), "signature_form": SignatureForm(request=request) if can_decide else None,
         "can_withdraw": policies.can_withdraw(request.user.pk, submission.applicant_id, submission.status, decided),
         "can_edit": policies.can_edit(request.user.pk, submission.applicant_id, submission.status),
-        "can_print": True, "is_applicant": submission.applicant_id == request.user.pk,
+        "can_print": True, "is_applicant": is_applicant,
         "can_cancel": services.can_cancel(request.membership, submission),
+        "leave_review": _leave_review(request, submission, is_applicant=is_applicant),
     })
 
 
@@ -150,6 +214,7 @@ def decide(request, pk):
         "submission": submission, "rows": s.answer_rows(submission.version.schema, submission.data),
         "timeline": queries.timeline(submission), "waiting": step, "can_decide": True,
         "decision_form": form, "signature_form": signature_form, "can_print": True,
+        "leave_review": _leave_review(request, submission, is_applicant=False),
     }, status=200)
 
 

@@ -21,3 +21,13 @@ def days(value) -> str:
 def signed(value) -> str:
     value = Decimal(value)
     return ("+" if value > 0 else "") + format_days(value)
+
+
+@register.filter
+def counted_days(value, mode) -> str:
+    """« 6 jours ouvrables », « 0,5 jour ouvré »: days in the organisation's counting mode."""
+    value = Decimal(value)
+    n = 2 if abs(value) > 1 else 1
+    if mode == "ouvres":
+        return ngettext("%(n)s working day", "%(n)s working days", n) % {"n": format_days(value)}
+    return ngettext("%(n)s business day", "%(n)s business days", n) % {"n": format_days(value)}

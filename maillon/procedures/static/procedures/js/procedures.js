@@ -46,6 +46,10 @@
       form.addEventListener("input", function () { refresh(form); });
       form.addEventListener("change", function () { refresh(form); });
     });
+    // The leave count follows the dates live (htmx): the « Update the count » button is for pages without scripts.
+    if (window.htmx) {
+      document.querySelectorAll(".no-js-only").forEach(function (item) { item.hidden = true; });
+    }
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
