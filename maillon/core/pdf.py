@@ -1,9 +1,12 @@
 """The house way of printing a document with fpdf2 (pure Python, the PDF core fonts): A4 with
-15 mm margins, the organisation's name over the title, a footer « … · page/pages ». Used by the
-procedures' recap and the meetings' attendance sheet; each document writes its own content."""
+15 mm margins, the organisation's name over the title, a footer « … · page/pages » and, for an
+organisation co-financed by the ERDF (``Organisation.show_feder_block``), the EU emblem and the
+co-funding mention above it on every page. Used by the procedures' recap and the meetings'
+attendance sheet and minutes; each document writes its own content."""
 
 from __future__ import annotations
 
+import math
 import unicodedata
 
 from django.utils import formats, timezone
@@ -48,24 +51,63 @@ def french_datetime(value, format: str = DATETIME) -> str:
     return formats.date_format(timezone.localtime(value), format) if value else ""
 
 
-class HousePDF(FPDF):
-    """An A4 document on its first page, ready for ``masthead``; ``footer`` is printed on every page."""
+# The EU emblem: a blue rectangle (3:2) with a circle of twelve gold five-pointed stars, one
+# point up; the circle's radius is a third of the height, each star's a eighteenth (the
+# emblem's geometric description). Reflex blue and yellow of its colour specification.
+EU_BLUE = (0, 51, 153)
+EU_GOLD = (255, 204, 0)
+EMBLEM_HEIGHT = 8.0  # mm
+FEDER_BAND = 11.0  # mm taken at the bottom of each page by the emblem and the mention
 
-    def __init__(self, *, title: str, author: str, footer: str):
+
+def eu_emblem(pdf: FPDF, x: float, y: float, height: float = EMBLEM_HEIGHT) -> None:
+    """Draw the EU emblem with its top-left corner at (x, y), ``height`` mm high."""
+    width = height * 1.5
+    pdf.set_fill_color(*EU_BLUE)
+    pdf.rect(x, y, width, height, style="F")
+    pdf.set_fill_color(*EU_GOLD)
+    cx, cy, radius, star = x + width / 2, y + height / 2, height / 3, height / 18
+    for hour in range(12):
+        angle = math.radians(hour * 30)
+        # fpdf2 draws a star's first point straight down: half a turn puts it up.
+        pdf.star(cx + radius * math.sin(angle), cy - radius * math.cos(angle), star * 0.382, star, 5,
+                 rotate_degrees=180, style="F")
+
+
+class HousePDF(FPDF):
+    """An A4 document on its first page, ready for ``masthead``; ``footer`` is printed on every
+    page, under the EU emblem and co-funding mention when ``feder`` (maillon.core.feder)."""
+
+    def __init__(self, *, title: str, author: str, footer: str, feder: bool = False):
         super().__init__(format="A4")
         self.core_fonts_encoding = ENCODING
         self.footer_text = text(footer)
+        self.feder = feder
         self.set_title(text(title))
         self.set_author(text(author))
         self.set_margins(15, 15, 15)
-        self.set_auto_page_break(True, margin=18)
+        self.set_auto_page_break(True, margin=18 + (FEDER_BAND if feder else 0))
         self.add_page()
 
     def footer(self):
+        if self.feder:
+            self.feder_block(self.h - 12 - FEDER_BAND + 1)
         self.set_y(-12)
         self.set_font("Helvetica", size=8)
         self.set_text_color(110)
         self.cell(0, 6, text(f"{self.footer_text} · {self.page_no()}/{{nb}}"), align="C")
+
+    def feder_block(self, y: float) -> None:
+        """The emblem on the left margin, the mention beside it (« Cofinancé par l'Union
+        européenne — Fonds européen de développement régional (FEDER) »)."""
+        from .feder import MENTION
+
+        eu_emblem(self, self.l_margin, y)
+        self.set_xy(self.l_margin + EMBLEM_HEIGHT * 1.5 + 3, y)
+        self.set_font("Helvetica", size=8)
+        self.set_text_color(40)
+        self.cell(0, EMBLEM_HEIGHT, text(MENTION), align="L")
+        self.set_text_color(0)
 
     def masthead(self, organisation_name: str, title: str, *, name_size: int = 9, title_height: float = 8) -> None:
         """The organisation's name in grey, then the document's title in bold."""

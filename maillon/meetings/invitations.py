@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
 
-from maillon.core import links
+from maillon.core import feder, links
 from maillon.notifications import delivery
 from maillon.notifications.backends import organisation_header
 
@@ -101,6 +101,7 @@ def send_invitations(meeting, participants, *, kind: str = "invitation") -> int:
              "update": _("« %(title)s » changed: it now takes place %(when)s."),
              "cancel": _("« %(title)s », %(when)s, is cancelled."),
              "uninvite": _("You are no longer invited to « %(title)s », %(when)s.")}[kind] % {"title": meeting.title, "when": when}
+    signature = feder.email_signature(meeting.organisation)
     sent = 0
     for p in participants:
         email, link = _address(p), ""
@@ -114,7 +115,7 @@ def send_invitations(meeting, participants, *, kind: str = "invitation") -> int:
             method == "REQUEST" and meeting.objective,
             "",
             link and _("Answer (attending, not attending, maybe): %(link)s") % {"link": link},
-        ]))
+        ])) + signature
         message = EmailMessage(subject, body, to=[email], headers=organisation_header(meeting.organisation_id))
         message.attach("invitation.ics" if method == "REQUEST" else "annulation.ics", ics,
                        f"text/calendar; method={method}; charset=utf-8")
@@ -129,6 +130,7 @@ def _address(participant) -> str:
 def send_reminder(meeting, guests) -> int:
     """The day-before reminder of the external guests, by e-mail (they have no account)."""
     subject = _("Reminder: %(title)s tomorrow") % {"title": meeting.title}
+    signature = feder.email_signature(meeting.organisation)
     sent = 0
     for guest in guests:
         if not guest.email:
@@ -139,6 +141,6 @@ def send_reminder(meeting, guests) -> int:
             meeting.event.place and _("Place: %(place)s") % {"place": meeting.event.place},
             "",
             _("Answer (attending, not attending, maybe): %(link)s") % {"link": link},
-        ]))
+        ])) + signature
         sent += delivery.send(EmailMessage(subject, body, to=[guest.email], headers=organisation_header(meeting.organisation_id)))
     return sent

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from maillon.core import feder
 from maillon.core.pdf import BESIDE, NEXT_LINE, HousePDF, french_datetime, text
 
 DATETIME = "j F Y à H:i"
@@ -24,7 +25,7 @@ def attendance_pdf(meeting, rows, *, organisation_name: str) -> bytes:
     start, end = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
     printed = _("Printed on %(date)s") % {"date": french_datetime(timezone.now(), DATETIME)}
     pdf = HousePDF(title=_("Attendance sheet") + f" · {meeting.title}", author=organisation_name,
-                   footer=f"{organisation_name} · {meeting.title} · {printed}")
+                   footer=f"{organisation_name} · {meeting.title} · {printed}", feder=feder.shown(meeting.organisation))
     pdf.masthead(organisation_name, _("Attendance sheet"), name_size=10, title_height=9)
     pdf.set_font("Helvetica", "B", 12)
     pdf.multi_cell(0, 6, text(meeting.title), **NEXT_LINE)
@@ -81,7 +82,7 @@ def minutes_pdf(meeting, minutes, *, items, other_outcomes, attendance_groups, t
     state = (_("Published on %(date)s") % {"date": french_datetime(minutes.published_at, DATETIME)}
              if minutes.status == minutes.Status.PUBLISHED else _("Draft: being written (version %(v)s)") % {"v": minutes.version})
     pdf = HousePDF(title=_("Minutes: %(title)s") % {"title": meeting.title}, author=organisation_name,
-                   footer=f"{organisation_name} · {meeting.title} · {state}")
+                   footer=f"{organisation_name} · {meeting.title} · {state}", feder=feder.shown(meeting.organisation))
     pdf.masthead(organisation_name, _("Minutes: %(title)s") % {"title": meeting.title})
     day = formats.date_format(start, "l j F Y")
     pdf.facts(((_("Date"), f"{day}, {start:%H:%M}–{end:%H:%M}"), (_("Place"), meeting.event.place),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.core import feder
 from maillon.core.pdf import NEXT_LINE, HousePDF, french_datetime, text
 
 from . import effects
@@ -34,7 +35,7 @@ def recap_pdf(submission, *, timeline: list[dict], organisation_name: str) -> by
     """The recap as PDF bytes. ``submission`` has its steps (with signatures) prefetched."""
     printed = _("Printed on %(date)s") % {"date": french_datetime(timezone.now())}
     pdf = HousePDF(title=f"{submission.reference} {submission.version.title}", author=organisation_name,
-                   footer=f"{organisation_name} · {submission.reference} · {printed}")
+                   footer=f"{organisation_name} · {submission.reference} · {printed}", feder=feder.shown(submission.organisation))
     pdf.masthead(organisation_name, submission.version.title)
     facts = [
         (_("Reference"), submission.reference),
