@@ -144,10 +144,56 @@ class MaillonPage(Page):
         self.ascii_slug()
         return super().save(*args, **kwargs)
 
-    def serve_preview(self, request, mode_name):
-        from .views import render_page
+    # Rendering: Wagtail's template and context, used by ``views.render_page`` (our pages) and
+    # by Wagtail's preview below. Views import the models, never the other way round.
 
-        return render_page(request, self, preview=True)
+    def get_template(self, request, *args, **kwargs) -> str:
+        """content/<model name>.html: homepage.html, sectionpage.html, newspage.html…"""
+        return f"content/{self._meta.model_name}.html"
+
+    def get_context(self, request, *args, home: HomePage | None = None, preview: bool = False, **kwargs) -> dict:
+        """What the page's template shows: its home (the organisation's root, given when the
+        caller already has it) with the menu, the documents its « documents » blocks list (all
+        of them for a library), a home page's latest news. ``request.membership`` decides which
+        documents are listed and whether the menu may be edited (never in a preview)."""
+        from . import policies
+
+        context = super().get_context(request, *args, **kwargs)
+        if home is None:
+            home = self.organisation_home(with_organisation=True)
+        membership = request.membership
+        context.update({"page": self, "home": home, "preview": preview,
+                        "menu": list(home.get_children().live().in_menu().only("title", "url_path", "path", "depth")) if home else [],
+                        "can_edit_menu": not preview and policies.can_edit_pages(membership)})
+        body = getattr(self, "body", None)
+        names = {b.value["category"] for b in body if b.block_type == "documents"} if body is not None else set()
+        if isinstance(self, DocumentLibraryPage):
+            names = set(self.category_names()) or {"*"}
+        if names and membership is not None:
+            documents = Document.objects.visible_to(membership).select_related("category", "current", "organisation").exclude(current=None)
+            if "*" not in names:
+                documents = documents.filter(category__name__in=names)
+            grouped: dict[str, list] = {}
+            for document in documents.order_by("category__position", "category__name", "title"):
+                grouped.setdefault(document.category.name, []).append(document)
+            context["documents_by_category"] = grouped
+        if isinstance(self, HomePage):
+            context["news"] = list(pages_of(home.organisation if home else None, NewsPage).order_by("-date", "-pk")[:6])
+        return context
+
+    def serve_preview(self, request, mode_name):
+        """Wagtail's preview, asked from /cms/ where the request names no organisation: the
+        page's own organisation and the editor's membership of it stand in."""
+        from django.shortcuts import render
+
+        home = self.organisation_home(with_organisation=True)
+        organisation = home.organisation if home else None
+        if request.membership is None and organisation is not None:
+            from maillon.accounts.models import Membership
+
+            membership = Membership.objects.active().with_roles().filter(user=request.user, organisation=organisation).first()
+            request.organisation, request.membership = organisation, membership
+        return render(request, self.get_template(request), self.get_context(request, home=home, preview=True))
 
     def get_url_parts(self, request=None):
         """Wagtail's « view live » links lead to the Maillon address of the page."""
@@ -156,8 +202,9 @@ class MaillonPage(Page):
             return None
         return (None, "", self.maillon_url(Organisation.objects.only("slug").get(pk=home.organisation_id).slug))
 
-    def organisation_home(self) -> HomePage | None:
-        return HomePage.objects.filter(path=self.path[: self.steplen * 2]).first()
+    def organisation_home(self, *, with_organisation: bool = False) -> HomePage | None:
+        homes = HomePage.objects.filter(path=self.path[: self.steplen * 2])
+        return (homes.select_related("organisation") if with_organisation else homes).first()
 
     def maillon_url(self, organisation_slug: str) -> str:
         home_depth = 2

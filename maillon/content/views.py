@@ -29,40 +29,14 @@ def _home(request) -> HomePage | None:
     return HomePage.objects.filter(organisation=request.organisation).first()
 
 
-def _menu(home: HomePage):
-    return list(home.get_children().live().in_menu().only("title", "url_path", "path", "depth"))
-
-
-def render_page(request, page, *, preview: bool = False):
+def render_page(request, page):
+    """One of the organisation's pages, through its template and context (models.MaillonPage);
+    a page of another organisation's tree is not found."""
     page = page.specific
-    home = HomePage.objects.filter(path=page.path[: page.steplen * 2]).select_related("organisation").first()
-    organisation = home.organisation if home else None
-    if not preview and (organisation is None or organisation != request.organisation):
+    home = page.organisation_home(with_organisation=True)
+    if home is None or home.organisation is None or home.organisation != request.organisation:
         raise Http404
-    membership = request.membership
-    if preview and membership is None and organisation is not None:
-        from maillon.accounts.models import Membership
-
-        membership = Membership.objects.active().with_roles().filter(user=request.user, organisation=organisation).first()
-        request.organisation, request.membership = organisation, membership
-    context = {"page": page, "home": home, "menu": _menu(home) if home else [], "preview": preview,
-               "can_edit_menu": not preview and policies.can_edit_pages(membership)}
-    body = getattr(page, "body", None)
-    names = {b.value["category"] for b in body if b.block_type == "documents"} if body is not None else set()
-    if page.specific_class.__name__ == "DocumentLibraryPage":
-        names = set(page.category_names()) or {"*"}
-    if names and membership is not None:
-        documents = Document.objects.visible_to(membership).select_related("category", "current", "organisation").exclude(current=None)
-        if "*" not in names:
-            documents = documents.filter(category__name__in=names)
-        grouped: dict[str, list] = {}
-        for document in documents.order_by("category__position", "category__name", "title"):
-            grouped.setdefault(document.category.name, []).append(document)
-        context["documents_by_category"] = grouped
-    if isinstance(page, HomePage):
-        context["news"] = list(pages_of(organisation, NewsPage).order_by("-date", "-pk")[:6])
-    template = f"content/{page._meta.model_name}.html"
-    return render(request, template, context)
+    return render(request, page.get_template(request), page.get_context(request, home=home))
 
 
 def home(request):
