@@ -110,6 +110,7 @@ class Booked:
     event_title: str
     resource_name: str = ""
     person: str = ""
+    event_kind: str = ""  # a person's: « shift » and « meeting » tell the availability apart
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -215,11 +216,11 @@ def existing_slots(organisation, candidates: list[Slot], *, exclude_occurrences:
         if exclude:
             people = people.exclude(occurrence_id__in=exclude)
         # People have no buffer: their own slot ends with the event.
-        for pk, uid, start, end, title, first, last, username in people.values_list(
-                "pk", "membership__user_id", "start", "end", "occurrence__event__title",
+        for pk, uid, start, end, title, kind, first, last, username in people.values_list(
+                "pk", "membership__user_id", "start", "end", "occurrence__event__title", "occurrence__event__kind",
                 "membership__user__first_name", "membership__user__last_name", "membership__user__username"):
             person = f"{first} {last}".strip() or username
-            slots.append(Slot(("person", uid), start, end, Booked(pk, start, end, title, person=person)))
+            slots.append(Slot(("person", uid), start, end, Booked(pk, start, end, title, person=person, event_kind=kind)))
         for user_id, begins, ends in absences(organisation, lo, hi):
             if user_id in user_ids:
                 slots.append(Slot(("person", user_id), begins, ends, "leave"))
@@ -262,3 +263,161 @@ def candidate_slots(occurrences: list[tuple[datetime, datetime]], resources=(), 
 def check(organisation, occurrences, resources=(), user_ids=(), *, exclude_occurrences=()) -> list[Conflict]:
     candidates = candidate_slots(occurrences, resources, user_ids)
     return find_conflicts(candidates, existing_slots(organisation, candidates, exclude_occurrences=exclude_occurrences))
+
+
+# ---- availability of people, and what to propose instead of a refused slot ----------------
+
+FREE, SHIFT, BUSY, MEETING, CLOSED, LEAVE = "free", "shift", "busy", "meeting", "closed", "leave"
+# When several things take a person at once, the picker shows the most binding.
+PRECEDENCE = (LEAVE, CLOSED, MEETING, BUSY, SHIFT)
+# What a reason cannot override: leave, a closure, another meeting. A shift (or another
+# activity) can be, by a coordinator who says why.
+HARD_FOR_PEOPLE = frozenset({LEAVE, CLOSED, MEETING})
+
+
+def status_of(slot: Slot) -> str:
+    """What an existing slot of a person means: on leave, closed, in a meeting, on a shift, busy."""
+    ref = slot.ref
+    if isinstance(ref, Booked):
+        return {"shift": SHIFT, "meeting": MEETING}.get(ref.event_kind, BUSY)
+    if isinstance(ref, str) and ref == "leave":
+        return LEAVE
+    return CLOSED
+
+
+def is_hard(conflict: Conflict) -> bool:
+    """A conflict no reason overrides: any room or item, and a person's leave, closure or meeting."""
+    return not conflict.is_person or status_of(conflict.existing) in HARD_FOR_PEOPLE
+
+
+def statuses(existing: Iterable[Slot], user_ids: Iterable[int], start: datetime, end: datetime) -> dict[int, tuple[str, Slot | None]]:
+    """user id → (status, the slot that gives it) for [start, end): the most binding of the
+    person's slots that overlap it (``PRECEDENCE``), or (FREE, None)."""
+    wanted = {int(u) for u in user_ids}
+    found: dict[int, tuple[str, Slot | None]] = {u: (FREE, None) for u in wanted}
+    rank = {status: i for i, status in enumerate(PRECEDENCE)}
+    for slot in existing:
+        kind, uid = slot.key
+        if kind != "person" or uid not in wanted or not (slot.start < end and start < slot.end):
+            continue
+        status = status_of(slot)
+        current = found[uid][0]
+        if current == FREE or rank[status] < rank[current]:
+            found[uid] = (status, slot)
+    return found
+
+
+def availability(organisation, user_ids, start: datetime, end: datetime, *, exclude_occurrences=()) -> dict[int, tuple[str, Slot | None]]:
+    """The people's availability for [start, end), for the people picker: one query for their
+    bookings and shifts, one for leave, one for closures, however many people."""
+    candidates = candidate_slots([(start, end)], (), sorted(set(user_ids)))
+    return statuses(existing_slots(organisation, candidates, exclude_occurrences=exclude_occurrences), user_ids, start, end)
+
+
+def _merge(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[list[datetime]] = []
+    for s, e in sorted(intervals):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def free_starts(busy: Iterable[Slot], pads: dict[Hashable, timedelta], duration: timedelta, after: datetime, *,
+                count: int = 3, days: int = 14, hours: tuple = (9, 0, 18, 0), step: timedelta = timedelta(minutes=30),
+                skip_days: frozenset = frozenset(), tz=None) -> list[tuple[datetime, datetime]]:
+    """The first ``count`` slots of ``duration`` starting at or after ``after`` on a ``step``
+    grid (local time), inside working hours on working days (Monday to Friday, not in
+    ``skip_days``), that collide with no busy slot of the keys of ``pads`` (a key's pad: the
+    buffer its resource adds after a booking). Pure; tested against a brute-force search."""
+    from datetime import time as dtime
+
+    from .recurrence import PARIS
+
+    tz = tz or PARIS
+    blocked = _merge([(s.start - pads[s.key], s.end) for s in busy if s.key in pads and s.end > s.start])
+    starts = [b[0] for b in blocked]
+    local_after = after.astimezone(tz)
+    day = local_after.date()
+    found = []
+    for _i in range(days + 1):
+        if day.weekday() < 5 and day not in skip_days:
+            begin = datetime.combine(day, dtime(hours[0], hours[1]), tzinfo=tz)
+            close = datetime.combine(day, dtime(hours[2], hours[3]), tzinfo=tz)
+            moment = begin
+            while moment + duration <= close:
+                if moment >= after:
+                    end = moment + duration
+                    i = bisect_left(starts, end) - 1  # the last blocked interval starting before the end
+                    if i < 0 or blocked[i][1] <= moment:
+                        found.append((moment, end))
+                        if len(found) == count:
+                            return found
+                moment += step
+        day += timedelta(days=1)
+    return found
+
+
+def free_rooms(organisation, start: datetime, end: datetime, *, capacity: int | None, exclude=()) -> list:
+    """Active rooms of at least ``capacity`` places (any, when unknown) free for [start, end)
+    with their buffer: one query for the rooms, one for their bookings, one for closures."""
+    from .models import Allocation, Resource
+
+    rooms = Resource.objects.for_organisation(organisation).filter(is_active=True, kind=Resource.Kind.ROOM).exclude(pk__in=list(exclude))
+    if capacity:
+        rooms = rooms.filter(capacity__gte=capacity)
+    rooms = list(rooms.order_by("capacity", "name")[:50])
+    if not rooms:
+        return []
+    longest = max(r.buffer_minutes for r in rooms)
+    taken = defaultdict(list)
+    for rid, s, e in Allocation.objects.filter(resource_id__in=[r.pk for r in rooms], active=True, start__lt=end + timedelta(minutes=longest),
+                                               block_end__gt=start).values_list("resource_id", "start", "block_end"):
+        taken[rid].append((s, e))
+    for slot in closure_slots(organisation, [r.pk for r in rooms], (), start, end + timedelta(minutes=longest)):
+        taken[slot.key[1]].append((slot.start, slot.end))
+    return [r for r in rooms if not any(s < end + timedelta(minutes=r.buffer_minutes) and start < e for s, e in taken[r.pk])]
+
+
+@dataclass
+class Suggestions:
+    """What a refused slot proposes: the next slots free for everyone asked, rooms free then."""
+
+    slots: list[tuple[datetime, datetime]]
+    rooms: list
+
+
+def suggest(organisation, start: datetime, end: datetime, resources=(), user_ids=(), *, conflicts=(), exclude_occurrences=(),
+            now: datetime | None = None, count: int = 3, days: int = 14) -> Suggestions:
+    """The next ``count`` slots of the same duration, in the future, within working hours on
+    working days (closures and public holidays skipped), free for every person and resource
+    asked; and, when a room was refused, the rooms of at least its capacity free at the time
+    asked. A bounded number of queries: one per resource, one for the people, leave, closures."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    duration = end - start
+    after = max(start, now)  # never in the past; the grid of ``free_starts`` gives round times
+    horizon = after + timedelta(days=days + 1)
+    pads: dict[Hashable, timedelta] = {("resource", r.pk): timedelta(minutes=r.buffer_minutes) for r in resources}
+    pads.update({("person", u): timedelta(0) for u in user_ids})
+    window = [Slot(key, after - timedelta(days=1), horizon) for key in pads]
+    busy = existing_slots(organisation, window, exclude_occurrences=exclude_occurrences) if window else []
+    slots = free_starts(busy, pads, duration, after, count=count, days=days, skip_days=_holidays(after, horizon),
+                        step=timedelta(minutes=30) if duration >= timedelta(minutes=30) else timedelta(minutes=15))
+    rooms = []
+    refused_rooms = {c.existing.key[1] for c in conflicts if c.existing.key[0] == "resource"}
+    asked = [r for r in resources if getattr(r, "kind", "") == "room" and r.pk in refused_rooms]
+    if asked:
+        rooms = free_rooms(organisation, start, end, capacity=max((r.capacity or 0) for r in asked) or None,
+                           exclude=[r.pk for r in resources])
+    return Suggestions(slots, rooms[:5])
+
+
+def _holidays(start: datetime, end: datetime) -> frozenset:
+    """French public holidays in the window, when the leave app (which knows them) is installed."""
+    if importlib.util.find_spec("maillon.leave") is None:
+        return frozenset()
+    counting = importlib.import_module("maillon.leave.counting")
+    return frozenset(counting.holidays_between(start.date(), end.date()))

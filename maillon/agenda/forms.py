@@ -81,12 +81,27 @@ def people_groups(members, *, on_shift=(), sector=None, first_label=None) -> lis
     return [(label, choices) for label, choices in groups if choices]
 
 
-def people_field(form, organisation, *, name="people", on_shift=(), sector=None, first_label=None) -> None:
+def people_field(form, organisation, *, name="people", on_shift=(), sector=None, first_label=None, availability=False,
+                 slot=None) -> None:
     """Fill the people picker ``name`` of ``form`` with the organisation's active members, grouped.
-    A form sent back with an error lists first the people ticked in it."""
+    A form sent back with an error lists first the people ticked in it.
+
+    ``availability``: the picker shows each person's availability (free, on a shift, in a
+    meeting, on leave) for the form's date and times (its ``day``, ``start_time`` and
+    ``end_time`` fields), or for ``slot`` = (start, end, occurrence id to leave out) when the
+    time is fixed (a meeting's participants changed)."""
     if form.is_bound:
         on_shift = form[name].value() or ()
     field = form.fields[name]
+    if availability:
+        from django.urls import reverse
+
+        attrs = field.widget.attrs
+        attrs["availability_url"] = reverse("agenda:availability", kwargs={"org": organisation.slug})
+        if slot is not None:
+            start, end, exclude = (slot[0].astimezone(PARIS), slot[1].astimezone(PARIS), slot[2])
+            attrs.update(availability_day=start.date().isoformat(), availability_start=start.strftime("%H:%M"),
+                         availability_end=end.strftime("%H:%M"), availability_exclude=exclude or "")
     field.queryset = members = _members(organisation)
     # A callable: read when the widget is rendered (one query, the queryset keeps its rows),
     # never for a form that is only validated or not shown.
@@ -123,7 +138,7 @@ class EventForm(forms.Form):
     def __init__(self, *args, organisation, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resources"].queryset = Resource.objects.for_organisation(organisation).filter(is_active=True)
-        people_field(self, organisation, on_shift=self.initial.get("people", ()), sector=membership.sector)
+        people_field(self, organisation, on_shift=self.initial.get("people", ()), sector=membership.sector, availability=True)
         self.fields["sector"].queryset = Sector.objects.for_organisation(organisation)
         allowed = [c for c in Event.Kind.choices if c[0] != Event.Kind.FUNDING or membership.has_role("director")]
         if meetings_elsewhere():

@@ -12,6 +12,7 @@ org_urlpatterns = [
     path("agenda/", views.index, name="index"),
     path("agenda/nouveau/", views.new_event, name="new"),
     path("agenda/verifier/", views.check, name="check"),
+    path("agenda/disponibilites/", views.availability, name="availability"),
     path("agenda/a-valider/", views.pending, name="pending"),
     path("agenda/abonnement/", views.feeds, name="feeds"),
     path("agenda/evenements/<int:pk>/", views.event_detail, name="event"),

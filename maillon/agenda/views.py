@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber, TruncDate
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from maillon.accounts.models import Membership
@@ -191,8 +192,11 @@ def new_event(request):
                 messages.success(request, _("Saved."))
             # A vehicle's booking may have opened its procedure's draft: go and complete it.
             return redirect(hooks.booking_redirect_url(request, result.event) or reverse("agenda:event", kwargs={"org": request.organisation.slug, "pk": result.event.pk}))
+    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
     return render(request, "agenda/event_form.html", {
         "form": form, "conflict": conflict, "conflict_partial": _conflict_context(conflict),
+        "suggestions": suggestions_context(request.organisation, conflict, data.get("start"), data.get("end"),
+                                           data.get("resources", ()), data.get("people", ())),
     })
 
 
@@ -234,6 +238,63 @@ def check(request):
         "checked": checked, "problem": problem, "messages_list": [services.describe(c) for c in found[:20]],
         "more": max(0, len(found) - 20), "only_people": bool(found) and all(c.is_person for c in found),
     })
+
+
+AVAILABILITY_LABELS = {
+    engine.FREE: _lazy("free"),
+    engine.SHIFT: _lazy("on a shift, %(start)s–%(end)s"),
+    engine.MEETING: _lazy("in a meeting, %(start)s–%(end)s"),
+    engine.BUSY: _lazy("busy, %(start)s–%(end)s"),
+    engine.CLOSED: _lazy("closed"),
+    engine.LEAVE: _lazy("on leave"),
+}
+
+
+def availability_label(status: str, slot) -> str:
+    """« en poste, 09:00–12:00 »: what the people picker shows next to a name (no event title:
+    a colleague's meeting may be private)."""
+    if slot is None or status not in (engine.SHIFT, engine.MEETING, engine.BUSY):
+        return str(AVAILABILITY_LABELS[status])
+    return str(AVAILABILITY_LABELS[status]) % {"start": timezone.localtime(slot.start).strftime("%H:%M"),
+                                                "end": timezone.localtime(slot.end).strftime("%H:%M")}
+
+
+def _parse_time(value):
+    try:
+        return datetime.strptime(value or "", "%H:%M").time()
+    except ValueError:
+        return None
+
+
+def availability(request):
+    """The people picker's availability of every member for a slot (JSON): ``day``, ``start``
+    and ``end`` (HH:MM), ``exclude`` an occurrence (the meeting being changed). A fixed number
+    of queries, however many people."""
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = None
+    start, end = _parse_time(request.GET.get("start")), _parse_time(request.GET.get("end"))
+    if day is None or start is None or end is None or end <= start:
+        return JsonResponse({"detail": _("Choose a date, a start time and a later end time."), "people": {}}, status=400)
+    begins, ends = datetime.combine(day, start, tzinfo=PARIS), datetime.combine(day, end, tzinfo=PARIS)
+    exclude = [int(request.GET["exclude"])] if request.GET.get("exclude", "").isdigit() and len(request.GET["exclude"]) < 19 else []
+    members = dict(Membership.objects.for_organisation(request.organisation).active().values_list("user_id", "pk"))
+    found = engine.availability(request.organisation, members, begins, ends, exclude_occurrences=exclude)
+    return JsonResponse({"people": {str(members[uid]): {"status": status, "label": availability_label(status, slot)}
+                                    for uid, (status, slot) in found.items()}})
+
+
+def suggestions_context(organisation, error, start, end, resources=(), people=(), *, exclude_occurrences=()):
+    """What a refused booking proposes (agenda/partials/suggestions.html): the next slots free
+    for everyone asked, and rooms of the same capacity free at the time asked."""
+    if error is None or start is None or end is None:
+        return None
+    found = engine.suggest(organisation, start, end, list(resources), [m.user_id for m in people], conflicts=error.conflicts,
+                           exclude_occurrences=exclude_occurrences)
+    if not found.slots and not found.rooms:
+        return None
+    return {"slots": found.slots, "rooms": found.rooms, "duration": end - start}
 
 
 def _event_or_404(request, pk):

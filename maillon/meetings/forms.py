@@ -48,13 +48,20 @@ class MeetingDetailsForm(forms.Form):
     contacts = forms.ModelMultipleChoiceField(label=_("External contacts (directory)"), queryset=Contact.objects.none(), required=False,
                                               widget=PeoplePicker,
                                               help_text=_("Invited by e-mail with the calendar invitation; they answer from the e-mail."))
+    overbook_reason = forms.CharField(
+        label=_("Reason for inviting someone on a shift"), max_length=300, required=False,
+        help_text=_("Coordinators only: fill in to invite someone who is on a shift at that time. "
+                    "Leave and other meetings cannot be overridden."),
+    )
     objective = forms.CharField(label=_("Objective"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
     agenda = forms.CharField(label=_("Agenda (one item per line)"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
                              max_length=5000)
 
-    def __init__(self, *args, organisation, sector=None, **kwargs):
+    def __init__(self, *args, organisation, sector=None, slot=None, **kwargs):
         super().__init__(*args, **kwargs)
-        people_field(self, organisation, on_shift=self.initial.get("people", ()), sector=sector, first_label=_("Invited"))
+        # The picker shows who is free at the chosen time (``slot``: a meeting's fixed time).
+        people_field(self, organisation, on_shift=self.initial.get("people", ()), sector=sector, first_label=_("Invited"),
+                     availability=True, slot=slot)
         self.fields["contacts"].queryset = contacts = (Contact.objects.for_organisation(organisation).exclude(email="")
                                                        .select_related("partner").order_by("name"))
         self.fields["contacts"].label_from_instance = lambda c: f"{c.name} — {c.partner.name}"
@@ -77,7 +84,7 @@ class MeetingForm(MeetingDetailsForm):
                                                widget=forms.CheckboxSelectMultiple,
                                                help_text=_("Booked with the room: the agenda checks that it is free."))
     field_order = ["title", "meeting_type", "series", "new_series", "day", "start_time", "end_time", "room", "equipment",
-                   "people", "contacts", "objective", "agenda"]
+                   "people", "overbook_reason", "contacts", "objective", "agenda"]
 
     def __init__(self, *args, organisation, types, sector=None, **kwargs):
         super().__init__(*args, organisation=organisation, sector=sector, **kwargs)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.accounts.models import Membership
+from maillon.agenda import conflicts as engine
 from maillon.agenda import policies as agenda_policies
 from maillon.agenda import services as agenda
 from maillon.agenda.models import Allocation, Event, Resource
@@ -61,9 +62,13 @@ def _sections_for(meeting_type: MeetingType) -> list[dict]:
 
 def create_meeting(membership: Membership, *, title: str, meeting_type: MeetingType, start, end, people=(), room=None,
                    equipment=(), objective: str = "", agenda_text: str = "", series: Series | None = None, new_series: bool = False,
-                   send_email: bool = True, allow_past: bool = False, contacts=(), request=None) -> Meeting:
+                   send_email: bool = True, allow_past: bool = False, contacts=(), overbook_reason: str = "",
+                   request=None) -> Meeting:
     """Book the meeting in the agenda (its conflict engine checks the room, the equipment and
-    the people), then record the meeting, its participants and empty minutes; invitations go after commit."""
+    the people), then record the meeting, its participants and empty minutes; invitations go after commit.
+
+    With ``overbook_reason``, a coordinator invites people who are on a shift at that time (the
+    agenda records the reason); leave, a closure or another meeting still refuse."""
     organisation = membership.organisation
     if meeting_type.organisation_id != organisation.pk:
         raise ValidationError({"meeting_type": _("Choose a meeting type.")})
@@ -76,10 +81,11 @@ def create_meeting(membership: Membership, *, title: str, meeting_type: MeetingT
     _check_bookable(organisation, room, equipment)
     resources = ([room] if room is not None else []) + list(equipment)
     with transaction.atomic():
+        _refuse_what_no_reason_overrides(organisation, start, end, [membership, *people], overbook_reason)
         result = agenda.create_event(
             membership, title=title, start=start, end=end, kind=Event.Kind.MEETING, resources=resources,
             people=[membership, *people], place=room.name if room else "", description=objective,
-            allow_past=allow_past, request=request,
+            allow_past=allow_past, overbook_reason=overbook_reason, request=request,
         )
         if new_series and series is None:
             series = Series.objects.create(organisation=organisation, title=title.strip(), meeting_type=meeting_type,
@@ -100,11 +106,23 @@ def create_meeting(membership: Membership, *, title: str, meeting_type: MeetingT
         record("meetings.create", actor=membership.user, organisation=organisation, target=meeting, request=request,
                data={"people": [m.pk for m in people], "room": room.pk if room else None,
                      "equipment": [e.pk for e in equipment], "series": series.pk if series else None,
-                     "contacts": [c.pk for c in contacts]})
+                     "contacts": [c.pk for c in contacts],
+                     **({"overbook_reason": overbook_reason.strip()} if overbook_reason.strip() else {})})
     invited = [p for p in participants if p.membership_id != membership.pk] + guests
     if send_email and invited:
         _send_later(meeting, invited)
     return meeting
+
+
+def _refuse_what_no_reason_overrides(organisation, start, end, people, overbook_reason: str, *, exclude=()) -> None:
+    """With a reason, the agenda books people who are busy (a shift); for a meeting, leave, a
+    closure or another meeting still refuse, whatever the reason: checked here first."""
+    if not overbook_reason.strip() or not people:
+        return
+    found = engine.check(organisation, [(start, end)], (), [m.user_id for m in people], exclude_occurrences=exclude)
+    hard = [c for c in found if engine.is_hard(c)]
+    if hard:
+        raise agenda.ConflictError(hard)
 
 
 def _send_later(meeting: Meeting, people, *, kind: str = "invitation") -> None:
@@ -319,6 +337,8 @@ def edit_meeting(membership: Membership, meeting: Meeting, *, title: str, object
     with transaction.atomic():
         occurrence = meeting.event.occurrences.filter(cancelled=False).order_by("start").first()
         if occurrence is not None and (added or removed):
+            _refuse_what_no_reason_overrides(organisation, occurrence.start, occurrence.end, added, overbook_reason,
+                                             exclude=[occurrence.pk])
             everyone = [current[organiser_pk].membership] if organiser_pk in current else []
             agenda.replace_people(membership, occurrence, everyone + list(wanted.values()), overbook_reason=overbook_reason)
         Participant.objects.filter(pk__in=[p.pk for p in removed]).delete()
@@ -334,7 +354,8 @@ def edit_meeting(membership: Membership, meeting: Meeting, *, title: str, object
             meeting.save(update_fields=["title", "objective", "agenda", "sequence"])
         record("meetings.edit", actor=membership.user, organisation=organisation, target=meeting, request=request, data={
             "added": [m.pk for m in added], "removed": [p.membership_id for p in removed], "text_changed": text_changed,
-            "guests_added": [c.pk for c in new_contacts], "guests_removed": [g.pk for g in gone_guests], "sequence": meeting.sequence})
+            "guests_added": [c.pk for c in new_contacts], "guests_removed": [g.pk for g in gone_guests], "sequence": meeting.sequence,
+            **({"overbook_reason": overbook_reason.strip()} if overbook_reason.strip() and added else {})})
         _send_later(meeting, invited)
         _send_later(meeting, [*removed, *gone_guests], kind="uninvite")
         if text_changed and inform:  # those just invited already have the new version

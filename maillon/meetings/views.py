@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillon.accounts.forms import SignatureForm
+from maillon.agenda import conflicts as engine
 from maillon.agenda.services import ConflictError
+from maillon.agenda.views import suggestions_context
 
 from . import invitations, pdf, policies, services, services_minutes
 from .forms import (
@@ -125,7 +127,7 @@ def new_meeting(request):
     types = services.meeting_types(request.organisation)
     form = MeetingForm(request.POST or None, initial=_initial(request, types), organisation=request.organisation, types=types,
                        sector=request.membership.sector)
-    conflict = None
+    conflict = suggestions = overridable = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -133,16 +135,23 @@ def new_meeting(request):
                 request.membership, title=data["title"], meeting_type=data["meeting_type"], start=data["start"], end=data["end"],
                 people=data["people"], room=data["room"], equipment=data.get("equipment", []), objective=data["objective"],
                 agenda_text=data["agenda"], contacts=data.get("contacts", []), series=data["series"], new_series=data["new_series"],
-                request=request)
+                overbook_reason=data["overbook_reason"], request=request)
         except ConflictError as error:
             conflict = error.messages
             form.add_error(None, error.message)
+            room = [data["room"]] if data["room"] else []
+            suggestions = suggestions_context(request.organisation, error, data["start"], data["end"],
+                                              room + list(data.get("equipment", [])),
+                                              [request.membership, *data["people"]])
+            people_hard = any(c.is_person and engine.is_hard(c) for c in error.conflicts)
+            overridable = "no" if people_hard else "yes" if error.only_people else None
         except ValidationError as error:
             apply_errors(form, error, {"start": "start_time", "end": "end_time", "resources": "room"})
         else:
             messages.success(request, _("Meeting created: the participants are invited."))
             return redirect("meetings:detail", org=request.organisation.slug, pk=meeting.pk)
-    return render(request, "meetings/meeting_form.html", {"form": form, "conflict": conflict})
+    return render(request, "meetings/meeting_form.html", {"form": form, "conflict": conflict, "suggestions": suggestions,
+                                                          "overridable": overridable})
 
 
 def _reschedule_initial(meeting, room, equipment) -> dict:
@@ -220,7 +229,12 @@ def attendance_sheet_pdf(request, pk):
     return response
 
 
-def _edit_page(request, meeting, *, schedule_form=None, details_form=None, conflict=None, status=200):
+def _slot(meeting):
+    """The meeting's time and its agenda occurrence (left out when checking who is free then)."""
+    return meeting.start, meeting.end, meeting.event.occurrences.filter(cancelled=False).values_list("pk", flat=True).first()
+
+
+def _edit_page(request, meeting, *, schedule_form=None, details_form=None, conflict=None, suggestions=None, status=200):
     """The « change the meeting » page: when and where (room, equipment), who and what."""
     if not policies.can_manage(request.membership, meeting) or meeting.cancelled_at:
         raise Http404
@@ -232,9 +246,9 @@ def _edit_page(request, meeting, *, schedule_form=None, details_form=None, confl
         details_form = MeetingEditForm(initial={
             "title": meeting.title, "objective": meeting.objective, "agenda": meeting.agenda, "people": people,
             "contacts": [g.contact_id for g in meeting.guests.all() if g.contact_id]}, organisation=request.organisation,
-            sector=request.membership.sector)
+            sector=request.membership.sector, slot=_slot(meeting))
     return render(request, "meetings/edit.html", {"meeting": meeting, "schedule_form": schedule_form, "details_form": details_form,
-                                                  "conflict": conflict}, status=status)
+                                                  "conflict": conflict, "suggestions": suggestions}, status=status)
 
 
 def reschedule(request, pk):
@@ -254,6 +268,14 @@ def reschedule(request, pk):
             raise Http404 from None
         except ConflictError as error:
             form.add_error(None, error.messages)
+            room, equipment = services.booked_resources(meeting)
+            if "room" in request.POST:
+                room, equipment = data["room"], data.get("equipment", [])
+            _start, _end, occurrence = _slot(meeting)
+            suggestions = suggestions_context(request.organisation, error, data["start"], data["end"],
+                                              ([room] if room else []) + list(equipment),
+                                              [p.membership for p in meeting.participants.all()], exclude_occurrences=[occurrence])
+            return _edit_page(request, meeting, schedule_form=form, suggestions=suggestions, status=400)
         except ValidationError as error:
             apply_errors(form, error, {"start": "start_time", "end": "end_time"})
         else:
@@ -265,7 +287,7 @@ def reschedule(request, pk):
 @require_POST
 def edit_details(request, pk):
     meeting = meeting_or_404(request, pk, guests=True)
-    form = MeetingEditForm(request.POST, organisation=request.organisation, sector=request.membership.sector)
+    form = MeetingEditForm(request.POST, organisation=request.organisation, sector=request.membership.sector, slot=_slot(meeting))
     conflict = None
     if form.is_valid():
         data = form.cleaned_data
@@ -273,7 +295,7 @@ def edit_details(request, pk):
             services.edit_meeting(request.membership, meeting, title=data["title"], objective=data["objective"],
                                   agenda_text=data["agenda"], people=data["people"],
                                   contacts=data["contacts"] if "contacts" in form.fields else None,
-                                  inform=data["inform"], request=request)
+                                  inform=data["inform"], overbook_reason=data["overbook_reason"], request=request)
         except PermissionDenied:
             raise Http404 from None
         except ConflictError as error:
