@@ -1,7 +1,9 @@
 """Wagtail hooks of the content app."""
 
 from django.http import Http404
+from django.templatetags.static import static
 from django.urls import Resolver404, resolve
+from django.utils.html import format_html
 from wagtail import hooks
 
 from .cms import UNSCOPED_VIEWS, scope_for
@@ -56,3 +58,22 @@ def _view_name(url: str) -> str:
     except Resolver404:
         return ""
     return f"{match.namespace}:{match.url_name}"
+
+
+# The back office looks like part of Maillon: its colours and logo come from the templates of
+# templates/wagtailadmin/ (admin_base.html, base.html), the rest from this style sheet.
+
+
+@hooks.register("insert_global_admin_css")
+def maillon_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("content/css/cms.css"))
+
+
+@hooks.register("construct_page_action_menu")
+def publish_first(menu_items, request, context):
+    """« Publier » is the editor's main button (Wagtail puts « Enregistrer le brouillon » first):
+    news and pages are written to be published; the draft stays one tap away in the menu."""
+    for index, item in enumerate(menu_items):
+        if item.name == "action-publish":
+            menu_items.insert(0, menu_items.pop(index))
+            break
