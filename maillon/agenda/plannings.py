@@ -1,6 +1,11 @@
 """Team plannings: every problem of a planning (computed live on each page view) and the
 writes (shifts, assignments, work profiles, publication with one e-mail per affected person).
 
+Once published, a planning stays published: editing its shifts changes the coordinators'
+working copy only, and everyone else (the planning page, the agenda, the conflict engine) keeps
+the published version until the coordinator republishes (each person is then told their own
+changes) or discards the changes. See ``pending``.
+
 Problems reuse THE conflict engine (double booking, leave, closures) and add the working-time
 checks of ``worktime`` (10 h a day, 48 h a week, contract hours, 11 h daily rest), the
 supervision ratio for children and the qualification a shift requires."""
@@ -25,7 +30,7 @@ from maillon.audit.services import record
 from maillon.notifications.services import notify
 
 from . import conflicts as engine
-from . import policies, worktime
+from . import pending, policies, worktime
 from .models import (
     Allocation,
     Closure,
@@ -115,7 +120,10 @@ def problems(planning: Planning, shifts: list[Shift] | None = None, profiles: di
                 "person": person.user, "a": a.title, "b": b.title, "slot": _slot(a.start, a.end)}, a.pk, person.pk))
 
     # 2. Against the rest of the organisation's agenda (the engine): other events, leave, closures.
-    own = [s.occurrence_id for s in shifts if s.occurrence_id]
+    # The planning's own published events are not "the rest", even those of shifts deleted
+    # since the publication (they stay in the agenda until the next one).
+    told = pending.published(planning) or {}
+    own = sorted({s.occurrence_id for s in shifts if s.occurrence_id} | {r["occurrence"] for r in told.values() if r.get("occurrence")})
     outside = engine.existing_slots(planning.organisation, candidates, exclude_occurrences=own)
     for c in engine.find_conflicts(candidates, outside):
         shift, person, ref = c.candidate.ref, members[c.candidate.key[1]], c.existing.ref
@@ -200,12 +208,6 @@ def create_planning(membership: Membership, *, title: str, sector, start_date, e
     return planning
 
 
-def _touch(planning: Planning) -> None:
-    if planning.status != Planning.Status.DRAFT:
-        planning.status = Planning.Status.DRAFT
-        planning.save(update_fields=["status"])
-
-
 def add_shift(membership: Membership, planning: Planning, *, title: str, start, end, people=(), request=None, **fields) -> Shift:
     _require(membership, planning)
     if start is None or end is None or end <= start:
@@ -220,7 +222,6 @@ def add_shift(membership: Membership, planning: Planning, *, title: str, start, 
     with transaction.atomic():
         shift = Shift.objects.create(organisation=planning.organisation, planning=planning, title=title.strip(), start=start, end=end, **fields)
         shift.people.set(people)
-        _touch(planning)
         record("agenda.planning.shift", actor=membership.user, organisation=planning.organisation, target=planning, request=request,
                data={"shift": shift.pk, "start": start.isoformat(), "end": end.isoformat(), "people": [m.pk for m in people]})
     return shift
@@ -238,7 +239,6 @@ def set_people(membership: Membership, shift: Shift, people, *, request=None) ->
     _check_people(membership, people)
     with transaction.atomic():
         shift.people.set(people)
-        _touch(shift.planning)
         record("agenda.planning.assign", actor=membership.user, organisation=shift.organisation, target=shift.planning,
                request=request, data={"shift": shift.pk, "people": [m.pk for m in people]})
 
@@ -247,12 +247,13 @@ def delete_shift(membership: Membership, shift: Shift, *, request=None) -> None:
     planning = shift.planning
     _require(membership, planning)
     with transaction.atomic():
-        if shift.occurrence_id:
+        # Published, its event stays in the agenda until the next publication (which removes
+        # it and tells its people) or comes back if the changes are discarded.
+        if shift.occurrence_id and planning.status != Planning.Status.PUBLISHED:
             Event.objects.filter(occurrences=shift.occurrence_id).delete()
         record("agenda.planning.shift_delete", actor=membership.user, organisation=planning.organisation, target=planning,
                request=request, data={"shift": shift.pk, "title": shift.title})
         shift.delete()
-        _touch(planning)
 
 
 def save_profile(membership: Membership, person: Membership, *, contract: str, weekly_hours, qualifications, request=None) -> WorkProfile:
@@ -268,35 +269,22 @@ def save_profile(membership: Membership, person: Membership, *, contract: str, w
     return profile
 
 
-def snapshot(shifts: list[Shift]) -> dict[str, list[list]]:
-    out: dict[str, list[list]] = defaultdict(list)
-    for s in shifts:
-        for m in members_of(s):
-            out[str(m.pk)].append([s.pk, s.start.isoformat(), s.end.isoformat(), s.title])
-    return dict(out)
-
-
-def changes(before: list[list], after: list[list]) -> list[str]:
-    """The lines of one person's e-mail: shifts added, moved or removed since last time."""
-    old, new = {row[0]: row for row in before}, {row[0]: row for row in after}
-    lines = []
-    for key in sorted(new.keys() | old.keys(), key=lambda k: (new.get(k) or old[k])[1]):
-        row = new.get(key) or old[key]
-        slot = _slot(datetime.fromisoformat(row[1]), datetime.fromisoformat(row[2]))
-        if key not in old:
-            lines.append(_("New: « %(title)s », %(slot)s") % {"title": row[3], "slot": slot})
-        elif key not in new:
-            lines.append(_("Removed: « %(title)s », %(slot)s") % {"title": row[3], "slot": slot})
-        elif old[key][1:] != row[1:]:
-            was = _slot(datetime.fromisoformat(old[key][1]), datetime.fromisoformat(old[key][2]))
-            lines.append(_("Changed: « %(title)s », now %(slot)s (was %(before)s)") % {"title": row[3], "slot": slot, "before": was})
-    return lines
+def _told(planning: Planning) -> dict[int, list[list]]:
+    """What each person was told at the last publication: ``{membership_id: [[shift_id,
+    start, end, title], …]}`` (also from the per-person snapshots kept before whole shifts were)."""
+    told = pending.published(planning)
+    if told is not None:
+        return pending.by_person(told)
+    snap = planning.published_snapshot or {}
+    return {int(k): v for k, v in snap.items() if k.isdigit() and isinstance(v, list)}
 
 
 def publish(membership: Membership, planning: Planning, *, request=None) -> int:
-    """Validate and publish: refused while problems remain; the shifts become events of the
-    agenda (person allocations the engine sees); each person whose shifts changed gets ONE
-    notification (and e-mail) listing the changes. Returns the number of people notified."""
+    """Validate and publish (or republish the pending changes): refused while problems
+    remain; the shifts become events of the agenda (person allocations the engine sees),
+    replacing those of the previous publication; each person whose own shifts changed gets
+    ONE notification (and e-mail) listing their changes, before → after. Returns the number
+    of people notified."""
     _require(membership, planning)
     with transaction.atomic():
         planning = Planning.objects.select_for_update().get(pk=planning.pk)
@@ -307,7 +295,10 @@ def publish(membership: Membership, planning: Planning, *, request=None) -> int:
         if found:
             raise ValidationError(ngettext("Resolve the problem listed before publishing.",
                                            "Resolve the %(count)s problems listed before publishing.", len(found)) % {"count": len(found)})
-        Event.objects.filter(occurrences__in=[s.occurrence_id for s in shifts if s.occurrence_id]).delete()
+        first = planning.published_at is None
+        before, told = _told(planning), pending.published(planning) or {}
+        stale = {s.occurrence_id for s in shifts if s.occurrence_id} | {r["occurrence"] for r in told.values() if r.get("occurrence")}
+        Event.objects.filter(occurrences__in=sorted(stale)).delete()
         for s in shifts:
             event = Event.objects.create(organisation=planning.organisation, title=s.title, kind=Event.Kind.SHIFT,
                                          status=Event.Status.PUBLISHED, sector=planning.sector, start=s.start, end=s.end,
@@ -319,21 +310,110 @@ def publish(membership: Membership, planning: Planning, *, request=None) -> int:
                            block_end=s.end, booked_by=membership.user) for m in members_of(s)])
             s.occurrence = occurrence
         Shift.objects.bulk_update(shifts, ["occurrence"])
-        before, after = planning.published_snapshot, snapshot(shifts)
-        planning.published_snapshot, planning.status, planning.published_at = after, Planning.Status.PUBLISHED, timezone.now()
+        now = pending.state(shifts)
+        count = len(pending.diff(told, now, {})) if told else len(now)
+        after = pending.by_person(now)
+        planning.published_snapshot, planning.status, planning.published_at = {"shifts": now}, Planning.Status.PUBLISHED, timezone.now()
         planning.save(update_fields=["published_snapshot", "status", "published_at"])
         people = {m.pk: m for s in shifts for m in members_of(s)}
-        removed = [int(k) for k in before if k not in after]
+        removed = [pk for pk in before if pk not in people]
         people |= {m.pk: m for m in Membership.objects.filter(pk__in=removed, organisation=planning.organisation).select_related("user")}
-        messages = {pk: changes(before.get(str(pk), []), after.get(str(pk), [])) for pk in people}
-        messages = {pk: lines for pk, lines in messages.items() if lines}
+        messages = {pk: pending.changes(before.get(pk, []), after.get(pk, [])) for pk in people}
+        messages = {pk: lines for pk, lines in sorted(messages.items()) if lines}
         record("agenda.planning.publish", actor=membership.user, organisation=planning.organisation, target=planning, request=request,
-               data={"shifts": len(shifts), "notified": sorted(messages)})
+               data={"shifts": len(shifts), "changes": count, "notified": sorted(messages)})
         url = f"/{planning.organisation.slug}/agenda/plannings/{planning.pk}/"
+        title = (_("Planning « %(title)s » published") if first else _("Planning « %(title)s » changed")) % {"title": planning.title}
         for pk, lines in messages.items():
-            notify(people[pk].user, _("Planning « %(title)s » published") % {"title": planning.title},
-                   body="\n".join(lines), url=url, organisation=planning.organisation)
+            intro = _("Your shifts in « %(title)s »:") % {"title": planning.title}
+            notify(people[pk].user, title, body="\n".join([intro, *lines]), url=url, organisation=planning.organisation,
+                   kind="agenda.planning")
     return len(messages)
+
+
+def pending_changes(planning: Planning, shifts: list[Shift]) -> list[pending.Change]:
+    """The changes of a published planning not published yet (``shifts`` read by ``load``):
+    one query at most, for the names of people taken off every shift."""
+    told = pending.published(planning)
+    if told is None:
+        return []
+    names = {m.pk: str(m.user) for s in shifts for m in members_of(s)}
+    missing = {pk for row in told.values() for pk in row["people"]} - set(names)
+    if missing:
+        names |= {m.pk: str(m.user) for m in Membership.objects.filter(organisation=planning.organisation, pk__in=missing).select_related("user")}
+    return pending.diff(told, pending.state(shifts), names)
+
+
+def pending_counts(plannings: list[Planning]) -> dict[int, int]:
+    """How many changes wait for publication, per planning (published ones only): two
+    queries for a whole list."""
+    told = {p.pk: pending.published(p) for p in plannings}
+    told = {pk: t for pk, t in told.items() if t is not None}
+    if not told:
+        return {}
+    rows = Shift.objects.filter(planning_id__in=list(told)).values("pk", "planning_id", "occurrence_id", *pending.FIELDS)
+    people = defaultdict(list)
+    for shift_id, membership_id in Shift.people.through.objects.filter(shift__planning_id__in=list(told)).values_list("shift_id", "membership_id"):
+        people[shift_id].append(membership_id)
+    working = {pk: [] for pk in told}
+    for row in rows:
+        shift = Shift(**{k: v for k, v in row.items() if k != "planning_id"}, planning_id=row["planning_id"])
+        shift.members = [Membership(pk=pk) for pk in people[row["pk"]]]
+        working[row["planning_id"]].append(shift)
+    return {pk: len(pending.diff(told[pk], pending.state(working[pk]), {})) for pk in told}
+
+
+def published_version(planning: Planning) -> tuple[list[Shift], dict[int, WorkProfile]] | None:
+    """The shifts as last published (unsaved instances with ``members``, as ``load`` gives
+    them) and their people's work profiles, in two queries; None if never published."""
+    told = pending.published(planning)
+    if told is None:
+        return None
+    shifts = pending.shifts_of(planning, told)
+    people = {m.pk: m for m in Membership.objects.filter(organisation=planning.organisation, pk__in={pk for s in shifts for pk in s.member_ids})
+              .select_related("user").order_by("user__last_name", "user__first_name", "pk")}
+    rank = {pk: i for i, pk in enumerate(people)}
+    for s in shifts:
+        s.members = [people[pk] for pk in sorted((pk for pk in s.member_ids if pk in people), key=rank.__getitem__)]
+    profiles = {p.membership_id: p for p in WorkProfile.objects.filter(organisation=planning.organisation, membership_id__in=list(people))}
+    return shifts, profiles
+
+
+def discard_changes(membership: Membership, planning: Planning, *, request=None) -> int:
+    """Back to the published version: shifts added since are deleted, deleted ones come back
+    (with their agenda events, which never left), changed ones get their published times,
+    people and figures again. Nobody is told: nothing they were told has changed. Returns the
+    number of changes discarded."""
+    _require(membership, planning)
+    with transaction.atomic():
+        planning = Planning.objects.select_for_update().get(pk=planning.pk)
+        told = pending.published(planning)
+        if told is None:
+            raise ValidationError(_("This planning has no published version to go back to."))
+        shifts, _profiles = load(planning)
+        found = pending.diff(told, pending.state(shifts), {})
+        if not found:
+            return 0
+        current = {s.pk: s for s in shifts}
+        Shift.objects.filter(planning=planning).exclude(pk__in=[int(k) for k in told]).delete()
+        kept = set(Occurrence.objects.filter(pk__in=[r["occurrence"] for r in told.values() if r.get("occurrence")])
+                   .values_list("pk", flat=True))
+        members = set(Membership.objects.filter(organisation=planning.organisation, pk__in={pk for r in told.values() for pk in r["people"]})
+                      .values_list("pk", flat=True))
+        for change in found:
+            row = told.get(str(change.shift_id))
+            if row is None:
+                continue  # added since: deleted above
+            shift = current.get(change.shift_id) or Shift(pk=change.shift_id, organisation=planning.organisation, planning=planning)
+            shift.title, shift.start, shift.end = row["title"], datetime.fromisoformat(row["start"]), datetime.fromisoformat(row["end"])
+            for name in pending.DETAILS:
+                setattr(shift, name, row.get(name, Shift._meta.get_field(name).default))
+            shift.occurrence_id = row.get("occurrence") if row.get("occurrence") in kept else None
+            shift.save()
+            shift.people.set([pk for pk in row["people"] if pk in members])
+        record("agenda.planning.discard", actor=membership.user, organisation=planning.organisation, target=planning, request=request,
+               data={"changes": len(found), "shifts": [c.shift_id for c in found]})
+    return len(found)
 
 
 # ---- editing a shift -----------------------------------------------------------------
@@ -356,15 +436,9 @@ def _apply(shift: Shift, fields: dict, people: list) -> None:
         if name in fields:
             setattr(shift, name, fields[name].strip() if name == "title" else fields[name])
     shift.save(update_fields=[n for n in SHIFT_FIELDS if n in fields])
+    # The working copy only: a published shift's event and allocations keep the published
+    # version (what its people were told) until the next publication.
     shift.people.set(people)
-    if shift.occurrence_id:  # published: the agenda follows (the people are told at the next publication)
-        Occurrence.objects.filter(pk=shift.occurrence_id).update(start=shift.start, end=shift.end)
-        Event.objects.filter(occurrences=shift.occurrence_id).update(title=shift.title, start=shift.start, end=shift.end,
-                                                                     updated_at=timezone.now())
-        Allocation.objects.filter(occurrence_id=shift.occurrence_id).delete()
-        Allocation.objects.bulk_create([
-            Allocation(organisation=shift.organisation, occurrence_id=shift.occurrence_id, membership=m, start=shift.start,
-                       end=shift.end, block_end=shift.end) for m in people])
 
 
 def shift_problems(planning: Planning, shift: Shift, people=None) -> list[Problem]:
@@ -391,8 +465,9 @@ def preview_shift(membership: Membership, shift: Shift, *, people=(), **fields) 
 
 def update_shift(membership: Membership, shift: Shift, *, people=(), request=None, **fields) -> list[Problem]:
     """Change a shift's times, supervisors needed, qualification, children and people.
-    Saved even when problems remain (they are shown, and publishing refuses them); the
-    planning goes back to draft. Returns the shift's problems after the change."""
+    Saved even when problems remain (they are shown, and publishing refuses them); on a
+    published planning this is a pending change (see ``pending``): the planning stays
+    published as it was until republished. Returns the shift's problems after the change."""
     planning = shift.planning
     _require(membership, planning)
     _validate_shift(planning, fields.get("start", shift.start), fields.get("end", shift.end))
@@ -402,7 +477,6 @@ def update_shift(membership: Membership, shift: Shift, *, people=(), request=Non
     before_people = sorted(m.pk for m in shift.people.all())
     with transaction.atomic():
         _apply(shift, fields, people)
-        _touch(planning)
         after = {n: getattr(shift, n) for n in SHIFT_FIELDS}
         changed = {n: [str(before[n]), str(after[n])] for n in SHIFT_FIELDS if before[n] != after[n]}
         if before_people != sorted(m.pk for m in people):
@@ -424,18 +498,19 @@ def propose_swap(membership: Membership, shift: Shift, *, recipient: Membership,
     planning = Planning.objects.select_related("organisation").get(pk=shift.planning_id)
     if shift.organisation_id != membership.organisation_id or planning.status != Planning.Status.PUBLISHED:
         raise PermissionDenied
-    if not shift.people.filter(pk=membership.pk).exists():
+    # Swaps are between shifts as published: what the people know and the agenda shows.
+    if membership.pk not in published_people(planning, shift):
         raise ValidationError({"shift": _("You are not on this shift.")})
     if recipient.organisation_id != membership.organisation_id or not recipient.is_active or recipient.pk == membership.pk:
         raise ValidationError({"recipient": _("Choose a colleague of the organisation.")})
-    if shift.people.filter(pk=recipient.pk).exists():
+    if recipient.pk in published_people(planning, shift):
         raise ValidationError({"recipient": _("This colleague is already on this shift.")})
     if counter_shift is not None:
         if counter_shift.planning_id != planning.pk or counter_shift.pk == shift.pk:
             raise ValidationError({"counter_shift": _("Choose a shift of the same planning.")})
-        if not counter_shift.people.filter(pk=recipient.pk).exists():
+        if recipient.pk not in published_people(planning, counter_shift):
             raise ValidationError({"counter_shift": _("Your colleague is not on this shift.")})
-        if counter_shift.people.filter(pk=membership.pk).exists():
+        if membership.pk in published_people(planning, counter_shift):
             raise ValidationError({"counter_shift": _("You are already on this shift.")})
     if shift.start <= timezone.now():
         raise ValidationError({"shift": _("This shift has already started.")})
@@ -451,6 +526,14 @@ def propose_swap(membership: Membership, shift: Shift, *, recipient: Membership,
         transaction.on_commit(lambda: notify(recipient.user, _("Shift swap proposed by %(who)s") % {"who": membership.user}, body=body,
                                              url=_swaps_url(planning), organisation=planning.organisation))
     return swap
+
+
+def published_people(planning: Planning, shift: Shift) -> set[int]:
+    """The ids of the people on ``shift`` in the published version of its planning."""
+    told = pending.published(planning)
+    if told is None:
+        return set(shift.people.values_list("pk", flat=True))
+    return set(told.get(str(shift.pk), {}).get("people", []))
 
 
 def _swaps_url(planning) -> str:
@@ -555,9 +638,16 @@ def decide_swap(membership: Membership, swap, approve: bool, *, request=None):
                     transaction.set_rollback(True)
             if new:
                 raise SwapConflict(new)
-            shifts = list(planning.shifts.prefetch_related("people__user"))
-            planning.published_snapshot = snapshot(shifts)
-            planning.save(update_fields=["published_snapshot"])
+            # Approved, the swap is published at once (both people are told below): in the
+            # working copy, the agenda (``_move``) and the published version alike.
+            told = pending.published(planning)
+            if told is not None:
+                for moved, gone, came in ((shift, a, b), (counter, b, a)):
+                    row = told.get(str(moved.pk)) if moved is not None else None
+                    if row is not None:
+                        row["people"] = sorted({pk for pk in row["people"] if pk != gone.pk} | {came.pk})
+                planning.published_snapshot = {"shifts": told}
+                planning.save(update_fields=["published_snapshot"])
         swap.status = ShiftSwap.Status.APPROVED if approve else ShiftSwap.Status.REFUSED
         swap.decided_by = membership.user
         swap.save(update_fields=["status", "decided_by", "updated_at"])

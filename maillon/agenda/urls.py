@@ -24,6 +24,7 @@ org_urlpatterns = [
     path("agenda/plannings/nouveau/", views_plannings.planning_new, name="planning_new"),
     path("agenda/plannings/<int:pk>/", views_plannings.planning_detail, name="planning"),
     path("agenda/plannings/<int:pk>/publier/", views_plannings.planning_publish, name="planning_publish"),
+    path("agenda/plannings/<int:pk>/annuler-modifications/", views_plannings.planning_discard, name="planning_discard"),
     path("agenda/creneaux/<int:pk>/equipe/", views_plannings.shift_people, name="shift_people"),
     path("agenda/creneaux/<int:pk>/supprimer/", views_plannings.shift_delete, name="shift_delete"),
     path("agenda/creneaux/<int:pk>/modifier/", views_plannings.shift_edit, name="shift_edit"),

@@ -48,10 +48,19 @@ def _plannings(request):
     return qs
 
 
+def _pending_label(count: int) -> str:
+    return ngettext("%(n)s unpublished change", "%(n)s unpublished changes", count) % {"n": count}
+
+
 def planning_list(request):
     qs = _plannings(request).annotate(shift_count=Count("shifts")).order_by("-start_date", "title")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "agenda/plannings.html", {"page_obj": page, "can_plan": policies.can_plan(request.membership)})
+    can_plan = policies.can_plan(request.membership)
+    if can_plan:  # the coordinators see what waits for publication; the others only the published version
+        counts = plannings.pending_counts(list(page.object_list))
+        for p in page.object_list:
+            p.pending = _pending_label(counts[p.pk]) if counts.get(p.pk) else ""
+    return render(request, "agenda/plannings.html", {"page_obj": page, "can_plan": can_plan})
 
 
 def planning_new(request):
@@ -73,6 +82,13 @@ def planning_new(request):
     return render(request, "agenda/planning_form.html", {"form": form})
 
 
+def _saved(request, planning, text: str) -> None:
+    """The confirmation of a change: on a published planning, it says the change waits."""
+    if planning.status == Planning.Status.PUBLISHED:
+        text = _("%(done)s It waits for publication: the team still sees the published version.") % {"done": text}
+    messages.success(request, text)
+
+
 def _row_url(request, name):
     """``pk -> URL`` of a per-row page, reversed once for a whole table."""
     prefix, suffix = reverse(name, kwargs={"org": request.organisation.slug, "pk": 0}).rsplit("/0/", 1)
@@ -82,7 +98,8 @@ def _row_url(request, name):
 def planning_detail(request, pk):
     planning = get_object_or_404(_plannings(request), pk=pk)
     can_manage = policies.can_manage_planning(request.membership, planning.sector)
-    shifts, profiles = plannings.load(planning)
+    # Its coordinators work on the working copy; everyone else sees the published version.
+    shifts, profiles = (None if can_manage else plannings.published_version(planning)) or plannings.load(planning)
     form = ShiftForm(request.POST or None, organisation=request.organisation, sector=planning.sector, initial={"day": planning.start_date})
     if request.method == "POST":
         if not can_manage:
@@ -97,9 +114,12 @@ def planning_detail(request, pk):
             except ValidationError as error:
                 _form_errors(form, error)
             else:
-                messages.success(request, _("Shift added."))
+                _saved(request, planning, _("Shift added."))
                 return redirect("agenda:planning", org=request.organisation.slug, pk=planning.pk)
     problems = plannings.problems(planning, shifts, profiles) if can_manage else []
+    changes = plannings.pending_changes(planning, shifts) if can_manage else []
+    changed = {c.shift_id: c for c in changes}
+    change_labels = {"added": _("New, not published"), "changed": _("Changed, not published")}
     by_shift = {}
     for p in problems:
         if p.shift_id:
@@ -121,11 +141,13 @@ def planning_detail(request, pk):
         s.problem_count = ngettext("%(n)s problem", "%(n)s problems", len(s.problems)) % {"n": len(s.problems)}
         s.mine = may_swap and any(m.pk == me for m in s.members)
         s.urls = {name: url(s.pk) for name, url in urls.items()}
+        s.change = change_labels.get(changed[s.pk].kind, "") if s.pk in changed else ""
     team = {m.pk: m for s in shifts for m in s.members}
     team_rows = sorted(((m, profiles.get(m.pk)) for m in team.values()), key=lambda row: str(row[0].user))
     return render(request, "agenda/planning.html", {
         "planning": planning, "shifts": shifts, "problems": problems, "form": form, "can_manage": can_manage,
         "team": team_rows, "can_edit_profiles": policies.can_edit_work_profiles(request.membership),
+        "changes": changes, "pending_label": _pending_label(len(changes)) if changes else "",
     })
 
 
@@ -147,7 +169,7 @@ def shift_people(request, pk):
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("Saved."))
+            _saved(request, shift.planning, _("Saved."))
             return redirect("agenda:planning", org=request.organisation.slug, pk=shift.planning_id)
     return render(request, "agenda/shift_people.html", {"shift": shift, "form": form})
 
@@ -156,23 +178,46 @@ def shift_people(request, pk):
 def shift_delete(request, pk):
     shift = _shift(request, pk)
     plannings.delete_shift(request.membership, shift, request=request)
-    messages.success(request, _("Shift deleted."))
+    _saved(request, shift.planning, _("Shift deleted."))
     return redirect("agenda:planning", org=request.organisation.slug, pk=shift.planning_id)
 
 
-def planning_publish(request, pk):
+def _publication_page(request, pk, action, done, template):
+    """The publish and discard pages: GET confirms (listing the pending changes), POST calls
+    ``action`` (a service returning a count) and says ``done(count)`` on the planning page."""
     planning = get_object_or_404(_plannings(request), pk=pk)
     if not policies.can_manage_planning(request.membership, planning.sector):
         raise PermissionDenied
+    back = redirect("agenda:planning", org=request.organisation.slug, pk=planning.pk)
     if request.method == "POST":
         try:
-            count = plannings.publish(request.membership, planning, request=request)
+            count = action(request.membership, planning, request=request)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            messages.success(request, _("Planning published: %(n)s people notified of their changes.") % {"n": count})
-        return redirect("agenda:planning", org=request.organisation.slug, pk=planning.pk)
-    return render(request, "agenda/planning_publish.html", {"planning": planning})
+            messages.success(request, done(count) % {"n": count})
+        return back
+    shifts, _profiles = plannings.load(planning)
+    changes = plannings.pending_changes(planning, shifts)
+    if not changes and action is plannings.discard_changes:
+        messages.info(request, _("No change waits for publication."))
+        return back
+    return render(request, template, {"planning": planning, "changes": changes,
+                                      "pending_label": _pending_label(len(changes)) if changes else ""})
+
+
+def planning_publish(request, pk):
+    """Publish, or republish the pending changes: the confirmation lists them first."""
+    return _publication_page(request, pk, plannings.publish, lambda n: ngettext(
+        "Planning published: %(n)s person notified of their changes.", "Planning published: %(n)s people notified of their changes.", n),
+        "agenda/planning_publish.html")
+
+
+def planning_discard(request, pk):
+    """Back to the published version, after a confirmation that lists what will be lost."""
+    return _publication_page(request, pk, plannings.discard_changes, lambda n: ngettext(
+        "%(n)s change discarded: the planning is back to its published version.",
+        "%(n)s changes discarded: the planning is back to its published version.", n), "agenda/planning_discard.html")
 
 
 def work_profile(request, pk):
@@ -255,7 +300,7 @@ def shift_edit(request, pk):
             if found:
                 messages.warning(request, _("Shift saved, with %(n)s problems to resolve before publishing.") % {"n": len(found)})
             else:
-                messages.success(request, _("Shift saved."))
+                _saved(request, shift.planning, _("Shift saved."))
             return redirect("agenda:planning", org=request.organisation.slug, pk=shift.planning_id)
     found = plannings.shift_problems(shift.planning, shift) if request.method == "GET" else None
     return render(request, "agenda/shift_edit.html", {"shift": shift, "form": form, "problems": found})
@@ -289,7 +334,7 @@ def swap_new(request, pk):
     """Offer one of my shifts (of a published planning) to a colleague, or exchange it."""
     shift = get_object_or_404(Shift.objects.for_organisation(request.organisation).select_related("planning__sector"), pk=pk,
                               planning__status=Planning.Status.PUBLISHED)
-    if not shift.people.filter(pk=request.membership.pk).exists():
+    if request.membership.pk not in plannings.published_people(shift.planning, shift):
         raise PermissionDenied
     form = SwapForm(request.POST or None, shift=shift, membership=request.membership)
     if request.method == "POST" and form.is_valid():

@@ -135,7 +135,7 @@ def test_it_publishes_once_clean_and_notifies_each_person_once_with_their_change
         assert plannings.publish(me, planning) == 2
     bodies = {m.to[0]: m.body for m in mail.outbox}
     assert "Retiré : « Accueil matin »" in bodies["ana@example.org"] and "Accueil mardi" not in bodies["ana@example.org"]
-    assert "Modifié : « Accueil matin », désormais lundi 8 juillet 13:00–16:00" in bodies["bruno@example.org"]
+    assert "Modifié : « Accueil matin », lundi 8 juillet 2030, 09:00–12:00 → lundi 8 juillet 2030, 13:00–16:00" in bodies["bruno@example.org"]
     # The engine now sees the published shifts: booking Bruno elsewhere then is a conflict.
     assert Allocation.objects.filter(membership=bruno, active=True).count() == 1
     with pytest.raises(services.ConflictError):

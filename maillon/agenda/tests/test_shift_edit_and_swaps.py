@@ -80,16 +80,19 @@ def test_the_live_check_of_a_shift_shows_the_problems_of_the_changes_without_sav
     assert not AuditEntry.objects.filter(action="agenda.planning.shift_edit").exists()
 
 
-def test_editing_a_published_shift_moves_its_agenda_allocations_and_returns_to_draft(people, team):
+def test_editing_a_published_shift_keeps_the_published_version_in_the_agenda_until_republished(people, team):
     me, planning, ana, bruno = team
     shift = add(me, planning, 18, 9, 12, [ana])
     plannings.publish(me, planning)
     shift.refresh_from_db()
     plannings.update_shift(me, shift, people=[bruno], start=at(2030, 2, 18, 10), end=at(2030, 2, 18, 12))
-    alloc = Allocation.objects.get(occurrence_id=shift.occurrence_id)
-    assert alloc.membership == bruno and alloc.start == at(2030, 2, 18, 10)
+    alloc = Allocation.objects.get(occurrence__event__kind="shift")
+    assert alloc.membership == ana and alloc.start == at(2030, 2, 18, 9)  # what Ana was told
     planning.refresh_from_db()
-    assert planning.status == Planning.Status.DRAFT
+    assert planning.status == Planning.Status.PUBLISHED
+    plannings.publish(me, planning)
+    alloc = Allocation.objects.get(occurrence__event__kind="shift")
+    assert alloc.membership == bruno and alloc.start == at(2030, 2, 18, 10)
 
 
 def test_only_the_coordinator_of_the_team_edits_a_shift_and_bad_input_is_french(people, team, login):
