@@ -204,7 +204,7 @@ def send_invitation(membership: Membership) -> None:
             notify(
                 user, _("You now belong to %(organisation)s") % {"organisation": organisation.name},
                 body=_("You can switch to this organisation from the menu."),
-                url=reverse("dashboard", kwargs={"org": organisation.slug}), organisation=organisation,
+                url=reverse("dashboard", kwargs={"org": organisation.slug}), organisation=organisation, kind="accounts.membership",
             )
             return
         if not user.email:

@@ -524,7 +524,7 @@ def propose_swap(membership: Membership, shift: Shift, *, recipient: Membership,
                      "recipient": recipient.pk})
         body = _swap_text(swap)
         transaction.on_commit(lambda: notify(recipient.user, _("Shift swap proposed by %(who)s") % {"who": membership.user}, body=body,
-                                             url=_swaps_url(planning), organisation=planning.organisation))
+                                             url=_swaps_url(planning), organisation=planning.organisation, kind="agenda.swap"))
     return swap
 
 
@@ -575,12 +575,12 @@ def answer_swap(membership: Membership, swap, accept: bool, *, request=None):
                             .filter(role_assignments__role__in=["coordinator", "director"]).distinct()
                             if policies.can_manage_planning(m, planning.sector)]
             title = _("Shift swap to approve: %(a)s and %(b)s") % {"a": swap.requester.user, "b": swap.recipient.user}
-            transaction.on_commit(lambda: [notify(m.user, title, body=body, url=_swaps_url(planning), organisation=planning.organisation)
-                                           for m in coordinators])
+            transaction.on_commit(lambda: [notify(m.user, title, body=body, url=_swaps_url(planning), organisation=planning.organisation,
+                                                  kind="agenda.swap") for m in coordinators])
         else:
             title = _("Shift swap declined by %(who)s") % {"who": membership.user}
             transaction.on_commit(lambda: notify(swap.requester.user, title, body=body, url=_swaps_url(planning),
-                                                 organisation=planning.organisation))
+                                                 organisation=planning.organisation, kind="agenda.swap"))
     return swap
 
 
@@ -657,7 +657,7 @@ def decide_swap(membership: Membership, swap, approve: bool, *, request=None):
         title = (_("Shift swap approved: %(shift)s") if approve else _("Shift swap refused: %(shift)s")) % {"shift": swap.shift.title}
         body = _swap_text(swap)
         transaction.on_commit(lambda: [notify(m.user, title, body=body, url=f"/{planning.organisation.slug}/agenda/plannings/{planning.pk}/",
-                                              organisation=planning.organisation) for m in (a, b)])
+                                              organisation=planning.organisation, kind="agenda.planning") for m in (a, b)])
     return swap
 
 

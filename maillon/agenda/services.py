@@ -210,7 +210,7 @@ def _after_booking(event, resources, membership) -> None:
                 for manager in _managers(event.organisation, r):
                     notify(manager.user, _("Booking to approve: %(resource)s") % {"resource": r.name},
                            body=_("%(who)s asks for « %(resource)s » for « %(event)s ».") % {"who": membership.user, "resource": r.name, "event": event.title},
-                           url=f"/{event.organisation.slug}/agenda/a-valider/", organisation=event.organisation)
+                           url=f"/{event.organisation.slug}/agenda/a-valider/", organisation=event.organisation, kind="agenda.booking")
             if r.needs_procedure:
                 run_booking_procedure_hooks(event, r, membership)
 
@@ -416,7 +416,7 @@ def decide(membership: Membership, allocation: Allocation, approve: bool, *, req
             title = (_("Booking approved: %(resource)s") if approve else _("Booking refused: %(resource)s")) % {"resource": allocation.resource.name}
             transaction.on_commit(lambda: notify(booker, title, body=_when(allocation.start, allocation.end),
                                                  url=f"/{allocation.organisation.slug}/agenda/evenements/{allocation.occurrence.event_id}/",
-                                                 organisation=allocation.organisation))
+                                                 organisation=allocation.organisation, kind="agenda.booking"))
     return allocation
 
 

@@ -46,7 +46,7 @@ def funding_reminders(today: date | None = None) -> int:
         title = _("Funding deadline in %(n)s days: %(title)s") % {"n": days_left, "title": event.title}
         body = _("Deadline: %(day)s.") % {"day": date_format(timezone.localtime(occ.start), "l j F Y")}
         for user in recipients.values():
-            notify(user, title, body=body, url=f"/{org.slug}/agenda/evenements/{event.pk}/", organisation=org)
+            notify(user, title, body=body, url=f"/{org.slug}/agenda/evenements/{event.pk}/", organisation=org, kind="agenda.funding")
             sent += 1
     return sent
 

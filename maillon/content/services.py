@@ -230,7 +230,8 @@ def notify_important_news(page: NewsPage) -> int:
     members = Membership.objects.active().for_organisation(organisation).select_related("user")
     count = 0
     for membership in members:
-        notify(membership.user, _("Important news: %(title)s") % {"title": page.title}, body=page.intro, url=url, organisation=organisation)
+        notify(membership.user, _("Important news: %(title)s") % {"title": page.title}, body=page.intro, url=url, organisation=organisation,
+               kind="content.news")
         count += 1
     record("content.news.notify", organisation=organisation, target=page, data={"recipients": count})
     return count

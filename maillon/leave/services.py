@@ -387,7 +387,7 @@ def _warn_hr(entry: LedgerEntry, membership, leave_type, before: Decimal, days: 
 
     def send():
         for user in hr:
-            notify(user, title, body=body, url=url, organisation=organisation)
+            notify(user, title, body=body, url=url, organisation=organisation, kind="leave.balance")
 
     transaction.on_commit(send)
 

@@ -385,7 +385,7 @@ def cancel_meeting(membership: Membership, meeting: Meeting, *, request=None) ->
         _send_later(meeting, others, kind="cancel")
         transaction.on_commit(lambda: [
             notify(u, _("Meeting cancelled: %(title)s") % {"title": meeting.title},
-                   url=f"/{meeting.organisation.slug}/reunions/{meeting.pk}/", organisation=meeting.organisation, email=False)
+                   url=f"/{meeting.organisation.slug}/reunions/{meeting.pk}/", organisation=meeting.organisation, kind="meetings.cancel")
             for u in users])
     return meeting
 
@@ -406,7 +406,7 @@ def send_reminders(now=None) -> int:
             if p.answer == Participant.Answer.DECLINED or not p.membership.is_active:
                 continue
             notify(p.membership.user, title, body=meeting.event.place, url=f"/{meeting.organisation.slug}/reunions/{meeting.pk}/",
-                   organisation=meeting.organisation)
+                   organisation=meeting.organisation, kind="meetings.reminder")
             sent += 1
         # external guests: by e-mail, unless they declined
         sent += invitations.send_reminder(meeting, [g for g in meeting.guests.all() if g.answer != Participant.Answer.DECLINED])
@@ -414,7 +414,7 @@ def send_reminders(now=None) -> int:
     tasks = Task.objects.open().filter(due=tomorrow).select_related("assignee__user", "organisation")
     for task in tasks:
         notify(task.assignee.user, _("Task due tomorrow: %(task)s") % {"task": task.description},
-               url=f"/{task.organisation.slug}/reunions/{task.meeting_id}/", organisation=task.organisation)
+               url=f"/{task.organisation.slug}/reunions/{task.meeting_id}/", organisation=task.organisation, kind="meetings.task")
         sent += 1
     return sent
 

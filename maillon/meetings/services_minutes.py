@@ -101,7 +101,7 @@ def publish_minutes(membership: Membership, minutes: Minutes, *, request=None) -
         people = [p.membership.user for p in meeting.participants.select_related("membership__user") if p.membership.user_id != membership.user_id]
         url = f"/{meeting.organisation.slug}/reunions/{meeting.pk}/compte-rendu/"
         transaction.on_commit(lambda: [notify(u, _("Minutes published: %(title)s") % {"title": meeting.title}, url=url,
-                                              organisation=meeting.organisation, email=False) for u in people])
+                                              organisation=meeting.organisation, kind="meetings.minutes") for u in people])
     return minutes
 
 
@@ -128,7 +128,7 @@ def _tell_assignee(task: Task, meeting: Meeting) -> None:
     assignee = task.assignee
     transaction.on_commit(lambda: notify(assignee.user, _("New task: %(task)s") % {"task": task.description},
                                          url=f"/{meeting.organisation.slug}/reunions/{meeting.pk}/",
-                                         organisation=meeting.organisation, email=False))
+                                         organisation=meeting.organisation, kind="meetings.task"))
 
 
 def complete_task(membership: Membership, task: Task, *, done: bool = True, request=None) -> Task:
@@ -263,7 +263,7 @@ def ask_contributions(membership: Membership, minutes: Minutes, membership_ids, 
     url = f"/{meeting.organisation.slug}/reunions/{meeting.pk}/compte-rendu/"
     users = [p.membership.user for p in asked]
     transaction.on_commit(lambda: [notify(u, _("Add your part to the minutes: %(title)s") % {"title": meeting.title}, url=url,
-                                          organisation=meeting.organisation, email=False) for u in users])
+                                          organisation=meeting.organisation, kind="meetings.contribution") for u in users])
     return len(asked)
 
 

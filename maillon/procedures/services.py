@@ -290,7 +290,7 @@ def _advance(submission: Submission, *, actor, round_steps: list[Step] | None = 
 
     def send():
         for user in recipients:
-            notify(user, title, url=url, organisation=submission.organisation)
+            notify(user, title, url=url, organisation=submission.organisation, kind="procedures.approval")
 
     transaction.on_commit(send)
 
@@ -304,7 +304,7 @@ def _complete(submission: Submission, *, actor) -> None:
     booking.settle(submission, approved=True, actor=actor)
     record("procedures.approved", actor=actor, organisation=submission.organisation, target=submission)
     applicant, title, url = submission.applicant, _("Approved: %(procedure)s") % {"procedure": submission.version.title}, submission.get_absolute_url()
-    transaction.on_commit(lambda: notify(applicant, title, url=url, organisation=submission.organisation))
+    transaction.on_commit(lambda: notify(applicant, title, url=url, organisation=submission.organisation, kind="procedures.decision"))
 
 
 def delegated_assignments(organisation, user, day: date | None = None) -> list[list[tuple[str, int | None]]]:
@@ -389,7 +389,8 @@ def decide(request, step: Step, decision: str, *, comment: str = "", password: s
         if submission.status != Submission.Status.APPROVED:
             applicant = submission.applicant
             title = _("%(procedure)s: step « %(step)s » approved") % {"procedure": submission.version.title, "step": step.title}
-            transaction.on_commit(lambda: notify(applicant, title, url=submission.get_absolute_url(), organisation=submission.organisation, email=False))
+            transaction.on_commit(lambda: notify(applicant, title, url=submission.get_absolute_url(), organisation=submission.organisation,
+                                                 kind="procedures.step"))
         return step
     submission.status = Submission.Status.REJECTED if decision == "reject" else Submission.Status.CHANGES
     if decision == "reject":
@@ -401,7 +402,8 @@ def decide(request, step: Step, decision: str, *, comment: str = "", password: s
         booking.settle(submission, approved=False, actor=request.user)
     applicant = submission.applicant
     title = (_("Rejected: %(procedure)s") if decision == "reject" else _("Changes requested: %(procedure)s")) % {"procedure": submission.version.title}
-    transaction.on_commit(lambda: notify(applicant, title, body=comment, url=submission.get_absolute_url(), organisation=submission.organisation))
+    transaction.on_commit(lambda: notify(applicant, title, body=comment, url=submission.get_absolute_url(), organisation=submission.organisation,
+                                         kind="procedures.decision"))
     return step
 
 
@@ -462,7 +464,7 @@ def cancel_approved(request, submission: Submission, *, reason: str = "") -> Sub
 
     def send():
         for user in recipients:
-            notify(user, title, body=reason.strip(), url=url, organisation=organisation)
+            notify(user, title, body=reason.strip(), url=url, organisation=organisation, kind="procedures.decision")
 
     transaction.on_commit(send)
     return submission
@@ -495,7 +497,7 @@ def add_delegation(request, *, delegate, start: date, end: date) -> Delegation:
            data={"delegate": delegate.pk, "start": start.isoformat(), "end": end.isoformat()})
     title = _("%(person)s asks you to approve procedures in their place from %(start)s to %(end)s") % {
         "person": request.user, "start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")}
-    transaction.on_commit(lambda: notify(delegate, title, organisation=request.organisation))
+    transaction.on_commit(lambda: notify(delegate, title, organisation=request.organisation, kind="procedures.approval"))
     return delegation
 
 
@@ -530,7 +532,7 @@ def send_reminders(now=None) -> int:
             title = _("Reminder: %(procedure)s from %(person)s is waiting for your decision") % {
                 "procedure": step.submission.version.title, "person": step.submission.applicant}
             for user in approvers_for(step):
-                notify(user, title, url=step.submission.get_absolute_url(), organisation=step.organisation)
+                notify(user, title, url=step.submission.get_absolute_url(), organisation=step.organisation, kind="procedures.approval")
         count += 1
     return count
 
