@@ -7,8 +7,8 @@ then measures:
   HTML and SQL queries, which must not depend on the number of news and documents;
 - the search page over 10,000 indexed items (pages, news, documents, directory entries) plus
   the live sources (published procedures of the demo, and ``--events`` upcoming events with
-  four dates each, read by ``search.events_matching``) with a mix of words, p95 of the whole
-  request.
+  four dates each, read by ``search.events_matching``) and ``--people`` more members, with a
+  mix of words, colleagues' names and typos, p95 of the whole request.
 Writes bench/results/content.json; exits 1 over budget.
 """
 
@@ -58,7 +58,21 @@ def seed_events(org, count: int, rng: random.Random) -> None:
     ], batch_size=1000)
 
 
-def seed_volume(news_count: int, documents: int, entries: int, events: int = 0) -> None:
+def seed_people(org, count: int, rng: random.Random) -> None:
+    """``count`` more active members (name, job, sector): what the search's people source reads."""
+    from maillon.accounts.models import Membership, User
+    from maillon.organisations.models import Sector
+
+    firsts = ("Hélène", "Zoé", "Jérôme", "Amélie", "Loïc", "Céline", "François", "Anaïs", "Noël", "Gaëlle", "Marc", "Inès")
+    lasts = ("Dupont", "Lefèvre", "Moreau", "Girard", "Bénard", "Mercier", "Lemaître", "Faure", "Rousseau", "Chevalier")
+    jobs = ("Animateur", "Animatrice jeunesse", "Référente familles", "Agent d'accueil", "Comptable", "Coordinateur enfance")
+    sectors = list(Sector.objects.for_organisation(org)) or [None]
+    users = User.objects.bulk_create(User(username=f"bench-personne-{i}", first_name=rng.choice(firsts), last_name=f"{rng.choice(lasts)}{i}")
+                                     for i in range(count))
+    Membership.objects.bulk_create(Membership(user=u, organisation=org, sector=rng.choice(sectors), job_title=rng.choice(jobs)) for u in users)
+
+
+def seed_volume(news_count: int, documents: int, entries: int, events: int = 0, people: int = 0) -> None:
     from django.db import connection
 
     from maillon.content.editors import ensure_home
@@ -83,6 +97,7 @@ def seed_volume(news_count: int, documents: int, entries: int, events: int = 0) 
                                 title=title, url="/les-tilleuls/", text=normalise(f"{title} {body}"), roles="" if i % 10 else ",hr,"))
     SearchEntry.objects.bulk_create(rows, batch_size=1000)
     seed_events(org, events, rng)
+    seed_people(org, people, rng)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -98,6 +113,7 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=300)
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--events", type=int, default=500, help="upcoming events added for the live search source")
+    parser.add_argument("--people", type=int, default=400, help="members added for the people source (10x the demo's staff)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="maillon-bench-content-") as data_dir:
@@ -109,25 +125,27 @@ def main() -> int:
         from maillon.accounts.models import User
         from maillon.content.models import SearchEntry
 
-        seed_volume(args.news, args.documents, args.entries, args.events)
+        seed_volume(args.news, args.documents, args.entries, args.events, args.people)
         home = measure("content home", "/les-tilleuls/accueil/", "animateur", args.runs)
         dashboard = measure("dashboard", "/les-tilleuls/tableau-de-bord/", "animateur", args.runs)
         client = Client()
         from maillon.testing import allauth_login
         allauth_login(client, User.objects.get(username="animateur"))
         rng = random.Random(7)
-        queries = [" ".join(rng.sample(WORDS, rng.choice((1, 1, 2)))) for _ in range(args.runs)]
+        # Words of the content, a colleague's name (with or without accents), and one typo.
+        names = ("Hélène", "helene dupont", "Lefevre", "animatrice", "Dupond", "formaton", "reunoin", "vacances")
+        queries = [" ".join(rng.sample(WORDS, rng.choice((1, 1, 2)))) if i % 3 else rng.choice(names) for i in range(args.runs)]
         client.get("/les-tilleuls/recherche/?q=formation")
         timings, hits = [], []
         for q in queries:
             start = time.perf_counter()
             response = client.get("/les-tilleuls/recherche/", {"q": q})
             timings.append((time.perf_counter() - start) * 1000)
-            hits.append(response.content.count(b'<li><a href="'))
+            hits.append(response.content.count(b'class="row-primary"'))
         result = {
             "database": connection.vendor,
             "indexed_items": SearchEntry.objects.count(),
-            "upcoming_events": args.events,
+            "upcoming_events": args.events, "members": args.people,
             "home_html_gzip": home["html_gzip"], "home_queries": home["queries"], "home_p95_ms": home["p95_ms"],
             "dashboard_html_gzip": dashboard["html_gzip"], "dashboard_queries": dashboard["queries"],
             "search_p95_ms": p95(timings), "search_median_ms": round(sorted(timings)[len(timings) // 2], 2),

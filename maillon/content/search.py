@@ -1,35 +1,89 @@
-"""One search box across pages, news, documents and directory entries.
+"""One search box across people, news, documents, pages, events, procedures and the directory.
 
-Everything searchable is copied into one table, ``SearchEntry`` (organisation, kind, title,
-text, url, roles), by the apps' services: a search is then one indexed query filtered by
-organisation and by the roles allowed to see the entry.
+Sources
+- The index, ``SearchEntry`` (organisation, kind, title, accent-free text, url, roles), filled
+  by the apps' services (``index(...)`` / ``unindex(...)``): pages, news, documents, directory
+  entries. Filtered by organisation and by the roles allowed to see each entry.
+- Live sources, read at search time from their own tables, each one query on a bounded set:
+  the colleagues (what the staff directory shows: name, job, sector; active members of the
+  searcher's organisation only), published procedures, upcoming published events (shown at
+  their *next* date; team shifts and meetings apart from the other events).
 
-- PostgreSQL: full-text search with the ``french`` configuration (stemming: « formations »
-  finds « formation »), on a stored ``tsvector`` with a GIN index, ranked.
-- SQLite: every word must appear in the accent-free lowercase text (LIKE), with a light plural
-  stemming; fine for the small installations SQLite is for.
+Matching: accents and case never matter (« helene » finds « Hélène »), and a word of four
+letters or more may carry one typo (« Dupond » finds « Dupont »: one letter changed, added,
+removed, or two neighbours swapped).
+- PostgreSQL (production): full-text search (``french`` configuration: « formations » finds
+  « formation ») OR trigram word similarity (``pg_trgm``, GIN index on the text, migration
+  0003) on the index; ``unaccent`` folds the titles for the title similarity.
+- SQLite: every word must appear in the accent-free text (LIKE), or, for a typo, one of the
+  word's one-edit variants (LIKE patterns with ``_``) in the first ``FUZZY_PREFIX`` characters
+  (the title and the start of the text). One query either way.
+- Live sources: accent-folded comparison in Python on their bounded rows, the same on both.
 
-Other apps call ``index(...)`` / ``unindex(...)`` from their services.
+Ranking (the same Python scorer for every source and both databases): a match in the title
+first (every word: exact above one typo above partial), then recent content higher (news and
+documents by their last change, events by how soon they come), so « vacances » puts the news
+item titled with it before the shifts whose planning mentions it. Results are grouped by kind
+(« Personnes », « Actualités »…), groups ordered by their best result; « Voir tout » lists one
+kind, paginated.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import F, Func, Lookup, Q, Value
+from django.db.models.functions import Lower, Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import SearchEntry
 
 MAX_TEXT = 20_000
+MAX_QUERY = 200  # characters of the query kept
+MAX_TERMS = 8  # words of the query kept
+CANDIDATES = 200  # rows read per source for one search
+PER_GROUP = 4  # results shown per kind on the grouped page
+PAGE_SIZE = 20  # results per page of « Voir tout »
+FUZZY_MIN = 4  # words shorter than this must match exactly
+FUZZY_PREFIX = 300  # SQLite: characters of the text (title first) where a typo is tolerated
 
+# The kinds shown, in the order used when two groups score alike: key → (label, entry kinds).
+GROUPS: dict[str, tuple] = {
+    "person": (_("People"), ("person",)),
+    "news": (_("News"), ("news",)),
+    "document": (_("Documents"), ("document",)),
+    "page": (_("Pages"), ("page",)),
+    "event": (_("Events"), ("event",)),
+    "meeting": (_("Meetings"), ("meeting",)),
+    "procedure": (_("Procedures"), ("procedure",)),
+    "shift": (_("Shifts"), ("shift",)),
+    "directory": (_("Directory"), ("partner", "contact", "facilitator", "link")),
+}
+GROUP_OF = {kind: key for key, (_label, kinds) in GROUPS.items() for kind in kinds}
+INDEXED_KINDS = ("page", "news", "document", "partner", "contact", "facilitator", "link")
+
+
+# ---------------------------------------------------------------- text
 
 # The combining marks (accents) left by NFKD decomposition: removed with one C-speed regex
 # (a per-character unicodedata.combining() test made search's live sources slow).
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # NUL (refused by PostgreSQL), controls, lone surrogates
+_WORDS = re.compile(r"\w+")
 
 
 def normalise(text: str) -> str:
@@ -42,6 +96,126 @@ def normalise(text: str) -> str:
 
 def strip_tags(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html or "")
+
+
+def clean_query(raw) -> tuple[str, bool]:
+    """The query as searched (controls removed, spaces collapsed, at most ``MAX_QUERY``
+    characters) and whether it was cut."""
+    query = _SPACES.sub(" ", _CONTROL.sub(" ", str(raw or ""))).strip()
+    return query[:MAX_QUERY].strip(), len(query) > MAX_QUERY
+
+
+def terms(query: str) -> list[str]:
+    """The query's words, accent-free, with a light plural stemming (« sorties » → « sortie »)."""
+    found = []
+    for word in _WORDS.findall(normalise(query).replace("_", " ")):
+        if len(word) > 3 and word[-1] in "sx":
+            word = word[:-1]
+        if word not in found:
+            found.append(word)
+    return found[:MAX_TERMS]
+
+
+def near(term: str, word: str) -> bool:
+    """``word`` is ``term`` with one typo: a letter changed, added or removed, or two
+    neighbouring letters swapped (``term`` of ``FUZZY_MIN`` letters or more)."""
+    n, m = len(term), len(word)
+    if n < FUZZY_MIN or abs(n - m) > 1 or term == word:
+        return term == word
+    i = 0
+    while i < min(n, m) and term[i] == word[i]:
+        i += 1
+    if n == m:
+        return term[i + 1:] == word[i + 1:] or (i + 1 < n and term[i] == word[i + 1] and term[i + 1] == word[i] and term[i + 2:] == word[i + 2:])
+    return term[i + 1:] == word[i:] if n > m else term[i:] == word[i + 1:]
+
+
+def term_match(term: str, text: str, words) -> float:
+    """1 when ``term`` is in ``text`` (accent-free), 0.8 when a word of it is ``term`` with one typo, else 0."""
+    if term in text:
+        return 1.0
+    if len(term) >= FUZZY_MIN and any(near(term, word) for word in words):
+        return 0.8
+    return 0.0
+
+
+def matches(query_terms: list[str], text: str) -> bool:
+    """Every term is in the accent-free ``text``, exactly or with one typo."""
+    words = None
+    for term in query_terms:
+        if term in text:
+            continue
+        if len(term) < FUZZY_MIN:
+            return False
+        words = words if words is not None else set(_WORDS.findall(text))
+        if not any(near(term, word) for word in words):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- results and ranking
+
+
+@dataclass
+class Hit:
+    """One result. ``when``: the date that ranks it (last change, next date)."""
+
+    kind: str
+    title: str
+    url: str
+    summary: str = ""
+    when: date | datetime | None = None
+    score: float = 0.0
+    object_id: str = ""
+
+    @property
+    def group(self) -> str:
+        return GROUP_OF.get(self.kind, "directory")
+
+    @property
+    def kind_label(self):
+        return GROUPS[self.group][0]
+
+
+def score(hit: Hit, query_terms: list[str], phrase: str, *, now: datetime) -> float:
+    """Title first (every word: exact 3, with typos down to 2.8; some words: up to 1, plus
+    0.5 for the whole phrase), then 1 for matching at all, then freshness up to 1: content
+    changed today, an event starting now (half-life a month for content, two weeks for events)."""
+    title = normalise(hit.title)
+    words = set(_WORDS.findall(title))
+    found = [term_match(term, title, words) for term in query_terms]
+    if found and all(found):
+        value = 2 + sum(found) / len(found)
+    else:
+        value = sum(1 for f in found if f) / max(len(found), 1)
+    if len(query_terms) > 1 and phrase in title:
+        value += 0.5
+    value += 1
+    when = hit.when
+    if isinstance(when, datetime):
+        days = (when - now).total_seconds() / 86400
+        value += 1 / (1 + days / 14) if days >= 0 else 1 / (1 - days / 30)
+    elif isinstance(when, date):
+        value += 1 / (1 + max((now.date() - when).days, 0) / 30)
+    return round(value, 6)
+
+
+def _fresher(hit: Hit) -> float:
+    """Ties: the latest change first, the soonest event first."""
+    when = hit.when
+    if isinstance(when, datetime):
+        return when.timestamp() if when <= timezone.now() else -when.timestamp()
+    return datetime(when.year, when.month, when.day).timestamp() if isinstance(when, date) else 0.0
+
+
+def rank(hits: list[Hit], query_terms: list[str], phrase: str, *, now=None) -> list[Hit]:
+    now = now or timezone.now()
+    for hit in hits:
+        hit.score = score(hit, query_terms, phrase, now=now)
+    return sorted(hits, key=lambda h: (-h.score, -_fresher(h), normalise(h.title)))
+
+
+# ---------------------------------------------------------------- the index
 
 
 def roles_value(roles) -> str:
@@ -66,17 +240,6 @@ def unindex(organisation_id, kind: str, object_id) -> None:
     SearchEntry.objects.filter(organisation_id=organisation_id, kind=kind, object_id=str(object_id)).delete()
 
 
-def _sqlite_terms(query: str) -> list[str]:
-    terms = []
-    for word in normalise(query).split()[:8]:
-        word = word.strip("\"'.,;:!?()")
-        if len(word) > 3 and word[-1] in "sx":
-            word = word[:-1]
-        if word:
-            terms.append(word)
-    return terms
-
-
 def visible_entries(membership):
     condition = Q(roles="")
     for role in membership.roles:
@@ -84,38 +247,121 @@ def visible_entries(membership):
     return SearchEntry.objects.for_organisation(membership.organisation).filter(condition)
 
 
-def search(membership, query: str, *, kinds=None, limit: int = 50) -> list[SearchEntry]:
-    """Entries matching ``query`` that ``membership`` may see, best first."""
-    query = (query or "").strip()[:200]
-    if membership is None or not query:
+class _Like(Lookup):
+    """``lhs LIKE rhs`` with the pattern as given (``_`` one character, ``%`` any): SQLite's
+    typo variants. Patterns are built from ``\\w`` characters only."""
+
+    lookup_name = "maillon_like"
+
+    def as_sql(self, compiler, conn):
+        lhs, lhs_params = self.process_lhs(compiler, conn)
+        rhs, rhs_params = self.process_rhs(compiler, conn)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+def typo_patterns(term: str) -> list[str]:
+    """LIKE patterns matching ``term`` with one typo (changed, added, removed or swapped letter)."""
+    if len(term) < FUZZY_MIN:
+        return []
+    n = len(term)
+    variants = {term[:i] + "_" + term[i + 1:] for i in range(n)}  # a letter changed
+    variants |= {term[:i] + term[i + 1:] for i in range(n)}  # a letter typed too many
+    variants |= {term[:i] + "_" + term[i:] for i in range(1, n)}  # a letter missing (inside)
+    variants |= {term[:i] + term[i + 1] + term[i] + term[i + 2:] for i in range(n - 1)}  # neighbours swapped
+    return sorted(f"%{v}%" for v in variants)
+
+
+def _unaccent(expression):
+    return Func(expression, function="unaccent")
+
+
+def search_entries(membership, query: str, *, kinds=None, limit: int = CANDIDATES) -> list[SearchEntry]:
+    """Entries of the index matching ``query`` that ``membership`` may see, best candidates
+    first (at most ``limit``; the final order is ``rank``'s). One query."""
+    query, _cut = clean_query(query)
+    query_terms = terms(query)
+    if membership is None or not query_terms:
         return []
     entries = visible_entries(membership).defer("text", "vector")
     if kinds:
         entries = entries.filter(kind__in=kinds)
+    folded = " ".join(query_terms)
     if connection.vendor == "postgresql":
+        # Stemmed full text (« formations »), or every word in the text, exactly or with a typo
+        # (word similarity of pg_trgm, threshold 0.6): both served by GIN indexes. The lookups are
+        # used as expressions: ``django.contrib.postgres`` need not be installed.
         search_query = SearchQuery(normalise(query), config="french", search_type="websearch")
-        entries = entries.filter(vector=search_query).annotate(rank=SearchRank(F("vector"), search_query)).order_by("-rank", "-updated_at")
+        every_term = Q()
+        for term in query_terms:
+            exact = Q(text__contains=term)
+            every_term &= exact | Q(TrigramWordSimilar(F("text"), Value(term))) if len(term) >= FUZZY_MIN else exact
+        entries = (
+            entries.filter(Q(vector=search_query) | every_term)
+            .annotate(title_similarity=TrigramWordSimilarity(folded, _unaccent(Lower("title"))), rank=SearchRank(F("vector"), search_query))
+            .order_by((F("title_similarity") * 2 + F("rank")).desc(), "-updated_at")
+        )
     else:
-        terms = _sqlite_terms(query)
-        if not terms:
-            return []
-        for term in terms:
-            entries = entries.filter(text__contains=term)
-        entries = entries.order_by("-updated_at")
+        exact = Q()
+        for term in query_terms:
+            exact &= Q(text__contains=term)
+        fuzzy = Q()
+        head = Substr("text", 1, FUZZY_PREFIX)
+        for term in query_terms:
+            either = Q(text__contains=term)
+            for pattern in typo_patterns(term):
+                either |= Q(_Like(head, Value(pattern)))
+            fuzzy &= either
+        entries = entries.filter(exact | fuzzy).order_by("-updated_at")
     return list(entries[:limit])
+
+
+def search(membership, query: str, *, kinds=None, limit: int = 50) -> list[SearchEntry]:
+    """Entries of the index matching ``query`` that ``membership`` may see, best first."""
+    query, _cut = clean_query(query)
+    pairs = [(Hit(e.kind, e.title, e.url, when=e.updated_at), e) for e in search_entries(membership, query, kinds=kinds)]
+    entry_of = {id(hit): entry for hit, entry in pairs}
+    return [entry_of[id(hit)] for hit in rank([hit for hit, _e in pairs], terms(query), normalise(query))][:limit]
+
+
+def _entry_hits(membership, query: str, query_terms, kinds) -> list[Hit]:
+    return [
+        Hit(entry.kind, entry.title, entry.url, summary=entry.summary, when=entry.updated_at, object_id=entry.object_id)
+        for entry in search_entries(membership, query, kinds=kinds)
+    ]
 
 
 # ---------------------------------------------------------------- live sources
 
-LIVE_ROWS = 500  # candidates read per source (published procedures, upcoming events)
+LIVE_ROWS = 500  # candidates read per live source (published procedures, upcoming events)
+PEOPLE_ROWS = 2000  # members read for a search (a social centre has far fewer)
 
 
-def _matches(terms: list[str], *texts: str) -> bool:
-    haystack = normalise(" ".join(t or "" for t in texts))
-    return all(term in haystack for term in terms)
+def people_matching(membership, query_terms: list[str]) -> list[Hit]:
+    """Active colleagues of the searcher's organisation, by what the staff directory shows
+    (name, job, sector): one query over at most ``PEOPLE_ROWS`` members, compared in Python
+    (the same on both databases: a team is small)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from maillon.accounts.models import Membership
+
+    members = Membership.objects.active().for_organisation(membership.organisation)
+    rows = members.order_by("user__last_name", "user__first_name").values_list(
+        "pk", "user__first_name", "user__last_name", "user__username", "job_title", "sector__name")[:PEOPLE_ROWS]
+    staff = reverse("directory:staff", kwargs={"org": membership.organisation.slug})
+    hits = []
+    for pk, first, last, username, job, sector in rows:
+        name = f"{first} {last}".strip() or username
+        if not matches(query_terms, normalise(f"{name} {job} {sector or ''}")):
+            continue
+        lookup = last or first
+        url = f"{staff}?{urlencode({'q': lookup})}" if lookup else staff
+        hits.append(Hit("person", name, url, summary=" · ".join(p for p in (job, sector) if p), object_id=str(pk)))
+    return hits
 
 
-def procedures_matching(membership, terms: list[str], limit: int = 50) -> list[SearchEntry]:
+def procedures_matching(membership, query_terms: list[str]) -> list[Hit]:
     """Published procedures of the organisation (every staff member may start one): one query."""
     from django.apps import apps
     from django.urls import reverse
@@ -126,11 +372,9 @@ def procedures_matching(membership, terms: list[str], limit: int = 50) -> list[S
 
     rows = published(membership.organisation).order_by("title").values_list("title", "slug", "description")[:LIVE_ROWS]
     slug = membership.organisation.slug
-    found = [row for row in rows if _matches(terms, row[0], row[2])][:limit]
     return [
-        SearchEntry(kind="procedure", object_id=proc_slug, title=title, summary=(description or "")[:200],
-                    url=reverse("procedures:start", kwargs={"org": slug, "slug": proc_slug}))
-        for title, proc_slug, description in found
+        Hit("procedure", title, reverse("procedures:start", kwargs={"org": slug, "slug": proc_slug}), summary=(description or "")[:200], object_id=proc_slug)
+        for title, proc_slug, description in rows if matches(query_terms, normalise(f"{title} {description}"))
     ]
 
 
@@ -138,8 +382,10 @@ EVENTS_CACHE_SECONDS = 60
 
 
 def upcoming_events(organisation, *, now=None) -> list[tuple]:
-    """``(haystack, pk, title, summary, url)`` of the organisation's upcoming published events
-    (no room bookings), soonest first, at most ``LIVE_ROWS``.
+    """``(haystack, pk, title, summary, url, kind, next_start)`` of the organisation's upcoming
+    published events (no room bookings), soonest first, at most ``LIVE_ROWS``. ``next_start``
+    is the next date that is not cancelled (a weekly workshop shows next week's, not its
+    first); ``kind``: the result kind (``event``, ``meeting`` or ``shift``).
 
     Read, normalised and formatted once, then kept a minute in the cache under the state of
     the organisation's events (how many, last change): a new or edited event is searchable at
@@ -149,7 +395,7 @@ def upcoming_events(organisation, *, now=None) -> list[tuple]:
     from django.core.cache import cache
     from django.db.models import Count, Max, Min
     from django.urls import reverse
-    from django.utils import formats, timezone
+    from django.utils import formats
 
     from maillon.agenda.models import Event
 
@@ -158,7 +404,7 @@ def upcoming_events(organisation, *, now=None) -> list[tuple]:
     if now is None:
         state = events.aggregate(n=Count("pk"), last=Max("updated_at"))
         last = state["last"].timestamp() if state["last"] else 0
-        key = f"content:search:events:{organisation.pk}:{organisation.slug}:{state['n']}:{last}"
+        key = f"content:search:events:v2:{organisation.pk}:{organisation.slug}:{state['n']}:{last}"
         cached = cache.get(key)
         if cached is not None:
             return cached
@@ -166,43 +412,106 @@ def upcoming_events(organisation, *, now=None) -> list[tuple]:
         events.filter(status=Event.Status.PUBLISHED, occurrences__end__gte=now or timezone.now(), occurrences__cancelled=False)
         .exclude(kind=Event.Kind.BOOKING)
         .annotate(next_start=Min("occurrences__start"))
-        .order_by("next_start").values_list("pk", "title", "description", "place", "next_start")[:LIVE_ROWS]
+        .order_by("next_start").values_list("pk", "title", "description", "place", "next_start", "kind")[:LIVE_ROWS]
     )
     slug = organisation.slug
+    kinds = {Event.Kind.MEETING: "meeting", Event.Kind.SHIFT: "shift"}
     found = [
         (normalise(f"{title} {description} {place}"), pk, title,
-         " · ".join(p for p in (formats.date_format(timezone.localtime(start), "j F Y H:i"), place) if p),
-         reverse("agenda:event", kwargs={"org": slug, "pk": pk}))
-        for pk, title, description, place, start in rows
+         " · ".join(p for p in (formats.date_format(timezone.localtime(start), "l j F Y H:i"), place) if p),
+         reverse("agenda:event", kwargs={"org": slug, "pk": pk}), kinds.get(kind, "event"), start)
+        for pk, title, description, place, start, kind in rows
     ]
     if key is not None:
         cache.set(key, found, EVENTS_CACHE_SECONDS)
     return found
 
 
-def events_matching(membership, terms: list[str], limit: int = 50, *, now=None) -> list[SearchEntry]:
+def events_matching(membership, query_terms: list[str], *, now=None) -> list[Hit]:
     """Upcoming published events (no room bookings) of the organisation matching every term."""
     from django.apps import apps
 
     if not apps.is_installed("maillon.agenda"):
         return []
-    found = [row for row in upcoming_events(membership.organisation, now=now) if all(term in row[0] for term in terms)][:limit]
-    return [SearchEntry(kind="event", object_id=str(pk), title=title, summary=summary, url=url) for _h, pk, title, summary, url in found]
+    return [
+        Hit(kind, title, url, summary=summary, when=start, object_id=str(pk))
+        for haystack, pk, title, summary, url, kind, start in upcoming_events(membership.organisation, now=now)
+        if matches(query_terms, haystack)
+    ]
 
 
-LIVE_SOURCES = {"procedure": procedures_matching, "event": events_matching}
+# ---------------------------------------------------------------- everything, grouped
 
 
-def search_everything(membership, query: str, *, kinds=None, limit: int = 50) -> list[SearchEntry]:
-    """The index (pages, news, documents, directory) plus live sources (procedures, events)."""
-    query = (query or "").strip()[:200]
-    if membership is None or not query:
+def _wanted(kinds, source_kinds) -> bool:
+    return not kinds or any(kind in kinds for kind in source_kinds)
+
+
+def search_everything(membership, query: str, *, kinds=None, limit: int = 50) -> list[Hit]:
+    """Every source, ranked together, best first (at most ``limit``): what ``membership`` may see."""
+    query, _cut = clean_query(query)
+    query_terms = terms(query)
+    if membership is None or not query_terms:
         return []
-    indexed_kinds = [k for k in kinds if k not in LIVE_SOURCES] if kinds else None
-    results = search(membership, query, kinds=indexed_kinds, limit=limit) if indexed_kinds is None or indexed_kinds else []
-    terms = _sqlite_terms(query)
-    live = []
-    for kind, source in LIVE_SOURCES.items():
-        if terms and (not kinds or kind in kinds):
-            live.extend(source(membership, terms, limit))
-    return (live + results)[:limit]
+    hits: list[Hit] = []
+    indexed = [k for k in kinds if k in INDEXED_KINDS] if kinds else None
+    if indexed is None or indexed:
+        hits += _entry_hits(membership, query, query_terms, indexed)
+    if _wanted(kinds, ("person",)):
+        hits += people_matching(membership, query_terms)
+    if _wanted(kinds, ("procedure",)):
+        hits += procedures_matching(membership, query_terms)
+    if _wanted(kinds, ("event", "meeting", "shift")):
+        hits += [h for h in events_matching(membership, query_terms) if not kinds or h.kind in kinds]
+    return rank(hits, query_terms, normalise(query))[:limit]
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.hits)
+
+    @property
+    def first(self) -> list[Hit]:
+        return self.hits[:PER_GROUP]
+
+    @property
+    def more(self) -> int:
+        return max(self.total - PER_GROUP, 0)
+
+
+def grouped(hits: list[Hit]) -> list[Group]:
+    """Hits (ranked) by kind; groups ordered by their best hit, then in ``GROUPS`` order."""
+    groups = {key: Group(key, label) for key, (label, _kinds) in GROUPS.items()}
+    for hit in hits:
+        groups[hit.group].hits.append(hit)
+    order = list(GROUPS)
+    return sorted((g for g in groups.values() if g.hits), key=lambda g: (-g.hits[0].score, order.index(g.key)))
+
+
+def results_page(membership, params) -> dict:
+    """The search page's context from the query string: ``q``, ``type`` (one group: « Voir
+    tout », paginated) and ``page``."""
+    query, cut = clean_query(params.get("q", ""))
+    group = params.get("type", "")
+    group = group if group in GROUPS else ""
+    context = {"q": query, "cut": cut, "max_query": MAX_QUERY, "kind": group, "kinds": [(k, label) for k, (label, _x) in GROUPS.items()],
+               "groups": [], "page_obj": None, "searched": bool(query), "usable": bool(terms(query))}
+    if not context["usable"]:
+        return context
+    hits = search_everything(membership, query, kinds=GROUPS[group][1] if group else None, limit=len(GROUPS) * CANDIDATES)
+    if group:
+        from urllib.parse import urlencode
+
+        context["page_obj"] = Paginator(hits, PAGE_SIZE).get_page(params.get("page"))
+        context["group_label"] = GROUPS[group][0]
+        context["query"] = urlencode({"q": query, "type": group})
+    else:
+        context["groups"] = grouped(hits)
+    context["total"] = len(hits)
+    return context

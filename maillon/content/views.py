@@ -11,7 +11,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
@@ -20,9 +19,6 @@ from .editors import ensure_home
 from .forms import DocumentForm, ReplaceForm
 from .images import IMAGE_SPECS, images_of, may_open_collection_file
 from .models import Document, DocumentCategory, HomePage, NewsPage, pages_of
-
-SEARCH_KINDS = {"page": gettext_lazy("Pages"), "news": gettext_lazy("News"), "document": gettext_lazy("Documents"), "directory": gettext_lazy("Directory"),
-                "procedure": gettext_lazy("Procedures"), "event": gettext_lazy("Events")}
 
 
 def _home(request) -> HomePage | None:
@@ -235,10 +231,5 @@ def media_file(request, path: str):
 
 
 def search_view(request):
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("type", "")
-    kinds = [kind] if kind in SEARCH_KINDS and kind != "directory" else (["partner", "contact", "facilitator", "link", "person"] if kind == "directory" else None)
-    results = search.search_everything(request.membership, q, kinds=kinds, limit=50) if q else []
-    for result in results:
-        result.kind_label = SEARCH_KINDS.get(result.kind) or SEARCH_KINDS["directory"]
-    return render(request, "content/search.html", {"q": q, "kind": kind, "kinds": SEARCH_KINDS.items(), "results": results})
+    """Grouped results (a few per kind), or one kind paginated (« Voir tout »): ``search.results_page``."""
+    return render(request, "content/search.html", search.results_page(request.membership, request.GET))
