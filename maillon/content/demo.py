@@ -34,7 +34,7 @@ DOCUMENTS = [
 PARTY = "Fête de quartier"
 NEWS = [
     (PARTY + " le {party}", "evenement", 2, True, "Stands, jeux et repas partagé : toute l'équipe est attendue à 14 h."),
-    ("Nouvelle convention avec la CAF du Val-Fleuri", "admin", 5, False, "La convention d'objectifs et de financement est signée pour quatre ans."),
+    ("Nouvelle convention avec la CAF du Nord", "admin", 5, False, "La convention d'objectifs et de financement est signée pour quatre ans."),
     ("Bienvenue à Inès, animatrice au Secteur Jeunes", "equipe", 8, False, "Inès rejoint l'équipe du Secteur Jeunes et Adolescents."),
     ("Formation premiers secours (PSC1) en mars", "formation", 12, False, "Dix places ouvertes ; inscription auprès des RH."),
     ("Le Cyber Espace fait peau neuve", "vie", 20, False, "Dix nouveaux postes et une imprimante partagée."),

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from maillon.accounts.models import Membership, RoleAssignment, User
 from maillon.accounts.roles import Role
-from maillon.organisations.models import Federation, Organisation, Sector
+from maillon.organisations.models import VISITOR_TOPICS, Federation, Organisation, Sector
 from maillon.organisations.services import create_organisation
 
 from .registry import registry
@@ -136,6 +136,8 @@ def seed() -> DemoContext:
     )
     main.federations.add(federation)
     second.federations.add(federation)
+    for organisation in (main, second):
+        _retire_visitor_topics(organisation)
     context = DemoContext(federation=federation, main=main, second=second)
 
     for username, first, last, role, sector, title in KEY_PEOPLE:
@@ -146,7 +148,7 @@ def seed() -> DemoContext:
         context.logins.append(DemoLogin(username, str(Role(role).label), main.name, secret))
 
     # The rest of the 48 staff, spread over the sectors.
-    sectors = list(Sector.objects.for_organisation(main).exclude(name="Non renseigné"))
+    sectors = list(Sector.objects.for_organisation(main).exclude(name__in=[*VISITOR_TOPICS, "Non renseigné"]))
     for index in range(48 - len(KEY_PEOPLE)):
         first, last = FIRST_NAMES[index], LAST_NAMES[index]
         username = f"{first}.{last}".lower().replace(" ", "-")
@@ -171,6 +173,34 @@ def seed() -> DemoContext:
     for seeder in registry.demo_seeders:
         seeder(context)
     return context
+
+
+def _retire_visitor_topics(organisation) -> None:
+    """A demo seeded before the visitor topics of seed 001 §3.5 (« Culture »…) left the sectors
+    keeps no one in them: their people (home sector and sector roles) move to the real sectors,
+    then the topics go unless something still needs them (a planning's team)."""
+    from django.db.models import ProtectedError
+
+    topics = list(Sector.objects.for_organisation(organisation).filter(name__in=VISITOR_TOPICS))
+    if not topics:
+        return
+    real = list(Sector.objects.for_organisation(organisation).exclude(name__in=[*VISITOR_TOPICS, "Non renseigné"]).order_by("position", "pk"))
+    for index, membership in enumerate(Membership.objects.filter(organisation=organisation, sector__in=topics).order_by("pk")):
+        membership.sector = real[index % len(real)] if real else None
+        membership.save(update_fields=["sector"])
+    for index, assignment in enumerate(RoleAssignment.objects.filter(membership__organisation=organisation, sector__in=topics).order_by("pk")):
+        target = real[index % len(real)] if real else None
+        if RoleAssignment.objects.filter(membership=assignment.membership, role=assignment.role, sector=target).exists():
+            assignment.delete()
+        else:
+            assignment.sector = target
+            assignment.save(update_fields=["sector"])
+    for topic in topics:
+        try:
+            with transaction.atomic():
+                topic.delete()
+        except ProtectedError:
+            continue
 
 
 def _ascii(value: str) -> str:

@@ -20,7 +20,7 @@ RESERVED_SLUGS = {
     "readyz", "ws", "o", "documents", "images", "i18n", "jsi18n", "favicon.ico", "robots.txt",
 }
 
-# Seed 001 §3.5: the sectors of a social centre.
+# Seed 001 §3.5: the sectors of a social centre, where staff work (and visits are announced).
 DEFAULT_SECTORS = [
     "Cyber Espace",
     "Centre petite enfance",
@@ -30,11 +30,11 @@ DEFAULT_SECTORS = [
     "Secteur Jeunes et Adolescents",
     "Secteur Jeunes Adultes",
     "Secteur Adultes et Familles",
-    "Actualité Administrative",
-    "Culture",
-    "Santé Bien-être",
     "Non renseigné",
 ]
+# Seed 001 §3.5 lists three more entries after the sectors: topics a visitor may come about,
+# for the reception's visit notices (a later app), not teams anybody works in.
+VISITOR_TOPICS = ["Actualité Administrative", "Culture", "Santé Bien-être"]
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 

@@ -17,6 +17,7 @@ from maillon.accounts.csv_import import (
 from maillon.accounts.models import Membership, User
 from maillon.accounts.roles import Role
 from maillon.audit.models import AuditEntry
+from maillon.organisations.models import Sector
 
 URL = "/essais/admin/membres/import/"
 HEADER = "prenom;nom;email;identifiant;secteur;fonction;roles"
@@ -27,10 +28,10 @@ MIXED = "\n".join([
     "Dominique;Morel;pas-une-adresse;;Secteur Enfance;;staff",  # 3 bad e-mail
     "Sacha;Leroy;sacha@exemple.test;;Secteur Inconnu;;staff",  # 4 unknown sector
     "Alex;Martin;camille@exemple.test;;;;staff",  # 5 duplicate in file
-    "Noa;Petit;noa@exemple.test;;Culture;;staff|magicien",  # 6 unknown role
-    "Lou;Bernard;lou@exemple.test;;Culture;Coordinatrice",  # 7 missing column
+    "Noa;Petit;noa@exemple.test;;Cyber Espace;;staff|magicien",  # 6 unknown role
+    "Lou;Bernard;lou@exemple.test;;Cyber Espace;Coordinatrice",  # 7 missing column
     "",  # 8 blank: ignored
-    "Yanis;Roux;yanis@exemple.test;y.roux;Culture;Coordinateur;staff|Coordinateur·rice de secteur",  # 9 ok
+    "Yanis;Roux;yanis@exemple.test;y.roux;Cyber Espace;Coordinateur;staff|Coordinateur·rice de secteur",  # 9 ok
     "Inès;Garnier;ines@exemple.test;;;;coordinator",  # 10 coordinator without sector
     ";Faure;faure@exemple.test;;;;",  # 11 first name missing
 ])
@@ -64,8 +65,8 @@ def test_it_imports_good_lines_and_reports_each_bad_line_in_french(people, hr_cl
     assert "Ligne 3" in page and "Secteur inconnu" in page
 
     yanis = Membership.objects.with_roles().select_related("user", "sector").get(user__email="yanis@exemple.test")
-    assert yanis.user.username == "y.roux" and yanis.sector.name == "Culture" and yanis.job_title == "Coordinateur"
-    assert yanis.roles == {"staff", "coordinator"} and [s.name for s in yanis.sectors_for("coordinator")] == ["Culture"]
+    assert yanis.user.username == "y.roux" and yanis.sector.name == "Cyber Espace" and yanis.job_title == "Coordinateur"
+    assert yanis.roles == {"staff", "coordinator"} and [s.name for s in yanis.sectors_for("coordinator")] == ["Cyber Espace"]
     assert not User.objects.filter(email__in=["sacha@exemple.test", "noa@exemple.test", "lou@exemple.test", "ines@exemple.test"]).exists()
     assert sorted(m.to[0] for m in mail.outbox) == ["camille@exemple.test", "yanis@exemple.test"]
     entry = AuditEntry.objects.get(action="membership.import")
@@ -84,15 +85,16 @@ def test_it_does_not_duplicate_anyone_when_the_same_file_is_imported_again(peopl
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 @pytest.mark.parametrize("delimiter", [";", ","])
 def test_it_reads_the_usual_encodings_and_delimiters(people, hr_client, encoding, delimiter):
+    Sector.objects.create(organisation=people.org, name="Secteur Séniors")  # an accented sector name
     text = "\r\n".join([
         HEADER.replace(";", delimiter),
-        delimiter.join(["Éloïse", "Lefèvre", "eloise@exemple.test", "", "Santé Bien-être", "Médiatrice", "Accueil / gestion des salles"]),
+        delimiter.join(["Éloïse", "Lefèvre", "eloise@exemple.test", "", "Secteur Séniors", "Médiatrice", "Accueil / gestion des salles"]),
     ])
     response = hr_client.post(URL, {"file": upload(text.encode(encoding))})
     assert response.context["report"].errors == []
     membership = Membership.objects.with_roles().select_related("user", "sector").get(user__email="eloise@exemple.test")
     assert membership.user.first_name == "Éloïse" and membership.user.last_name == "Lefèvre"
-    assert membership.sector.name == "Santé Bien-être" and membership.job_title == "Médiatrice"
+    assert membership.sector.name == "Secteur Séniors" and membership.job_title == "Médiatrice"
     assert membership.roles == {"reception"}
 
 

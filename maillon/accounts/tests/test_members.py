@@ -75,7 +75,7 @@ def test_it_answers_404_for_a_member_of_another_organisation_guessed_by_id(peopl
 
 def test_it_lists_searches_and_filters_members(people, login):
     client = login(people.with_role(Role.HR))
-    make_member(people.org, Role.COORDINATOR, sector_name="Culture", username="zoe", first_name="Zoé", last_name="Zébulon")
+    make_member(people.org, Role.COORDINATOR, sector_name="Cyber Espace", username="zoe", first_name="Zoé", last_name="Zébulon")
     page = client.get(LIST).content.decode()
     assert "Zébulon" in page and "proprietaire" in page
     assert people.outsider.username not in page
@@ -84,8 +84,8 @@ def test_it_lists_searches_and_filters_members(people, login):
     assert "Zébulon" in found and "proprietaire" not in found
     assert "Zébulon" in client.get(LIST, {"q": "zoe@"}).content.decode()
 
-    culture = sector(people.org, "Culture")
-    by_sector = client.get(LIST, {"sector": culture.pk}).content.decode()
+    cyber = sector(people.org, "Cyber Espace")
+    by_sector = client.get(LIST, {"sector": cyber.pk}).content.decode()
     assert "Zébulon" in by_sector and "proprietaire" not in by_sector
 
     by_role = client.get(LIST, {"role": "coordinator"}).content.decode()
@@ -122,17 +122,17 @@ def test_it_paginates_by_25_with_a_constant_number_of_queries(people, login):
 def test_it_saves_roles_with_their_sectors_and_audits_it(people, login):
     client = login(people.with_role(Role.HR))
     target = membership_of(people.colleague, people.org)
-    enfance, culture = sector(people.org, "Secteur Enfance"), sector(people.org, "Culture")
+    enfance, cyber = sector(people.org, "Secteur Enfance"), sector(people.org, "Cyber Espace")
     response = client.post(detail_url(target), roles_post(
-        roles=["staff", "coordinator"], coordinator_sectors=[enfance.pk, culture.pk], sector=culture.pk, job_title="Coordinatrice",
+        roles=["staff", "coordinator"], coordinator_sectors=[enfance.pk, cyber.pk], sector=cyber.pk, job_title="Coordinatrice",
     ))
     assert response.status_code == 302
     target.refresh_from_db()
     assigned = set(RoleAssignment.objects.filter(membership=target).values_list("role", "sector__name"))
-    assert assigned == {("staff", None), ("coordinator", "Secteur Enfance"), ("coordinator", "Culture")}
-    assert target.sector == culture and target.job_title == "Coordinatrice"
+    assert assigned == {("staff", None), ("coordinator", "Secteur Enfance"), ("coordinator", "Cyber Espace")}
+    assert target.sector == cyber and target.job_title == "Coordinatrice"
     entry = AuditEntry.objects.get(action="membership.roles")
-    assert entry.data == {"before": ["staff"], "after": ["coordinator@Culture", "coordinator@Secteur Enfance", "staff"]}
+    assert entry.data == {"before": ["staff"], "after": ["coordinator@Cyber Espace", "coordinator@Secteur Enfance", "staff"]}
     assert AuditEntry.objects.filter(action="membership.update").exists()
 
 
@@ -150,7 +150,7 @@ def test_it_requires_a_sector_for_coordinator_and_supervisor(people, login):
 def test_it_refuses_a_sector_of_another_organisation(people, login):
     client = login(people.with_role(Role.ADMIN))
     target = membership_of(people.colleague, people.org)
-    foreign = sector(people.other_org, "Culture")
+    foreign = sector(people.other_org, "Cyber Espace")
     response = client.post(detail_url(target), roles_post(roles=["coordinator"], coordinator_sectors=[foreign.pk], sector=foreign.pk))
     assert response.status_code == 200
     target.refresh_from_db()
