@@ -1,8 +1,8 @@
 """Every e-mail of an organisation co-financed by the ERDF ends with the EU co-funding mention:
-notifications, account invitations, meeting invitations and guests' reminders, allauth's
-password reset; an organisation that does not show the block sends none."""
+notifications and the daily digest, account invitations, meeting invitations and guests'
+reminders, allauth's password reset; an organisation that does not show the block sends none."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,6 +14,7 @@ from maillon.accounts.models import Membership
 from maillon.meetings import services as meetings
 from maillon.meetings.tests.helpers import coordo_type, membership
 from maillon.meetings.tests.test_guests import contact
+from maillon.notifications.digest import send_digests
 from maillon.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,12 @@ def test_the_password_reset_email_of_an_organisation_without_the_block_has_none(
     client.post("/comptes/password/reset/", {"email": people.owner.email})
     assert len(mail.outbox) == 1 and MENTION not in mail.outbox[0].body
 
+
+
+def test_the_daily_digest_ends_with_the_mention(people, feder, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(people.colleague, "Nouvelle tâche : réserver le car", organisation=feder, kind="meetings.task")
+    tomorrow = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(7, 30)))
+    assert send_digests(now=tomorrow) == 1
+    [digest] = [m for m in mail.outbox if m.to == [people.colleague.email]]
+    assert "Nouvelle tâche : réserver le car" in digest.body and signed(digest)
