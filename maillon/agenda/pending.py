@@ -168,7 +168,10 @@ def diff(before: dict[str, dict], after: dict[str, dict], names: dict[int, str])
             if old["title"] != new["title"]:
                 change.items.append((_("Title"), old["title"], new["title"]))
             if (old["start"], old["end"]) != (new["start"], new["end"]):
-                change.items.append((_("Date and time"), _when(old), _when(new)))
+                was, now = _when(old), _when(new)
+                if was.split(", ")[0] == now.split(", ")[0]:  # the same day (the line says it): the hours only
+                    was, now = was.split(", ")[-1], now.split(", ")[-1]
+                change.items.append((_("Date and time"), was, now))
             if sorted(old["people"]) != sorted(new["people"]):
                 change.items.append((_("People"), people(old), people(new)))
             for name in DETAILS:

@@ -3,17 +3,20 @@ staff and in the agenda; the edits are pending changes the coordinators see and 
 (each person concerned gets ONE e-mail with only their own changes, before → after) or
 discard (back to the published version, after a confirmation)."""
 
+import importlib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.apps import apps
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maillon.accounts.roles import Role
 from maillon.agenda import pending, plannings
-from maillon.agenda.models import Allocation, Planning
+from maillon.agenda.models import Allocation, Planning, Shift
 from maillon.notifications.models import Notification
 from maillon.organisations.models import Sector
 from maillon.testing import QueryCounter
@@ -109,7 +112,8 @@ def test_a_published_planning_stays_published_for_the_staff_while_its_coordinato
     # The coordinator sees the four pending changes, before → after.
     page = coordinator.get(url(people.org, f"plannings/{planning.pk}/")).content.decode()
     assert page.count("4 modifications non publiées") == 2  # header pill and section title
-    assert "lundi 18 février 2030, 09:00–12:00 → <strong>lundi 18 février 2030, 10:00–12:00</strong>" in page
+    assert "« Matin »</strong>, lundi 18 février 2030, 10:00–12:00" in page
+    assert "Date et horaire : 09:00–12:00 → <strong>10:00–12:00</strong>" in page
     assert f"Personnes : {bruno.user} → <strong>{dora.user}</strong>" in page
     assert "Nouveau créneau" in page and "Créneau supprimé" in page and "Nouveau, non publié" in page
     assert "Publier les modifications" in page and "Annuler les modifications" in page
@@ -184,7 +188,7 @@ def test_a_swap_is_between_published_shifts_and_approving_it_publishes_only_the_
     plannings.update_shift(me, shifts["mardi"], people=[claire], start=at(2030, 2, 19, 8), end=at(2030, 2, 19, 12))
     swap = plannings.propose_swap(ana, matin, recipient=bruno)  # Ana is on it as published
     plannings.answer_swap(bruno, swap, True)
-    with pytest.raises(Exception, match="ont changé"):
+    with pytest.raises(ValidationError, match="ont changé"):
         plannings.decide_swap(me, swap, True)  # the working copy no longer has Ana on it
     plannings.update_shift(me, matin, people=[ana], start=matin.start, end=matin.end)
     plannings.decide_swap(me, swap, True)
@@ -225,6 +229,26 @@ def test_the_planning_pages_do_not_query_more_with_more_pending_changes(people, 
         after.append(len(queries))
     assert after == counts
     assert "13 modifications non publiées" in coordinator.get(page).content.decode()
+
+
+def test_the_migration_republishes_a_planning_an_edit_had_sent_back_to_draft(published):
+    """Before this fix an edit sent the planning back to draft (staff: 404) and kept only
+    what each person was told: the migration publishes it again, with the edits pending."""
+    (me, planning, ana, bruno, claire, dora), shifts = published
+    planning.refresh_from_db()
+    told = pending.by_person(pending.published(planning))
+    Planning.objects.filter(pk=planning.pk).update(status=Planning.Status.DRAFT, published_snapshot={str(k): v for k, v in told.items()})
+    Shift.objects.filter(pk=shifts["matin"].pk).update(start=at(2030, 2, 18, 10))
+    migration = importlib.import_module("maillon.agenda.migrations.0007_published_plannings_keep_whole_shifts")
+    migration.forwards(apps, None)
+    planning.refresh_from_db()
+    assert planning.status == Planning.Status.PUBLISHED
+    assert pending.published(planning)[str(shifts["matin"].pk)]["start"] == "2030-02-18T08:00:00+00:00"  # 09:00 in Paris, as told
+    changes = plannings.pending_changes(planning, plannings.load(planning)[0])
+    assert [(c.title, c.items) for c in changes] == [("Matin", [("Date et horaire", "09:00–12:00", "10:00–12:00")])]
+    migration.forwards(apps, None)  # run twice: nothing changes
+    planning.refresh_from_db()
+    assert len(plannings.pending_changes(planning, plannings.load(planning)[0])) == 1
 
 
 # ---- the diff itself, over random edits ----------------------------------------------------
