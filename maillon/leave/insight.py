@@ -31,12 +31,12 @@ def find_type(organisation, name: str) -> LeaveType | None:
     return next((t for t in services.active_types(organisation) if wanted in (t.name.lower(), t.code.lower())), None)
 
 
-def explain(membership, start: date, start_half: str, end: date, end_half: str) -> counting.Count:
-    """``counting.explain_days`` with the person's cycle and the organisation's mode and public
-    holidays, exactly as ``services.count_request`` counts (same holiday window)."""
+def explain(membership, leave_type, start: date, start_half: str, end: date, end_half: str) -> counting.Count:
+    """``counting.explain_days`` with the person's cycle, the type's counting mode and the
+    organisation's public holidays, exactly as ``services.count_request`` counts (same holiday window)."""
     conf = services.settings_for(membership.organisation)
     holidays = counting.holidays_between(start - timedelta(days=7), end + timedelta(days=7), conf.alsace_moselle)
-    return counting.explain_days(start, start_half, end, end_half, mode=conf.counting_mode,
+    return counting.explain_days(start, start_half, end, end_half, mode=services.mode_for(membership.organisation, leave_type),
                                  cycle=services.cycle_of(membership), holidays=holidays)
 
 
@@ -70,7 +70,7 @@ def estimate(membership, leave_type: LeaveType, start: date, start_half: str, en
     """Days, how they are counted, and the balances before and after. ``reference``: the
     request's own hold (a request already sent), left out of the days pending. ``check``: also
     the leave rules a request must pass when it is sent (notice, balance), as French sentences."""
-    count = explain(membership, start, start_half, end, end_half)
+    count = explain(membership, leave_type, start, start_half, end, end_half)
     balances = services.balances(membership)
     own = Decimal(0)
     if reference:
@@ -103,9 +103,10 @@ class Away:
     pending: bool
 
 
-def team_absences(organisation, sector_id: int | None, start: date, end: date, *, exclude_user_id: int | None) -> list[dict]:
+def team_absences(organisation, sector_id: int | None, start: date, end: date, *, exclude_user_id: int | None,
+                  holidays=()) -> list[dict]:
     """Who else of the sector is away on each day of ``start``–``end`` (Sundays left out): approved
-    leave not cancelled, and requests awaiting a decision (marked). ``[{"day", "people": [Away]}]``;
+    leave not cancelled, and requests awaiting a decision (marked). ``[{"day", "holiday", "people": [Away]}]``;
     beyond ``STRIP_EVERY_DAY_UP_TO`` days only the days with someone away. Two queries."""
     if sector_id is None or end < start:
         return []
@@ -133,7 +134,7 @@ def team_absences(organisation, sector_id: int | None, start: date, end: date, *
             if day in days and (morning or afternoon):
                 days[day].append(Away(name, "" if morning and afternoon else Half.MORNING if morning else Half.AFTERNOON, pending))
             day += timedelta(days=1)
-    rows = [{"day": d, "people": sorted(people, key=lambda a: (a.pending, a.name))} for d, people in days.items()]
+    rows = [{"day": d, "holiday": d in holidays, "people": sorted(people, key=lambda a: (a.pending, a.name))} for d, people in days.items()]
     if len(rows) > STRIP_EVERY_DAY_UP_TO:
         rows = [r for r in rows if r["people"]]
     return rows

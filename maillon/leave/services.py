@@ -136,11 +136,20 @@ def set_cycle(membership, half_days: int, *, actor=None, request=None) -> WorkCy
     return cycle
 
 
-def _count(membership, start_date, start_half, end_date, end_half) -> tuple[Decimal, Decimal]:
+def mode_for(organisation, leave_type) -> str:
+    """How a type's days are counted: paid leave in the organisation's mode (jours ouvrables, the
+    Code du travail's unit, or jours ouvrés); every other type (RTT, récupération, unpaid or family
+    leave) in the days the person works, Monday to Friday (a day of RTT off is one day, never the
+    Saturday after it too)."""
+    conf = settings_for(organisation)
+    return conf.counting_mode if leave_type is None or leave_type.is_paid_leave else CountingMode.WORKING_DAYS
+
+
+def _count(membership, start_date, start_half, end_date, end_half, leave_type=None) -> tuple[Decimal, Decimal]:
     """(days, days outside 1 May – 31 October) of a request for this person."""
     conf = settings_for(membership.organisation)
     holidays = counting.holidays_between(start_date - timedelta(days=7), end_date + timedelta(days=7), conf.alsace_moselle)
-    kwargs = {"mode": conf.counting_mode, "cycle": cycle_of(membership), "holidays": holidays}
+    kwargs = {"mode": mode_for(membership.organisation, leave_type), "cycle": cycle_of(membership), "holidays": holidays}
     days = counting.count_days(start_date, start_half, end_date, end_half, **kwargs)
     outside = counting.days_outside_main_period(start_date, start_half, end_date, end_half, **kwargs)
     return days, outside
@@ -148,7 +157,7 @@ def _count(membership, start_date, start_half, end_date, end_half) -> tuple[Deci
 
 def count_request(membership, leave_type, start_date: date, start_half: str, end_date: date, end_half: str) -> Decimal:
     """How many days the request costs this person (their cycle, the organisation's mode and holidays)."""
-    return _count(membership, start_date, start_half, end_date, end_half)[0]
+    return _count(membership, start_date, start_half, end_date, end_half, leave_type)[0]
 
 
 def balance(membership, leave_type) -> Decimal:
@@ -328,7 +337,7 @@ def record_approved_request(*, membership, leave_type, start_date, start_half, e
     existing = LedgerEntry.objects.filter(organisation_id=membership.organisation_id, reference=reference, kind=LedgerEntry.Kind.DEBIT).first()
     if existing is not None:
         return existing
-    days, outside = _count(membership, start_date, start_half, end_date, end_half)
+    days, outside = _count(membership, start_date, start_half, end_date, end_half, leave_type)
     before = balance(membership, leave_type) if leave_type.counts_against_balance and days else None
     overdrawn = before is not None and before - days < 0
     if overdrawn and leave_type.refuses_negative:

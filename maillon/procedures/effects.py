@@ -87,7 +87,7 @@ def counted_days(submission) -> str | None:
         return None
     days = services.count_request(membership, leave_type, start, start_half, end, end_half)
     n, shown = int(days), services.format_days(days)
-    if services.settings_for(submission.organisation).counting_mode == "ouvres":
+    if services.mode_for(submission.organisation, leave_type) == "ouvres":
         return ngettext("%(days)s working day", "%(days)s working days", n) % {"days": shown}
     return ngettext("%(days)s business day", "%(days)s business days", n) % {"days": shown}
 

@@ -115,7 +115,6 @@ def _leave_review(request, submission, *, is_applicant: bool) -> dict | None:
         return None
     from maillon.accounts.models import Membership
     from maillon.leave import insight
-    from maillon.leave import services as leave_services
 
     found = _leave_request(request.organisation, submission.data)
     if found is None:
@@ -133,10 +132,10 @@ def _leave_review(request, submission, *, is_applicant: bool) -> dict | None:
     sector = (submission.sector.name if submission.sector_id and submission.sector else applicant.sector.name if applicant.sector else "")
     absences = None
     if not is_applicant:
-        absences = insight.team_absences(request.organisation, sector_id, start, end, exclude_user_id=submission.applicant_id)
+        absences = insight.team_absences(request.organisation, sector_id, start, end, exclude_user_id=submission.applicant_id,
+                                         holidays=set(estimate.count.holidays))
     return {
-        "estimate": estimate, "mode": leave_services.settings_for(request.organisation).counting_mode, "open": not is_applicant,
-        "show_balances": waiting, "is_applicant": is_applicant, "applicant": applicant.user.get_full_name() or applicant.user.username,
+        "estimate": estimate, "show_balances": waiting, "is_applicant": is_applicant, "applicant": applicant.user.get_full_name() or applicant.user.username,
         "absences": absences, "sector": sector,
     }
 

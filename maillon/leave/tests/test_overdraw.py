@@ -144,7 +144,7 @@ def test_the_second_of_two_requests_sent_one_after_the_other_is_refused_on_the_f
             "period__end": (weeks[1] + timedelta(days=2)).isoformat(), "period__end_half": "afternoon"}
     page = client.post(url, {**post, "action": "save"}, follow=True).content.decode()
     # The form counts the pending request: the balance after this one would be 5 − 3 − 3.
-    assert "Cette demande compte 3 jour(s) de « RTT »." in page and "après cette demande : -1 jours" in page
+    assert "3 jours ouvrés" in page and "RTT : solde actuel 5 jours, après cette demande <strong>-1 jour</strong>." in page
     assert "Dont 3 jours en attente dans vos demandes pas encore validées, déjà comptés dans le solde après cette demande." in page
     page = client.post(url, {**post, "action": "submit", "signature-password": TEST_PASSWORD}).content.decode()
     assert SHORTFALL.replace("'", "&#x27;") in page

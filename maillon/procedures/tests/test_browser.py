@@ -47,9 +47,12 @@ def test_it_asks_for_leave_on_a_phone_and_three_approvers_sign(browser):
     expect(page.get_by_label("Événement familial concerné")).to_be_hidden()  # conditional field, shown for family events only
     page.get_by_label("Date de début").fill(start.isoformat())
     page.get_by_label("Date de fin").fill((start + timedelta(days=1)).isoformat())
+    page.get_by_label("Date de fin").blur()
+    # Counted live (Monday and Tuesday, back on Wednesday), before any draft is saved.
+    expect(page.locator("#leave-estimate")).to_contain_text("2 jours ouvrables")
+    expect(page.locator("#leave-estimate")).to_contain_text("après cette demande 8 jours")
     page.get_by_role("button", name="Enregistrer le brouillon").first.click()
-    assert "Cette demande compte 2 jour(s) de « Congés payés »" in page.content()
-    assert "après cette demande : 8 jours" in page.content()
+    assert "après cette demande <strong>8 jours</strong>" in page.content()
     page.get_by_label("Mot de passe (signature)").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Signer et envoyer").click()
     page.wait_for_selector("text=Votre demande est signée et envoyée")
