@@ -94,6 +94,14 @@ def test_the_meetings_form_offers_the_picker_with_availability_and_a_reason_fiel
     assert 'data-people-none role="status"' in page  # « Personne ne correspond à ce nom » is announced
 
 
+def test_the_change_page_asks_the_availability_at_the_meetings_own_time_leaving_it_out(team, login):
+    meeting = services.create_meeting(team.boss, title="Réunion d'équipe", meeting_type=coordo_type(team.org), start=at(2030, 4, 3, 14),
+                                      end=at(2030, 4, 3, 16), send_email=False)
+    page = login(team.coordo).get(f"/essais/reunions/{meeting.pk}/modifier/").content.decode()
+    occurrence = meeting.event.occurrences.get().pk
+    assert f'data-day="2030-04-03" data-start="14:00" data-end="16:00" data-exclude="{occurrence}"' in page
+
+
 def test_someone_on_a_shift_is_refused_then_invited_with_a_reason_and_the_reason_is_recorded(team, login):
     client = login(team.coordo)
     colleague = membership(team.colleague, team.org)
