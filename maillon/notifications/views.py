@@ -56,7 +56,8 @@ def preferences(request):
         else:
             messages.success(request, _("Your notification settings are saved.") if changed else _("Nothing changed: your settings are as they were."))
             return redirect("notifications:preferences", org=request.organisation.slug)
-    rows = [{"kind": kind, "channel": posted.get(kind.code) or channel, "error": errors.get(kind.code)}
+    # After a refused submission each row shows what was sent (nothing checked where nothing valid was).
+    rows = [{"kind": kind, "channel": posted[kind.code] if posted else channel, "error": errors.get(kind.code)}
             for kind, channel in services.preferences(request.user)]
     return render(request, "notifications/preferences.html", {"rows": rows, "channels": Channel.choices, "errors": errors,
                                                               "has_email": bool(request.user.email)},
