@@ -81,9 +81,12 @@ def assets(html: str) -> list[tuple[str, str]]:
 
 
 def static_bytes(url: str) -> bytes:
+    """The bytes of a file the page loads: a static file, or an uploaded one (the organisation's logo)."""
     from django.conf import settings
     from django.contrib.staticfiles.storage import staticfiles_storage
 
+    if url.startswith(settings.MEDIA_URL):
+        return (Path(settings.MEDIA_ROOT) / url.removeprefix(settings.MEDIA_URL)).read_bytes()
     return Path(staticfiles_storage.path(url.removeprefix(settings.STATIC_URL))).read_bytes()
 
 
