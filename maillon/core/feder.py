@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-MENTION = _("Co-financed by the European Union — European Regional Development Fund (ERDF)")
+# The sentence seed 001 requires on every medium (« Publicité », Réf. FEDER-2018-PS-8), as the
+# pages' block (ui/partials/feder.html) says it.
+MENTION = _("This project is co-financed by the European Union with the ERDF")
 
 
 def shown(organisation=None, *, user=None) -> bool:

@@ -98,8 +98,8 @@ class HousePDF(FPDF):
         self.cell(0, 6, text(f"{self.footer_text} · {self.page_no()}/{{nb}}"), align="C")
 
     def feder_block(self, y: float) -> None:
-        """The emblem on the left margin, the mention beside it (« Cofinancé par l'Union
-        européenne — Fonds européen de développement régional (FEDER) »)."""
+        """The emblem on the left margin, the mention beside it (« Ce projet est cofinancé par
+        l'Union Européenne avec le FEDER », core.feder.MENTION)."""
         from .feder import MENTION
 
         eu_emblem(self, self.l_margin, y)

@@ -19,7 +19,7 @@ from maillon.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
 
-MENTION = "Cofinancé par l'Union européenne — Fonds européen de développement régional (FEDER)"
+MENTION = "Ce projet est cofinancé par l'Union Européenne avec le FEDER"
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import translation
 from maillon.core.pdf import EU_BLUE, EU_GOLD, HousePDF
 from maillon.testing import pdf_text
 
-MENTION = "Cofinancé par l'Union européenne — Fonds européen de développement régional (FEDER)"
+MENTION = "Ce projet est cofinancé par l'Union Européenne avec le FEDER"
 
 
 def document(feder: bool, lines: int = 120) -> tuple[bytes, HousePDF]:

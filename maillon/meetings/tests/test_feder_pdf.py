@@ -9,7 +9,7 @@ from .helpers import meeting
 
 pytestmark = pytest.mark.django_db
 
-MENTION = "Cofinancé par l'Union européenne — Fonds européen de développement régional (FEDER)"
+MENTION = "Ce projet est cofinancé par l'Union Européenne avec le FEDER"
 
 
 @pytest.mark.parametrize("document", ["emargement.pdf", "compte-rendu.pdf"])

@@ -5,7 +5,7 @@ from maillon.testing import pdf_text
 
 from .test_recap_pdf import BASE, approved  # noqa: F401 - the fixture
 
-MENTION = "Cofinancé par l'Union européenne — Fonds européen de développement régional (FEDER)"
+MENTION = "Ce projet est cofinancé par l'Union Européenne avec le FEDER"
 
 
 def test_the_recap_carries_the_feder_mention_when_the_organisation_shows_it(people, chain, login, approved):  # noqa: F811
