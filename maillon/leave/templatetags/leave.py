@@ -31,3 +31,9 @@ def counted_days(value, mode) -> str:
     if mode == "ouvres":
         return ngettext("%(n)s working day", "%(n)s working days", n) % {"n": format_days(value)}
     return ngettext("%(n)s business day", "%(n)s business days", n) % {"n": format_days(value)}
+
+
+@register.filter
+def day_number(value) -> str:
+    """« 2,5 »: a number of days without the unit (in a table whose heading gives it)."""
+    return "" if value is None or value == "" else format_days(Decimal(value))
