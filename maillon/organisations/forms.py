@@ -33,6 +33,12 @@ def stored_logo(upload) -> ContentFile:
     return ContentFile(reencode(image, LOGO_SIZE, fmt="PNG"), name=f"{uuid.uuid4().hex}.png")
 
 
+class LogoInput(forms.ClearableFileInput):
+    """The current logo as an image (Django shows its long file name, wider than a phone)."""
+
+    template_name = "organisations/widgets/logo.html"
+
+
 class ColourInput(forms.TextInput):
     input_type = "color"
 
@@ -41,9 +47,9 @@ class OrganisationSettingsForm(forms.ModelForm):
     # A plain file field: Django's ImageField would refuse an SVG with its own generic sentence
     # before clean_logo could say why; clean_logo checks every file itself.
     logo = forms.FileField(
-        label=_("logo"), required=False,
+        label=_("Logo"), required=False,
         help_text=_("PNG, JPEG or WebP, 1 MB at most; a square logo with a transparent background looks best."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        widget=LogoInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
 
     class Meta:

@@ -99,3 +99,20 @@ def test_the_login_page_is_branded_and_shows_the_feder_block_when_an_organisatio
     assert "Cofinancé par l&#x27;Union européenne" in html or "Cofinancé par l'Union européenne" in html
     assert "Ce projet est cofinancé par l'Union Européenne avec le FEDER" in html
     assert 'alt="Emblème de l’Union européenne"' in html
+
+
+def test_the_settings_page_shows_the_current_logo_and_removes_it_on_request(people, login):
+    from django.core.files.base import ContentFile
+
+    from maillon.organisations.forms import stored_logo
+    from maillon.organisations.tests.test_settings_page import png_bytes
+
+    people.org.logo = stored_logo(ContentFile(png_bytes(), name="logo.png"))
+    people.org.save()
+    client = login(people.with_role(Role.ADMIN))
+    page = client.get(URL).content.decode()
+    assert f'<img src="{people.org.logo.url}" alt="Logo actuel"' in page and "Retirer le logo" in page
+    assert "logos/" not in page.replace(people.org.logo.url, "")  # no long file name wider than a phone
+    assert client.post(URL, {**FORM, "logo-clear": "on"}).status_code == 302
+    people.org.refresh_from_db()
+    assert not people.org.logo
