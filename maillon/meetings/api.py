@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from maillon.accounts.models import Membership
+from maillon.agenda import conflicts as engine
 from maillon.agenda.models import Resource
 from maillon.agenda.services import ConflictError
 from maillon.api import current_membership
@@ -120,6 +121,9 @@ class MeetingIn(Schema):
     agenda: list[AgendaItem] = Field(default=[], description="agenda items, one per entry")
     series: int | None = Field(default=None, description="id of an existing series")
     new_series: bool = False
+    overbook_reason: str = Field(default="", max_length=300,
+                                 description="coordinators: why people on a shift at that time are invited anyway "
+                                             "(leave and other meetings still refuse)")
 
 
 class MeetingChangeIn(Schema):
@@ -139,11 +143,28 @@ class MeetingChangeIn(Schema):
     contacts: list[int] | None = Field(default=None, description="ids of all the external contacts (directory) invited; left out: unchanged")
     inform: bool = Field(default=True, description="send a new title, objective or agenda to the participants "
                                                    "(a new time, room or place is always sent)")
+    overbook_reason: str = Field(default="", max_length=300,
+                                 description="coordinators: why people added who are on a shift are invited anyway")
+
+
+class SlotOut(Schema):
+    start: datetime
+    end: datetime
+
+
+class FreeRoomOut(Schema):
+    id: int
+    name: str
+    capacity: int | None
 
 
 class ConflictOut(Schema):
     detail: str
     conflicts: list[str]
+    free_slots: list[SlotOut] = Field(default=[], description="the next slots of the same duration free for everyone asked "
+                                                              "(working hours, working days)")
+    free_rooms: list[FreeRoomOut] = Field(default=[], description="rooms of at least the refused room's capacity, free at "
+                                                                  "the time asked")
 
 
 class AnswerIn(Schema):
@@ -254,6 +275,15 @@ def _detail(membership, meeting: Meeting) -> dict:
     }
 
 
+def _conflict_out(org, error: ConflictError, start, end, resources, people, *, exclude_occurrences=()) -> dict:
+    """The 409 body: the conflicts in French and what to propose instead (as the pages do)."""
+    found = engine.suggest(org, start, end, resources, sorted({m.user_id for m in people}), conflicts=error.conflicts,
+                           exclude_occurrences=exclude_occurrences)
+    return {"detail": error.message, "conflicts": error.messages,
+            "free_slots": [{"start": s, "end": e} for s, e in found.slots],
+            "free_rooms": [{"id": r.pk, "name": r.name, "capacity": r.capacity} for r in found.rooms]}
+
+
 def _participant_out(p: Participant) -> dict:
     return {"user_id": p.membership.user_id, "name": _name(p.membership.user), "answer": p.answer, "attendance": p.attendance}
 
@@ -304,9 +334,9 @@ def create_meeting(request, payload: MeetingIn):
         meeting = services.create_meeting(
             membership, title=payload.title, meeting_type=meeting_type, start=start, end=end, people=people, room=room,
             equipment=equipment, objective=payload.objective, agenda_text=_agenda_text(payload.agenda),
-            series=series, new_series=payload.new_series, request=request)
+            series=series, new_series=payload.new_series, overbook_reason=payload.overbook_reason, request=request)
     except ConflictError as error:
-        return Status(409, {"detail": error.message, "conflicts": error.messages})
+        return Status(409, _conflict_out(org, error, start, end, ([room] if room else []) + equipment, [membership, *people]))
     return Status(201, _detail(membership, _visible_meeting(membership, meeting.pk)))
 
 
@@ -355,11 +385,19 @@ def change_meeting(request, meeting_id: int, payload: MeetingChangeIn):
                     agenda_text=_agenda_text(payload.agenda) if payload.agenda is not None else meeting.agenda,
                     # Moved too: the update already sent (built when the worker runs) carries the new text, with
                     # its one new SEQUENCE; the participants get one e-mail, not two.
-                    inform=payload.inform and meeting.sequence == sequence)
+                    inform=payload.inform and meeting.sequence == sequence, overbook_reason=payload.overbook_reason)
     except PermissionDenied:
         raise Http404 from None
     except ConflictError as error:
-        return Status(409, {"detail": error.message, "conflicts": error.messages})
+        asked_room, asked_equipment = (room, equipment) if schedule else (services.KEEP, services.KEEP)
+        if asked_room is services.KEEP or asked_equipment is services.KEEP:
+            booked_room, booked_equipment = services.booked_resources(meeting)
+            asked_room = booked_room if asked_room is services.KEEP else asked_room
+            asked_equipment = booked_equipment if asked_equipment is services.KEEP else asked_equipment
+        occurrence = meeting.event.occurrences.filter(cancelled=False).values_list("pk", flat=True).first()
+        return Status(409, _conflict_out(org, error, start, end, ([asked_room] if asked_room else []) + list(asked_equipment),
+                                         [*people, *[p.membership for p in meeting.participants.all()]],
+                                         exclude_occurrences=[occurrence] if occurrence else []))
     return _detail(membership, _visible_meeting(membership, meeting.pk))
 
 

@@ -202,3 +202,25 @@ def test_the_agenda_event_form_proposes_free_slots_too(team, login):
     }).content.decode()
     assert "Permanence" in page and "Prochains créneaux libres pour tout le monde" in page
     assert 'data-day="2030-04-03" data-start="16:00" data-end="17:00"' in page  # the room is free again at 16:00
+
+
+def test_the_api_refuses_with_free_slots_and_rooms_then_accepts_a_reason(team, login):
+    client = login(team.coordo)
+    salle = room(team.org, "Salle Le Chêne")
+    Resource.objects.filter(pk=salle.pk).update(capacity=12)
+    grande = room(team.org, "Grande salle")
+    Resource.objects.filter(pk=grande.pk).update(capacity=25)
+    agenda.create_event(team.boss, title="Permanence", start=at(2030, 4, 3, 13), end=at(2030, 4, 3, 17), resources=[salle])
+    body = {"title": "Réunion d'équipe", "meeting_type": coordo_type(team.org).pk, "start": "2030-04-03T14:00:00+02:00",
+            "end": "2030-04-03T16:00:00+02:00", "people": [team.colleague.pk]}
+    headers = {"X-Organisation": "essais"}
+    refused = client.post("/api/v1/meetings", {**body, "room": salle.pk}, content_type="application/json", headers=headers)
+    assert refused.status_code == 409
+    data = refused.json()
+    assert any("Permanence" in c for c in data["conflicts"])  # the room first: no reason books it
+    assert [r["name"] for r in data["free_rooms"]] == ["Grande salle"]
+    assert len(data["free_slots"]) == 3 and data["free_slots"][0]["start"] == "2030-04-04T09:00:00+02:00"
+    created = client.post("/api/v1/meetings", {**body, "room": grande.pk, "overbook_reason": "Point d'équipe obligatoire"},
+                          content_type="application/json", headers=headers)
+    assert created.status_code == 201
+    assert AuditEntry.objects.get(action="agenda.overbook").data["reason"] == "Point d'équipe obligatoire"
