@@ -340,7 +340,7 @@ def move_occurrence(request, pk):
     local = timezone.localtime(occ.start)
     form = MoveForm(request.POST or None, initial={
         "day": local.date(), "start_time": local.time(), "end_time": timezone.localtime(occ.end).time(), "scope": "this"})
-    conflict = None
+    conflict = suggestions = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -348,12 +348,17 @@ def move_occurrence(request, pk):
         except services.ConflictError as error:
             conflict = error
             form.add_error(None, error.message)
+            booked = list(Allocation.objects.filter(occurrence=occ, active=True).select_related("resource", "membership"))
+            suggestions = suggestions_context(request.organisation, error, data["start"], data["end"],
+                                              [a.resource for a in booked if a.resource_id], [a.membership for a in booked if a.membership_id],
+                                              exclude_occurrences=[occ.pk])
         except ValidationError as error:
             _form_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("agenda:event", org=request.organisation.slug, pk=target.pk)
-    return render(request, "agenda/move.html", {"form": form, "occurrence": occ, "conflict_partial": _conflict_context(conflict)})
+    return render(request, "agenda/move.html", {"form": form, "occurrence": occ, "conflict_partial": _conflict_context(conflict),
+                                                "suggestions": suggestions})
 
 
 @require_POST

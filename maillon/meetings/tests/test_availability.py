@@ -224,3 +224,15 @@ def test_the_api_refuses_with_free_slots_and_rooms_then_accepts_a_reason(team, l
                           content_type="application/json", headers=headers)
     assert created.status_code == 201
     assert AuditEntry.objects.get(action="agenda.overbook").data["reason"] == "Point d'équipe obligatoire"
+
+
+def test_moving_a_date_onto_a_booked_room_proposes_free_slots(team, login):
+    salle = room(team.org, "Salle Le Chêne")
+    agenda.create_event(team.boss, title="Permanence", start=at(2030, 4, 3, 14), end=at(2030, 4, 3, 16), resources=[salle])
+    mine = agenda.create_event(team.boss, title="Atelier", start=at(2030, 4, 3, 9), end=at(2030, 4, 3, 10), resources=[salle]).event
+    occurrence = mine.occurrences.get()
+    page = login(team.coordo).post(f"/essais/agenda/dates/{occurrence.pk}/modifier/", {
+        "day": DAY, "start_time": "14:30", "end_time": "15:30", "scope": "this"}).content.decode()
+    assert "Permanence" in page and "Prochains créneaux libres pour tout le monde" in page
+    assert 'data-day="2030-04-03" data-start="16:00" data-end="17:00"' in page
+    assert "agenda/js/people.js" in page
