@@ -23,6 +23,7 @@ def test_the_back_office_wears_the_organisations_colours_logo_and_name(people, l
     assert "--w-color-secondary-hue:161.2" in html  # Wagtail's buttons in the centre's green
     assert f'src="{people.org.logo.url}" alt="{people.org.name}" class="maillon-cms-logo"' in html
     assert "ui/img/favicon.svg" in html and "- Maillon</title>" in html
+    assert f'<span class="maillon-cms-welcome"><img src="{people.org.logo.url}" alt=""' in html  # also on phones
 
 
 def test_without_a_logo_the_back_office_shows_maillons_mark(people, login):
