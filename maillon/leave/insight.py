@@ -138,3 +138,11 @@ def team_absences(organisation, sector_id: int | None, start: date, end: date, *
     if len(rows) > STRIP_EVERY_DAY_UP_TO:
         rows = [r for r in rows if r["people"]]
     return rows
+
+
+def held_by_reference(organisation, references) -> dict[str, dict]:
+    """The requests awaiting a decision among ``references`` (``procedures.submission:<pk>``): their
+    type, days and dates, for a list of requests to decide. One query whatever their number."""
+    rows = (PendingRequest.objects.filter(organisation=organisation, reference__in=list(references))
+            .values_list("reference", "leave_type__name", "days", "start_date", "end_date"))
+    return {ref: {"type": name, "days": days, "start": start, "end": end} for ref, name, days, start, end in rows}

@@ -271,7 +271,30 @@ def queue(request):
     assignments = queries.all_assignments(request.membership)
     steps = queries.queue(request.membership, assignments)
     page = Paginator(steps, PAGE_SIZE).get_page(request.GET.get("page"))
+    held = {}
+    if any(st.submission.version.effect == "leave" for st in page.object_list):
+        from maillon.leave import insight
+
+        held = insight.held_by_reference(request.organisation, [effects.reference_of(st.submission) for st in page.object_list])
+    for st in page.object_list:
+        st.secondary = _queue_line(st.submission, held.get(effects.reference_of(st.submission)))
     return render(request, "procedures/queue.html", {"page_obj": page, "query": ""})
+
+
+def _queue_line(submission, leave: dict | None) -> str:
+    """« Léa Martin (Secteur Enfance) · D-000012 · Congés payés : 6 jours, 12 juil. – 17 juil. 2027 »:
+    who asks, and for a leave awaiting a decision what it costs, so the queue is not read blind."""
+    from django.utils.dateformat import format as date_format
+
+    from maillon.leave.templatetags.leave import days
+
+    who = submission.applicant_label
+    parts = [_("%(who)s (%(sector)s)") % {"who": who, "sector": submission.sector.name} if submission.sector_id else who, submission.reference]
+    if leave:
+        parts.append(_("%(type)s: %(days)s, %(start)s – %(end)s") % {
+            "type": leave["type"], "days": days(leave["days"]), "start": date_format(leave["start"], "j N"),
+            "end": date_format(leave["end"], "j N Y")})
+    return " · ".join(parts)
 
 
 def _filtered(request):

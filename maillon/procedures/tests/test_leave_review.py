@@ -219,3 +219,20 @@ def test_the_form_asks_the_count_live_and_shows_it_after_a_draft(people, chain, 
         "action": "save", "leave_type": "Congés payés", "period__start": monday.isoformat(), "period__start_half": "morning",
         "period__end": (monday + timedelta(days=4)).isoformat(), "period__end_half": "afternoon"}, follow=True)
     assert "6 jours ouvrables" in response.content.decode()
+
+
+def test_the_queue_says_what_each_leave_costs_in_one_query(people, chain, login, flow, request_sent):
+    submission, monday = request_sent
+    client = login(chain.coordinator)
+    html = client.get("/essais/demarches/a-valider/").content.decode()
+    assert "Congés payés : 6 jours" in html and submission.reference in html
+    with QueryCounter() as one:
+        client.get("/essais/demarches/a-valider/")
+    leave.add_correction(membership=member(people.colleague, people.org), leave_type=leave.leave_types(people.org).get(code="cp"),
+                         amount=10, reason="Ouverture", actor=chain.hr)
+    for week in (2, 4):
+        flow.submit(people.colleague, submission.procedure, {"leave_type": "Congés payés", "period": period(
+            monday + timedelta(weeks=week), monday + timedelta(weeks=week, days=1))})
+    with QueryCounter() as three:
+        assert client.get("/essais/demarches/a-valider/").content.decode().count("Congés payés : 2 jours") == 2
+    assert len(three) == len(one)
