@@ -8,8 +8,9 @@
    view tabs).
 3. At 320 px with larger text spacing the organisation's name wraps, never cut with an ellipsis;
    a month's day numbers are 24 px high.
-4. A keyboard walk (Tab, then Shift+Tab) through the phone dashboard and the leave form: no focused
-   element hides under the sticky top bar, the fixed bottom bar or a form's sticky action bar.
+4. A keyboard walk (Tab, then Shift+Tab) through the phone dashboard, the leave form and the meeting
+   form (its action bar sticks to the bottom): no focused element hides under the sticky top bar,
+   the fixed bottom bar or a form's sticky action bar.
 5. After a refused submission the error summary has the focus and the title starts « Erreur : ».
 
 One demo seeding and one browser for the whole module: the pages are visited in a row.
@@ -176,7 +177,9 @@ def _keyboard(demo, browser, capsys, leave_slug):
     page = browser.phone()
     browser.force_login(page, demo.people["animateur"])
     numbers = {}
-    for name, path in (("dashboard", f"/{ORG}/tableau-de-bord/"), ("leave form", f"/{ORG}/demarches/nouvelle/{leave_slug}/")):
+    walks = (("dashboard", f"/{ORG}/tableau-de-bord/"), ("leave form", f"/{ORG}/demarches/nouvelle/{leave_slug}/"),
+             ("meeting form", f"/{ORG}/reunions/nouvelle/"))  # the last one has a sticky action bar
+    for name, path in walks:
         page.goto(browser.url + path)
         forward = _walk(page, "Tab", 60)
         backward = _walk(page, "Shift+Tab", 60)
@@ -213,6 +216,19 @@ def _keyboard(demo, browser, capsys, leave_slug):
     assert _violations(page) == []
     page.locator("[data-error-summary] a").first.click()
     assert page.evaluate("document.activeElement.id") == "id_name"
+
+    # A form drawn field by field (the leave request) that includes ui/partials/form.html only for
+    # its signature: one summary, at the top, linking every field in the page's order, focused.
+    page.goto(f"{browser.url}/{ORG}/demarches/nouvelle/{leave_slug}/")
+    page.locator("main form button[value=submit]").click()
+    page.wait_for_selector("[data-error-summary] a")
+    assert page.locator("[data-error-summary]").count() == 1 and page.title().startswith("Erreur : ")
+    ids = page.evaluate("[...document.querySelectorAll('[data-error-summary] a')].map(a => a.getAttribute('href').slice(1))")
+    order = page.evaluate("ids => ids.map(id => [...document.querySelectorAll('main form [id]')].findIndex(e => e.id === id))", ids)
+    assert len(ids) >= 3 and -1 not in order and order == sorted(order)
+    assert page.evaluate("""(s => !!(s.compareDocumentPosition(s.closest('form').querySelector('.field, fieldset'))
+                                  & Node.DOCUMENT_POSITION_FOLLOWING))(document.querySelector('[data-error-summary]'))""")
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
 
     # The account menu closes with Escape and gives the focus back to its button.
     page.locator("summary.avatar").click()

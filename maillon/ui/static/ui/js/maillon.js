@@ -38,20 +38,36 @@
   // After a refused submission: the error summary takes focus (autofocus does it in most browsers),
   // and the page title starts with « Erreur : » even where the view named its form otherwise.
   var texts = document.body.dataset;
+  // Put `node` before the first field of `form` when it stands further down (a form whose fields come
+  // from another partial and that includes ui/partials/form.html only for its last part).
+  var toTop = function (form, node) {
+    var first = form.querySelector(".field, fieldset");
+    if (first && first !== node && !node.contains(first) && (node.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_PRECEDING)) {
+      first.parentNode.insertBefore(node, first);
+    }
+  };
   var summary = document.querySelector("[data-error-summary]");
   var invalid = document.querySelectorAll("main [aria-invalid='true']");
-  if (!summary && invalid.length && texts.errorHeading) {
-    // A form drawn field by field (not through ui/partials/form.html): the same summary, built here.
-    summary = document.createElement("div");
-    summary.className = "error-summary";
-    summary.tabIndex = -1;
-    summary.setAttribute("data-error-summary", "");
-    summary.setAttribute("data-title-prefix", texts.errorPrefix);
-    var heading = document.createElement("h2");
-    heading.textContent = texts.errorHeading;
-    var list = document.createElement("ul");
+  if (invalid.length && texts.errorHeading) {
+    // Fields drawn one by one (not through ui/partials/form.html) get the same summary, built here.
+    if (!summary) {
+      summary = document.createElement("div");
+      summary.className = "error-summary";
+      summary.tabIndex = -1;
+      summary.setAttribute("data-error-summary", "");
+      summary.setAttribute("data-title-prefix", texts.errorPrefix);
+      var heading = document.createElement("h2");
+      heading.textContent = texts.errorHeading;
+      summary.appendChild(heading);
+      summary.appendChild(document.createElement("ul"));
+      var owner = invalid[0].closest("form") || invalid[0];
+      owner.parentNode.insertBefore(summary, owner);
+    }
+    var list = summary.querySelector("ul");
     invalid.forEach(function (input) {
-      var label = input.id && document.querySelector("label[for='" + input.id + "']");
+      if (!input.id || summary.querySelector("a[href='#" + input.id + "']")) { return; }
+      var set = input.closest("fieldset");
+      var label = document.querySelector("label[for='" + input.id + "']") || (set && set.querySelector("legend"));
       var message = document.getElementById(input.id + "_error");
       var link = document.createElement("a");
       link.href = "#" + input.id;
@@ -60,20 +76,33 @@
       item.appendChild(link);
       list.appendChild(item);
     });
-    summary.appendChild(heading);
-    summary.appendChild(list);
-    var form = invalid[0].closest("form") || invalid[0];
-    form.parentNode.insertBefore(summary, form);
+    // In the order of the page (the form's own errors, without a field, first).
+    var target = function (item) { var a = item.querySelector("a"); return a ? document.getElementById(a.getAttribute("href").slice(1)) : null; };
+    Array.prototype.slice.call(list.children).sort(function (one, two) {
+      var x = target(one), y = target(two);
+      if (!x || !y) { return (x ? 1 : 0) - (y ? 1 : 0); }
+      return x.compareDocumentPosition(y) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+    }).forEach(function (item) { list.appendChild(item); });
+    var form = summary.closest("form");
+    if (form) { toTop(form, summary); }
   }
-  // « * champ obligatoire » once at the top of a form drawn field by field.
+  // « * champ obligatoire » once, at the top of each form with a required field.
   if (texts.requiredNote) {
     document.querySelectorAll("main form").forEach(function (form) {
-      if (!form.querySelector(".required") || form.querySelector(".required-note")) { return; }
-      var note = document.createElement("p");
-      note.className = "required-note";
-      note.textContent = texts.requiredNote;
-      var first = form.querySelector(".field, fieldset") || form.firstChild;
-      first.parentNode.insertBefore(note, first);
+      if (!form.querySelector(".required")) { return; }
+      var note = form.querySelector(".required-note");
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "required-note";
+        note.textContent = texts.requiredNote;
+        var first = form.querySelector(".field, fieldset") || form.firstChild;
+        first.parentNode.insertBefore(note, first);
+      }
+      toTop(form, note);
+      // The summary comes first of all.
+      if (summary && form.contains(summary) && (summary.compareDocumentPosition(note) & Node.DOCUMENT_POSITION_PRECEDING)) {
+        note.parentNode.insertBefore(summary, note);
+      }
     });
   }
   if (summary) {
