@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 
 from . import counting, services
+from .closures import closed_days
 from .models import Half, LeaveType, LedgerEntry, PendingRequest
 
 # Beyond this many days the absence strip lists only the days when someone else is away.
@@ -33,11 +34,17 @@ def find_type(organisation, name: str) -> LeaveType | None:
 
 def explain(membership, leave_type, start: date, start_half: str, end: date, end_half: str) -> counting.Count:
     """``counting.explain_days`` with the person's cycle, the type's counting mode and the
-    organisation's public holidays, exactly as ``services.count_request`` counts (same holiday window)."""
+    organisation's public holidays and closures, exactly as ``services.count_request`` counts (same window)."""
+    return _explain(membership, leave_type, start, start_half, end, end_half)[0]
+
+
+def _explain(membership, leave_type, start, start_half, end, end_half) -> tuple[counting.Count, dict[date, str]]:
     conf = services.settings_for(membership.organisation)
     holidays = counting.holidays_between(start - timedelta(days=7), end + timedelta(days=7), conf.alsace_moselle)
-    return counting.explain_days(start, start_half, end, end_half, mode=services.mode_for(membership.organisation, leave_type),
-                                 cycle=services.cycle_of(membership), holidays=holidays)
+    closed = closed_days(membership.organisation, start - timedelta(days=7), end + timedelta(days=7))
+    count = counting.explain_days(start, start_half, end, end_half, mode=services.mode_for(membership.organisation, leave_type),
+                                  cycle=services.cycle_of(membership), holidays=holidays | frozenset(closed))
+    return count, closed
 
 
 @dataclass
@@ -50,6 +57,7 @@ class Estimate:
     count: counting.Count
     rows: list[dict]
     problems: list[str]
+    skipped: list[tuple[date, str]]  # the days not counted inside the span: (day, "" for a public holiday, else the closure's reason)
 
     @property
     def days(self) -> Decimal:
@@ -70,7 +78,7 @@ def estimate(membership, leave_type: LeaveType, start: date, start_half: str, en
     """Days, how they are counted, and the balances before and after. ``reference``: the
     request's own hold (a request already sent), left out of the days pending. ``check``: also
     the leave rules a request must pass when it is sent (notice, balance), as French sentences."""
-    count = explain(membership, leave_type, start, start_half, end, end_half)
+    count, closed = _explain(membership, leave_type, start, start_half, end, end_half)
     balances = services.balances(membership)
     own = Decimal(0)
     if reference:
@@ -93,7 +101,7 @@ def estimate(membership, leave_type: LeaveType, start: date, start_half: str, en
                                       current=row["balance"] if row else None, pending=row["pending"] if row else None)
         except ValidationError as error:
             problems = [message for messages in error.message_dict.values() for message in messages]
-    return Estimate(leave_type, count, rows, problems)
+    return Estimate(leave_type, count, rows, problems, [(day, closed.get(day, "")) for day in count.holidays])
 
 
 @dataclass

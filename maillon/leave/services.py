@@ -62,6 +62,7 @@ from django.utils.translation import gettext as _
 from maillon.audit.services import record
 
 from . import counting
+from .closures import closed_days
 from .models import (
     FULL_TIME,
     YEARLY_ENTITLEMENT,
@@ -146,9 +147,11 @@ def mode_for(organisation, leave_type) -> str:
 
 
 def _count(membership, start_date, start_half, end_date, end_half, leave_type=None) -> tuple[Decimal, Decimal]:
-    """(days, days outside 1 May – 31 October) of a request for this person."""
+    """(days, days outside 1 May – 31 October) of a request for this person. Public holidays and
+    the days the whole organisation is closed (``closures``) are not counted."""
     conf = settings_for(membership.organisation)
     holidays = counting.holidays_between(start_date - timedelta(days=7), end_date + timedelta(days=7), conf.alsace_moselle)
+    holidays |= frozenset(closed_days(membership.organisation, start_date - timedelta(days=7), end_date + timedelta(days=7)))
     kwargs = {"mode": mode_for(membership.organisation, leave_type), "cycle": cycle_of(membership), "holidays": holidays}
     days = counting.count_days(start_date, start_half, end_date, end_half, **kwargs)
     outside = counting.days_outside_main_period(start_date, start_half, end_date, end_half, **kwargs)

@@ -236,3 +236,33 @@ def test_the_queue_says_what_each_leave_costs_in_one_query(people, chain, login,
     with QueryCounter() as three:
         assert client.get("/essais/demarches/a-valider/").content.decode().count("Congés payés : 2 jours") == 2
     assert len(three) == len(one)
+
+
+def test_a_closure_of_the_whole_organisation_is_not_counted_and_is_listed(people, login, make_request):
+    """A day the whole centre is closed is not spent from the balance (like a public holiday not
+    worked); a room's closure or another organisation's changes nothing."""
+    from datetime import datetime, time
+
+    from maillon.agenda.models import Closure, Resource
+
+    leave.ensure_default_types(people.org)
+    paid = leave.leave_types(people.org).get(code="cp")
+    m = make_request(people.owner).membership
+    leave.add_correction(membership=m, leave_type=paid, amount=20, reason="Ouverture", actor=None)
+    monday = a_quiet_monday()
+    zone = timezone.get_default_timezone()
+    wednesday = monday + timedelta(days=2)
+
+    def closed(organisation, day, resource=None):
+        Closure.objects.create(organisation=organisation, resource=resource, reason="Travaux de peinture",
+                               start=datetime.combine(day, time(0), zone), end=datetime.combine(day + timedelta(days=1), time(0), zone))
+
+    room = Resource.objects.create(organisation=people.org, name="Salle bleue", kind=Resource.Kind.ROOM, category=Resource.Category.MEETING_ROOM)
+    closed(people.org, monday, resource=room)
+    closed(people.other_org, monday + timedelta(days=1))
+    client = login(people.owner)
+    assert "6 jours ouvrables" in estimate(client, monday.isoformat(), (monday + timedelta(days=4)).isoformat())
+    closed(people.org, wednesday)
+    html = estimate(client, monday.isoformat(), (monday + timedelta(days=4)).isoformat())
+    assert "5 jours ouvrables" in html and "fermeture du centre (Travaux de peinture), non décompté" in html
+    assert leave.count_request(m, paid, monday, "am", monday + timedelta(days=4), "pm") == 5
