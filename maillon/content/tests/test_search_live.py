@@ -76,7 +76,7 @@ def test_it_searches_in_a_fixed_number_of_queries(people, login):
     with QueryCounter() as many:
         page = client.get("/essais/recherche/?q=atelier").content.decode()
     assert "Voir les 8 événements" in page and "Voir les 8 démarches" in page
-    assert len(many) == len(few) <= 10
+    assert len(many) == len(few) <= 11  # 10, plus one for the colleagues (issue 13 item 10)
     # Events read once are kept a minute: the next searches skip that query.
     with QueryCounter() as cached:
         client.get("/essais/recherche/?q=sortie")
