@@ -124,13 +124,8 @@ def _walk(page, key: str, steps: int) -> tuple[int, list]:
 @pytest.fixture
 def demo():
     from maillon.core.demo import seed
-    from maillon.leave.models import LeaveType
 
-    # Seeding on some days asks for more RTT than the demo grants (the leave demo's « coming » leave
-    # counted in jours ouvrables): these pages do not depend on it, so let the demo overdraw.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(LeaveType, "refuses_negative", property(lambda self: False))
-        return seed()
+    return seed()
 
 
 def test_main_pages_pass_axe_keyboard_focus_stays_visible_and_nothing_scrolls_sideways(demo, browser, capsys):
