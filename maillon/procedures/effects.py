@@ -51,24 +51,6 @@ def _request_of(organisation, answers: dict):
             date.fromisoformat(period["end"]), HALVES.get(period.get("end_half"), "pm"))
 
 
-def preview(membership, answers: dict) -> dict | None:
-    """What the form shows before signing: days counted, balance now, days already held by requests
-    awaiting a decision, and the available balance after this one (None when not a leave)."""
-    found = _request_of(membership.organisation, answers)
-    if found is None:
-        return None
-    services, leave_type, start, start_half, end, end_half = found
-    days = services.count_request(membership, leave_type, start, start_half, end, end_half)
-    result = {"type": leave_type.name, "days": days, "counted": leave_type.counts_against_balance}
-    if leave_type.counts_against_balance:
-        current = services.balance(membership, leave_type)
-        pending = services.pending_days(membership, leave_type) if hasattr(services, "pending_days") else 0
-        after = current - pending - days
-        result.update(balance=current, pending=pending, after=after,
-                      negative_allowed=after < 0 and not getattr(leave_type, "refuses_negative", True))
-    return result
-
-
 def counted_days(submission) -> str | None:
     """« 3 jours ouvrables »: what a leave request costs its applicant (their cycle, the
     organisation's counting mode and public holidays), for its recap; None when not a leave."""
