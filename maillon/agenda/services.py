@@ -40,6 +40,20 @@ class ConflictError(Exception):
     def only_people(self) -> bool:
         return bool(self.conflicts) and all(c.is_person for c in self.conflicts)
 
+    @property
+    def overridable(self) -> bool:
+        """Only people on a shift or an activity: a coordinator's reason books them anyway."""
+        return overridable(self.conflicts)
+
+    @property
+    def hard_people(self) -> bool:
+        """Someone on leave, in another meeting or a closure: no reason overrides it."""
+        return any(c.is_person and engine.is_hard(c) for c in self.conflicts)
+
+
+def overridable(conflicts) -> bool:
+    return bool(conflicts) and all(c.is_person and not engine.is_hard(c) for c in conflicts)
+
 
 def _when(start: datetime, end: datetime) -> str:
     start, end = timezone.localtime(start), timezone.localtime(end)
@@ -103,7 +117,8 @@ def _check_scope(membership, resources, people) -> None:
 
 def _split(conflicts, occurrences_count: int, *, skip_conflicting: bool, overbook_reason: str, membership):
     """Decide what the conflicts allow: returns the occurrence indexes to skip, the person
-    conflicts accepted as overbooking, or raises ConflictError."""
+    conflicts accepted as overbooking (a shift or an activity, with a coordinator's reason),
+    or raises ConflictError (a room, a closure, leave, another meeting: ``engine.is_hard``)."""
     hard = [c for c in conflicts if not c.is_person or isinstance(c.existing.ref, Closure)]
     skipped = set()
     if hard:
@@ -112,8 +127,11 @@ def _split(conflicts, occurrences_count: int, *, skip_conflicting: bool, overboo
             raise ConflictError(hard)
     soft = [c for c in conflicts if c.is_person and not isinstance(c.existing.ref, Closure) and c.candidate.ref not in skipped]
     if soft:
-        if any(c.existing.ref == "leave" for c in soft):
-            raise ConflictError([c for c in soft if c.existing.ref == "leave"])
+        # Leave and another meeting are never overridden, whatever the reason: only a shift
+        # (or another activity) may be, by a coordinator who says why.
+        binding = [c for c in soft if engine.is_hard(c)]
+        if binding:
+            raise ConflictError(binding)
         if not overbook_reason.strip():
             raise ConflictError(soft)
         if not policies.can_overbook_people(membership):

@@ -204,7 +204,8 @@ def _conflict_context(error):
     if error is None:
         return None
     occurrences = {c.candidate.ref for c in error.conflicts}
-    return {"messages": error.messages, "only_people": error.only_people, "count": len(occurrences), "conflicts": error.conflicts}
+    return {"messages": error.messages, "only_people": error.only_people, "overridable": error.overridable,
+            "hard_people": error.hard_people, "count": len(occurrences), "conflicts": error.conflicts}
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -236,7 +237,8 @@ def check(request):
         problem = f"{label} : {errors[0]}" if label else errors[0]
     return render(request, "agenda/partials/conflicts.html", {
         "checked": checked, "problem": problem, "messages_list": [services.describe(c) for c in found[:20]],
-        "more": max(0, len(found) - 20), "only_people": bool(found) and all(c.is_person for c in found),
+        "more": max(0, len(found) - 20), "overridable": services.overridable(found),
+        "hard_people": services.ConflictError(found).hard_people,
     })
 
 
@@ -371,7 +373,7 @@ def move_check(request, pk):
     if not policies.can_edit_event(request.membership, occ.event, locked=services.is_locked(occ.event)):
         raise PermissionDenied
     form = MoveForm(request.POST)
-    context = {"checked": False, "problem": "", "messages_list": [], "more": 0, "only_people": False}
+    context = {"checked": False, "problem": "", "messages_list": [], "more": 0, "overridable": False, "hard_people": False}
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -379,7 +381,8 @@ def move_check(request, pk):
                 services.edit_occurrence(request.membership, occ, data["scope"], start=data["start"], end=data["end"])
                 transaction.set_rollback(True)
         except services.ConflictError as error:
-            context.update(messages_list=error.messages[:20], more=max(0, len(error.messages) - 20), only_people=error.only_people)
+            context.update(messages_list=error.messages[:20], more=max(0, len(error.messages) - 20), overridable=error.overridable,
+                           hard_people=error.hard_people)
         except ValidationError as error:
             context["problem"] = error.messages[0]
         else:

@@ -308,3 +308,29 @@ def test_a_buffer_conflict_states_the_real_times_of_both_bookings_and_fits_any_r
                      "(réservation existante « Atelier théâtre », Mardi 5 mars 2030 de 14:00 à 17:00).")
     assert second.startswith("Mardi 5 mars 2030 de 17:00 à 18:00 : « Vidéoprojecteur Epson » indisponible")
     assert "17:15" not in first + second and "18:15" not in first + second and "réservée" not in second
+
+
+@pytest.mark.parametrize("kind", [Event.Kind.MEETING, Event.Kind.SHIFT])
+def test_a_reason_books_someone_on_a_shift_but_never_someone_in_another_meeting(people, client, kind):
+    coordo = people.with_role(Role.COORDINATOR)
+    colleague = membership(people.colleague, people.org)
+    start = at(FUTURE, 3, 5, 10)
+    services.create_event(membership(coordo, people.org), title="Déjà pris", start=start, end=start + timedelta(hours=2),
+                          people=[colleague], kind=kind)
+    def book_again(reason):
+        return services.create_event(membership(coordo, people.org), title="Sortie", start=start, end=start + timedelta(hours=1),
+                                     people=[colleague], kind=Event.Kind.ACTIVITY, overbook_reason=reason)
+    with pytest.raises(services.ConflictError) as error:
+        book_again("")
+    assert "est déjà sur « Déjà pris »" in error.value.messages[0]
+    if kind == Event.Kind.SHIFT:
+        assert error.value.overridable and not error.value.hard_people
+        book_again("Remplacement d'une collègue malade")
+        assert AuditEntry.objects.get(action="agenda.overbook").data["reason"] == "Remplacement d'une collègue malade"
+        return
+    assert error.value.hard_people and not error.value.overridable
+    with pytest.raises(services.ConflictError) as error:
+        book_again("Indispensable")
+    assert "est déjà sur « Déjà pris »" in error.value.messages[0]
+    assert not AuditEntry.objects.filter(action="agenda.overbook").exists()
+    assert not Event.objects.filter(title="Sortie").exists()

@@ -37,12 +37,18 @@ def test_the_panel_shows_a_room_conflict_before_the_title_is_typed_and_saves_not
     assert Event.objects.count() == 1
 
 
-def test_the_panel_shows_a_busy_person_and_tells_a_coordinator_can_overbook(people, login):
+def test_the_panel_shows_a_busy_person_and_tells_a_coordinator_can_overbook_a_shift_only(people, login):
     colleague = membership(people.colleague, people.org)
-    services.create_event(colleague, title="Réunion équipe", kind="meeting", start=at(2030, 3, 5), end=at(2030, 3, 5, 11), people=[colleague])
-    page = login(people.owner).post(CHECK, form(room(people.org), resources=[], people=[colleague.pk])).content.decode()
-    assert "est déjà sur « Réunion équipe »" in page
+    services.create_event(colleague, title="Accueil", kind="shift", start=at(2030, 3, 5), end=at(2030, 3, 5, 11), people=[colleague])
+    client = login(people.owner)
+    page = client.post(CHECK, form(room(people.org), resources=[], people=[colleague.pk])).content.decode()
+    assert "est déjà sur « Accueil »" in page
     assert "peut quand même réserver ces personnes" in page
+    services.create_event(colleague, title="Réunion équipe", kind="meeting", start=at(2030, 3, 5, 11), end=at(2030, 3, 5, 12), people=[colleague])
+    page = client.post(CHECK, form(room(people.org, "Salle 2"), resources=[], people=[colleague.pk], start_time="11:00",
+                                   end_time="11:30")).content.decode()
+    assert "est déjà sur « Réunion équipe »" in page
+    assert "peut quand même" not in page and "Un congé ou une autre réunion ne se contournent pas" in page
 
 
 def test_the_panel_says_nothing_without_a_room_or_person_and_explains_bad_times_in_french(people, login):
