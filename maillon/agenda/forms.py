@@ -131,7 +131,7 @@ class EventForm(forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     overbook_reason = forms.CharField(
         label=_("Reason for booking a busy person"), max_length=300, required=False,
-        help_text=_("Coordinators only: fill in to book someone who is already busy."),
+        help_text=_("Coordinators only: fill in to book someone who is on a shift. Leave and other meetings cannot be overridden."),
     )
     skip_conflicting = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -287,8 +287,25 @@ class SwapForm(forms.Form):
     def __init__(self, *args, shift, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = _members(membership.organisation).exclude(pk=membership.pk)
-        self.fields["counter_shift"].queryset = shift.planning.shifts.exclude(pk=shift.pk).exclude(people=membership).order_by("start")
-        self.fields["counter_shift"].label_from_instance = lambda s: f"{s.title} — {s.start.astimezone(PARIS):%d/%m %H:%M}–{s.end.astimezone(PARIS):%H:%M}"
+        from . import pending
+
+        # Swaps are between shifts as published (what the people were told; the service
+        # refuses others): not the pending edits of the working copy, added shifts or people.
+        candidates = shift.planning.shifts.exclude(pk=shift.pk)
+        told = pending.published(shift.planning)
+        shown = {}
+        if told is None:
+            candidates = candidates.exclude(people=membership)
+        else:
+            shown = {s.pk: s for s in pending.shifts_of(shift.planning, told) if membership.pk not in s.member_ids}
+            candidates = candidates.filter(pk__in=list(shown))
+        self.fields["counter_shift"].queryset = candidates.order_by("start")
+
+        def label(s):
+            s = shown.get(s.pk, s)
+            return f"{s.title} — {s.start.astimezone(PARIS):%d/%m %H:%M}–{s.end.astimezone(PARIS):%H:%M}"
+
+        self.fields["counter_shift"].label_from_instance = label
 
 
 class RoomPhotoForm(forms.Form):

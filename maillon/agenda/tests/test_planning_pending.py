@@ -297,3 +297,21 @@ def test_each_person_is_told_exactly_the_differences_of_their_own_shifts(before,
     changes = pending.diff(old, new, {pk: f"P{pk}" for pk in PEOPLE})
     assert sorted(c.shift_id for c in changes) == sorted(int(k) for k in old.keys() | new.keys() if old.get(k) != new.get(k))
     assert all(c.items for c in changes)
+
+
+def test_the_swap_form_offers_only_shifts_as_published(people, published):
+    (me, planning, ana, bruno, claire, dora), shifts = published
+    # Pending edits of the working copy: Bruno's afternoon an hour later, Ana added to Tuesday
+    # and taken off Thursday, a new evening shift.
+    plannings.update_shift(me, shifts["apres_midi"], people=[bruno], start=at(2030, 2, 18, 15), end=at(2030, 2, 18, 18))
+    plannings.update_shift(me, shifts["mardi"], people=[claire, ana], start=shifts["mardi"].start, end=shifts["mardi"].end)
+    plannings.update_shift(me, shifts["sortie"], people=[dora], start=shifts["sortie"].start, end=shifts["sortie"].end)
+    veillee = add(me, planning, 20, 18, 21, [bruno], "Veillée")
+    page = as_user(ana.user).get(url(people.org, f"creneaux/{shifts['matin'].pk}/echanger/")).content.decode()
+    offered = page.split('name="counter_shift"', 1)[1].split("</select>", 1)[0]
+    # What Ana was told: the afternoon at 14:00 and Tuesday, not her own Thursday, not the new shift.
+    assert "Après-midi — 18/02 14:00–17:00" in offered and "Mardi — 19/02 09:00–12:00" in offered
+    assert "15:00" not in offered and "Sortie" not in offered and "Veillée" not in offered
+    response = as_user(ana.user).post(url(people.org, f"creneaux/{shifts['matin'].pk}/echanger/"),
+                                      {"recipient": bruno.pk, "counter_shift": veillee.pk, "message": ""})
+    assert response.status_code == 200 and "Sélectionnez un choix valide" in response.content.decode()
