@@ -19,10 +19,22 @@ def nav_entries(request) -> list[dict]:
             url = reverse(entry.url_name, kwargs={"org": org.slug})
         except NoReverseMatch:
             continue
-        active = request.path == url or (url.count("/") > 2 and request.path.startswith(url))
-        entries.append({"entry": entry, "url": url, "active": active})
+        entries.append({"entry": entry, "url": url, "active": False})
+    _mark_active(entries, request.path)
     request._nav_entries = entries
     return entries
+
+
+def _matches(url: str, path: str) -> bool:
+    return path == url or (url.count("/") > 2 and path.startswith(url))
+
+
+def _mark_active(entries: list[dict], path: str) -> None:
+    """Only the most specific entry whose address the page is under is active (« Plannings
+    d'équipe » at /agenda/plannings/…, not « Planning » at /agenda/ as well)."""
+    matching = [e for e in entries if _matches(e["url"], path)]
+    if matching:
+        max(matching, key=lambda e: len(e["url"]))["active"] = True
 
 
 def _other_memberships(request):
@@ -38,6 +50,14 @@ def _unread(request):
     return known if known is not None else unread_count(request.user, request.organisation)
 
 
+def _primary(nav: list[dict], path: str) -> list[dict]:
+    """The phone's bottom bar: the first four primary entries, the most specific of them
+    active (on a team planning, « Planning » is the closest one there)."""
+    primary = [dict(n, active=False) for n in nav if n["entry"].primary][:4]
+    _mark_active(primary, path)
+    return primary
+
+
 def layout(request):
     org = getattr(request, "organisation", None)
     if org is None or not request.user.is_authenticated:
@@ -47,7 +67,7 @@ def layout(request):
         "organisation": org,
         "membership": request.membership,
         "nav_entries": nav,
-        "primary_nav": [n for n in nav if n["entry"].primary][:4],
+        "primary_nav": _primary(nav, request.path),
         "unread_count": SimpleLazyObject(lambda: _unread(request)),
         "other_memberships": SimpleLazyObject(lambda: _other_memberships(request)),
     }

@@ -1,5 +1,6 @@
 """Dashboard, layout and entrance pages: French text, permissions, constant query counts."""
 
+import html as html_lib
 import re
 
 import pytest
@@ -168,3 +169,21 @@ def test_it_renders_allauth_panels_with_our_components(people, login):
     html = login(people.owner).get(reverse("mfa_index")).content.decode()
     assert 'class="box stack"' in html and 'class="btn"' in html
     assert "Retour à mon organisation" in html
+
+
+def _current(html: str, nav_id: str) -> list[str]:
+    """The labels of the links marked as the current page in one navigation."""
+    nav = re.search(rf'<nav[^>]*id="{nav_id}".*?</nav>', html, re.S).group(0)
+    return [html_lib.unescape(re.sub(r"<[^>]+>", "", a)).strip() for a in re.findall(r'<a [^>]*aria-current="page"[^>]*>.*?</a>', nav, re.S)]
+
+
+def test_only_the_most_specific_navigation_entry_is_the_current_page(people, login):
+    client = login(people.with_role(Role.COORDINATOR))
+    plannings = client.get("/essais/agenda/plannings/").content.decode()
+    assert _current(plannings, "navigation") == ["Plannings d'équipe"]
+    agenda = client.get("/essais/agenda/").content.decode()
+    assert _current(agenda, "navigation") == ["Planning"]
+    assert _current(client.get("/essais/agenda/nouveau/").content.decode(), "navigation") == ["Planning"]
+    # The phone's bottom bar has no « Plannings d'équipe »: its closest entry is « Planning », alone.
+    bottom = re.search(r'<nav[^>]*aria-label="Navigation rapide".*?</nav>', plannings, re.S).group(0)
+    assert len(re.findall(r'aria-current="page"', bottom)) == 1 and re.search(r'aria-current="page"[^>]*>.*?Planning<', bottom, re.S)
