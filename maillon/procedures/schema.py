@@ -22,9 +22,12 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from maillon.ui.forms import empty_choice_label
 
 TEXT, TEXTAREA, NUMBER, AMOUNT, DATE, DATERANGE, TIME = "text", "textarea", "number", "amount", "date", "daterange", "time"
 CHOICE, MULTICHOICE, YESNO, FILE, EMAIL, PHONE, IBAN, GROUP = "choice", "multichoice", "yesno", "file", "email", "phone", "iban", "group"
@@ -176,6 +179,11 @@ def _amount_field(required, label, help_text=""):
     )
 
 
+# A select's empty choice reads like every other form's (« Choisir… » when the field is required,
+# even in a draft, « Non précisé » otherwise): the project-wide renderer's label, not a copy.
+_blank = lazy(empty_choice_label, str)
+
+
 def _simple_field(spec: dict, required: bool, label=None) -> forms.Field:
     kind = spec["kind"]
     label = label if label is not None else spec.get("label", "")
@@ -195,13 +203,13 @@ def _simple_field(spec: dict, required: bool, label=None) -> forms.Field:
     if kind == TIME:
         return forms.TimeField(label=label, required=required, help_text=help_text, widget=TimeInput())
     if kind == CHOICE:
-        return forms.ChoiceField(label=label, required=required, help_text=help_text, choices=[("", "—"), *choices])
+        return forms.ChoiceField(label=label, required=required, help_text=help_text, choices=[("", _blank(bool(spec.get("required")))), *choices])
     if kind == MULTICHOICE:
         return forms.MultipleChoiceField(label=label, required=required, help_text=help_text, choices=choices, widget=forms.CheckboxSelectMultiple)
     if kind == YESNO:
         return forms.TypedChoiceField(
             label=label, required=required, help_text=help_text, coerce=lambda v: v == "yes", empty_value=None,
-            choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
+            choices=[("", _blank(bool(spec.get("required")))), ("yes", _("Yes")), ("no", _("No"))],
         )
     if kind == EMAIL:
         return forms.EmailField(label=label, required=required, help_text=help_text, error_messages={"invalid": _("Enter a valid e-mail address, e.g. prenom.nom@exemple.fr.")})

@@ -156,3 +156,16 @@ def test_it_ships_the_17_procedures_of_seed_001_and_the_order_of_mission():
     assert "Demande de véhicule / ordre de mission" in titles
     assert "Autorisation d'absence et demande de congé" in titles
     assert "Fiche de remboursement de frais / kilométrique" in titles
+
+
+def test_a_select_offers_choose_like_every_other_form_not_a_dash():
+    from maillon.ui.forms import empty_choice_label
+
+    schema = [{"key": "salle", "label": "Salle", "kind": "choice", "required": True, "choices": ["Le Chêne", "Le Tilleul"]},
+              {"key": "repas", "label": "Repas", "kind": "yesno", "required": True},
+              {"key": "etage", "label": "Étage", "kind": "choice", "required": False, "choices": ["RDC", "1er"]}]
+    for draft in (False, True):  # a draft kept with errors still says what is required
+        html = str(s.SubmissionForm(schema, draft=draft))
+        assert html.count('<option value="" selected>Choisir…</option>') == 2, html
+        assert '<option value="" selected>Non précisé</option>' in html and "—" not in html
+    assert empty_choice_label(True) == "Choisir…"
