@@ -20,7 +20,9 @@ def test_it_lets_the_comms_officer_publish_news_that_staff_see(browser, settings
     editor = browser.phone()
     browser.log_in(editor, "com.phone", TEST_PASSWORD)
     editor.goto(f"{browser.url}/navigateur/tableau-de-bord/")
-    editor.get_by_role("link", name="Modifier l’intranet").first.click()
+    # On a phone the back office is in the full menu (the bottom bar's « Menu »).
+    editor.locator(".bottomnav").get_by_role("link", name="Menu").click()
+    editor.locator("main").get_by_role("link", name="Modifier l’intranet").click()
     editor.wait_for_url(f"**/cms/pages/{home.pk}/")
     editor.goto(f"{browser.url}/cms/pages/add/content/newspage/{home.pk}/")
     editor.locator("#id_title").fill("Kermesse du centre samedi")

@@ -21,10 +21,13 @@ IBAN = "FR7630006000011234567890189"
 # Since issue 12 the e-mail task, run at once here (by the worker in production, not the request),
 # also records its idempotency key so that a retried task never sends twice (+4 per e-mail:
 # a savepoint around the insert, the insert, « done »).
+# Since issue 13 each notification reads how its person wants that kind (notifications/kinds.py:
+# one query per person notified, +1 or +2 per step).
 EMAIL_KEY = 4
-MIDDLE_STEP_BUDGET = 30
+PREFERENCE = 1
+MIDDLE_STEP_BUDGET = 32
 # The last step closes the submission instead: its event, bookings, audit entry and the applicant's notification.
-LAST_STEP_BUDGET = 33
+LAST_STEP_BUDGET = 34
 
 
 @pytest.fixture
@@ -77,5 +80,5 @@ def test_approving_costs_the_same_queries_whatever_the_data(people, chain, flow,
                               start=today - timedelta(days=30), end=today - timedelta(days=20))
     many = three_decisions(Submission.objects.get(pk=big.pk), chain, django_capture_on_commit_callbacks)
     # Opening the HR step (after the coordinator's decision) now also notifies HR's delegate (one
-    # notification and its e-mail more); nothing else grows.
-    assert many == [small[0] + 2 + EMAIL_KEY, small[1], small[2]], (small, many)
+    # notification, how that person wants it, and its e-mail more); nothing else grows.
+    assert many == [small[0] + 2 + PREFERENCE + EMAIL_KEY, small[1], small[2]], (small, many)
