@@ -134,6 +134,12 @@ class EventForm(forms.Form):
         help_text=_("Coordinators only: fill in to book someone who is on a shift. Leave and other meetings cannot be overridden."),
     )
     skip_conflicting = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # A long form in titled sections (ui/partials/form.html).
+    field_sections = [
+        (_("What"), ["title", "kind", "sector", "description"]),
+        (_("When and where"), ["day", "start_time", "end_time", "repeat", "until", "resources", "place"]),
+        (_("Who"), ["people", "overbook_reason"]),
+    ]
 
     def __init__(self, *args, organisation, membership, **kwargs):
         super().__init__(*args, **kwargs)

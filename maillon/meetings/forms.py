@@ -6,6 +6,7 @@ from datetime import time
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from maillon.accounts.models import Membership
 from maillon.agenda.forms import (
@@ -85,6 +86,13 @@ class MeetingForm(MeetingDetailsForm):
                                                help_text=_("Booked with the room: the agenda checks that it is free."))
     field_order = ["title", "meeting_type", "series", "new_series", "day", "start_time", "end_time", "room", "equipment",
                    "people", "overbook_reason", "contacts", "objective", "agenda"]
+    # A long form in titled sections (ui/partials/form.html).
+    field_sections = [
+        (_("What"), ["title", "meeting_type", "series", "new_series"]),
+        (_("When and where"), ["day", "start_time", "end_time", "room", "equipment"]),
+        (_("Who"), ["people", "overbook_reason", "contacts"]),
+        (pgettext_lazy("meeting", "Agenda"), ["objective", "agenda"]),
+    ]
 
     def __init__(self, *args, organisation, types, sector=None, **kwargs):
         super().__init__(*args, organisation=organisation, sector=sector, **kwargs)
@@ -100,6 +108,10 @@ class MeetingForm(MeetingDetailsForm):
 
 
 class MeetingEditForm(MeetingDetailsForm):
+    field_sections = [
+        (_("Who"), ["people", "overbook_reason", "contacts"]),
+        (_("Title and agenda"), ["title", "objective", "agenda", "inform"]),
+    ]
     inform = forms.BooleanField(label=_("Send the new title, objective or agenda to the participants"), required=False,
                                 initial=True, help_text=_("People added are always invited, people removed always told."))
 

@@ -225,3 +225,13 @@ def test_a_new_meeting_from_the_agenda_is_made_by_the_meetings_form_not_as_a_pla
     refused = client.post("/essais/agenda/nouveau/", {**form(room(people.org)), "kind": "meeting"})
     assert refused.status_code == 200 and "Sélectionnez un choix valide" in refused.content.decode()
     assert Event.objects.count() == 0
+
+
+def test_the_event_form_comes_in_titled_sections_with_the_action_bar_in_reach(people, login):
+    import re
+
+    page = login(people.owner).get("/essais/agenda/nouveau/").content.decode()
+    assert re.findall(r'<section class="form-section"><h2>(.*?)</h2>', page) == ["Quoi", "Quand et où", "Qui"]
+    who = page.split("<h2>Qui</h2>", 1)[1].split("</section>", 1)[0]
+    assert 'name="people"' in who and 'name="overbook_reason"' in who and 'name="day"' not in who
+    assert 'class="actions form-actions-sticky"' in page

@@ -217,3 +217,17 @@ def test_the_dashboard_panels_cost_one_query_whatever_the_data(people, login):
 
 def ids_of(m):
     return set(m.participants.values_list("membership_id", flat=True))
+
+
+def test_the_meeting_forms_come_in_titled_sections_with_the_action_bar_in_reach(people, login):
+    import re
+
+    client = login(people.owner)
+    page = client.get("/essais/reunions/nouvelle/").content.decode()
+    assert re.findall(r'<section class="form-section"><h2>(.*?)</h2>', page) == ["Quoi", "Quand et où", "Qui", "Ordre du jour"]
+    when = page.split("<h2>Quand et où</h2>", 1)[1].split("</section>", 1)[0]
+    assert 'name="day"' in when and 'name="room"' in when and 'name="people"' not in when
+    assert 'class="actions form-actions-sticky"' in page
+    m = meeting(people.org, people.owner, people.colleague, send_email=False)
+    edit = client.get(url(m, "modifier/")).content.decode()
+    assert re.findall(r'<section class="form-section"><h3>(.*?)</h3>', edit) == ["Qui", "Titre et ordre du jour"]

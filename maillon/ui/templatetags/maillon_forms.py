@@ -12,14 +12,31 @@ def has_required(form) -> bool:
 
 
 @register.filter
+def form_sections(form) -> list[tuple[str, list]]:
+    """``(title, bound fields)`` of the visible fields, in titled sections when the form names
+    them (``field_sections = [(title, [field names]), …]`` on the form class): a field no section
+    names goes into the last one, a section left empty is dropped. Without ``field_sections``: one
+    untitled section of every visible field."""
+    visible = form.visible_fields()
+    wanted = getattr(form, "field_sections", None)
+    if not wanted:
+        return [("", visible)]
+    by_name = {field.name: field for field in visible}
+    out = [(title, [by_name.pop(name) for name in names if name in by_name]) for title, names in wanted]
+    out[-1][1].extend(by_name.values())
+    return [(title, fields) for title, fields in out if fields]
+
+
+@register.filter
 def error_links(form) -> list[tuple[str, str, str]]:
     """``(anchor, label, message)`` for each error of ``form``, fields in their order; the form's own
     errors (and those of hidden fields) link to nothing and come first."""
     links = [("", "", str(error)) for error in form.non_field_errors()]
     for field in form.hidden_fields():
         links += [("", "", str(error)) for error in field.errors]
-    for field in form.visible_fields():
-        links += [(field.id_for_label or field.auto_id, str(field.label), str(error)) for error in field.errors]
+    for _title, fields in form_sections(form):  # in the page's order, sections included
+        for field in fields:
+            links += [(field.id_for_label or field.auto_id, str(field.label), str(error)) for error in field.errors]
     return links
 
 

@@ -61,3 +61,24 @@ def test_the_page_title_says_error_after_a_refused_submission(people, login):
     page = client.post("/comptes/jetons/", {"name": "", "expires_in_days": ""}).content.decode()
     assert re.search(r"<title>Erreur : ", page)
     assert "data-error-summary" in page and 'href="#id_name"' in page
+
+
+class Sectioned(forms.Form):
+    title = forms.CharField(label="Titre")
+    day = forms.DateField(label="Date")
+    place = forms.CharField(label="Lieu", required=False)
+    note = forms.CharField(label="Note", required=False)
+    field_sections = [("Quoi", ["title"]), ("Vide", ["absent"]), ("Quand et où", ["day", "place"])]
+
+
+def test_a_long_form_shows_its_fields_in_titled_sections_and_its_errors_in_that_order(db):
+    html = render_to_string("ui/partials/form.html", {"form": Sectioned()})
+    sections = re.findall(r'<section class="form-section"><h2>(.*?)</h2>(.*?)</section>', html, re.S)
+    assert [title for title, _body in sections] == ["Quoi", "Quand et où"]  # an empty section is dropped
+    assert "Titre" in sections[0][1] and "Date" in sections[1][1] and "Lieu" in sections[1][1]
+    assert "Note" in sections[1][1]  # a field no section names goes into the last one
+    refused = render_to_string("ui/partials/form.html", {"form": Sectioned({"place": "Salle"}), "section_level": 3})
+    assert '<section class="form-section"><h3>Quoi</h3>' in refused
+    summary = re.search(r'class="error-summary".*?</div>', refused, re.S).group(0)
+    assert summary.index("Titre") < summary.index("Date")
+    assert "<section" not in render_to_string("ui/partials/form.html", {"form": Request()})
