@@ -78,6 +78,43 @@ class CheckOut(Schema):
     conflicts: list[str]
 
 
+class SlotOut(Schema):
+    start: datetime
+    end: datetime
+
+
+class FreeRoomOut(Schema):
+    id: int
+    name: str
+    capacity: int | None
+
+
+class ConflictOut(CheckOut):
+    """A refused booking (409): the conflicts in French and what to propose instead, as the
+    pages and the meetings API do."""
+
+    detail: str
+    overridable: bool = Field(description="only people on a shift or an activity: a coordinator may book them with an overbook_reason "
+                                          "(leave, closures and other meetings never)")
+    free_slots: list[SlotOut] = Field(default=[], description="the next slots of the same duration free for everyone and everything "
+                                                              "asked, from the first conflicting date (working hours, working days)")
+    free_rooms: list[FreeRoomOut] = Field(default=[], description="rooms of at least the refused room's capacity, free at that date")
+
+
+def conflict_out(org, error: services.ConflictError, start: datetime, end: datetime, resources, people, *,
+                 exclude_occurrences=()) -> dict:
+    """The body of a 409: the conflicts and the suggestions of ``engine.suggest`` for the first
+    conflicting date (``start``/``end`` when the error names none). The meetings API uses it too."""
+    if error.conflicts:
+        first = min(error.conflicts, key=lambda c: c.candidate.start)
+        start, end = first.candidate.start, first.candidate.shown_end
+    found = engine.suggest(org, start, end, list(resources), sorted({m.user_id for m in people}), conflicts=error.conflicts,
+                           exclude_occurrences=exclude_occurrences)
+    return {"free": False, "detail": error.message, "conflicts": error.messages, "overridable": error.overridable,
+            "free_slots": [{"start": s, "end": e} for s, e in found.slots],
+            "free_rooms": [{"id": r.pk, "name": r.name, "capacity": r.capacity} for r in found.rooms]}
+
+
 def _aware(value: datetime) -> datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 
@@ -125,7 +162,7 @@ def check_conflicts(request, payload: BookingIn):
     return {"free": not found, "conflicts": [services.describe(c) for c in found]}
 
 
-@router.post("/bookings", response={201: BookingOut, 409: CheckOut}, summary="Book rooms, equipment and people")
+@router.post("/bookings", response={201: BookingOut, 409: ConflictOut}, summary="Book rooms, equipment and people")
 def create_booking(request, payload: BookingIn):
     membership = current_membership(request)
     resources, people = _parts(membership, payload)
@@ -136,7 +173,7 @@ def create_booking(request, payload: BookingIn):
             skip_conflicting=payload.skip_conflicting, overbook_reason=payload.overbook_reason, request=request,
         )
     except services.ConflictError as error:
-        return Status(409, {"free": False, "conflicts": error.messages})
+        return Status(409, conflict_out(membership.organisation, error, _aware(payload.start), _aware(payload.end), resources, people))
     return Status(201, {"event_id": result.event.pk, "occurrences": result.event.occurrences.count(),
                         "skipped": [services.describe(c) for c in result.skipped]})
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from maillon.accounts.models import Membership
-from maillon.agenda import conflicts as engine
+from maillon.agenda.api import FreeRoomOut, SlotOut, conflict_out
 from maillon.agenda.models import Resource
 from maillon.agenda.services import ConflictError
 from maillon.api import current_membership
@@ -147,17 +147,6 @@ class MeetingChangeIn(Schema):
                                  description="coordinators: why people added who are on a shift are invited anyway")
 
 
-class SlotOut(Schema):
-    start: datetime
-    end: datetime
-
-
-class FreeRoomOut(Schema):
-    id: int
-    name: str
-    capacity: int | None
-
-
 class ConflictOut(Schema):
     detail: str
     conflicts: list[str]
@@ -276,12 +265,9 @@ def _detail(membership, meeting: Meeting) -> dict:
 
 
 def _conflict_out(org, error: ConflictError, start, end, resources, people, *, exclude_occurrences=()) -> dict:
-    """The 409 body: the conflicts in French and what to propose instead (as the pages do)."""
-    found = engine.suggest(org, start, end, resources, sorted({m.user_id for m in people}), conflicts=error.conflicts,
-                           exclude_occurrences=exclude_occurrences)
-    return {"detail": error.message, "conflicts": error.messages,
-            "free_slots": [{"start": s, "end": e} for s, e in found.slots],
-            "free_rooms": [{"id": r.pk, "name": r.name, "capacity": r.capacity} for r in found.rooms]}
+    """The 409 body: the conflicts in French and what to propose instead (as the pages and the
+    agenda API do: one helper)."""
+    return conflict_out(org, error, start, end, resources, people, exclude_occurrences=exclude_occurrences)
 
 
 def _participant_out(p: Participant) -> dict:

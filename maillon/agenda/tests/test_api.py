@@ -42,3 +42,21 @@ def test_it_keeps_other_organisations_out(people, login):
     assert outsider.get("/api/v1/agenda/resources", headers={"X-Organisation": "essais"}).status_code == 404
     response = outsider.post("/api/v1/agenda/bookings", body(salle), content_type="application/json", headers={"X-Organisation": "autre"})
     assert response.status_code in (400, 422) and Event.objects.count() == 1
+
+
+def test_a_refused_booking_proposes_the_next_free_slots_and_free_rooms_like_the_meetings_api(people, login):
+    salle, grande = room(people.org), room(people.org, "Grande salle")
+    salle.capacity, grande.capacity = 12, 30
+    salle.save(update_fields=["capacity"])
+    grande.save(update_fields=["capacity"])
+    services.create_event(membership(people.colleague, people.org), title="Permanence", start=at(2030, 3, 5, 10),
+                          end=at(2030, 3, 5, 11), resources=[salle])
+    refused = login(people.owner).post("/api/v1/agenda/bookings", body(salle), content_type="application/json",
+                                       headers={"X-Organisation": "essais"})
+    assert refused.status_code == 409
+    data = refused.json()
+    assert data["free"] is False and "réservation existante" in data["conflicts"][0] and data["overridable"] is False
+    assert [r["name"] for r in data["free_rooms"]] == ["Grande salle"]
+    # The next free hour of that room, on the same grid: 11:00 (its buffer is 0), then 11:30 and noon.
+    assert [s["start"][11:16] for s in data["free_slots"]] == ["11:00", "11:30", "12:00"]
+    assert all(s["start"][:10] == "2030-03-05" for s in data["free_slots"])
