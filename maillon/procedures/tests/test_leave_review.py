@@ -76,6 +76,8 @@ def test_the_approver_reads_the_request_its_days_and_balances_before_the_decisio
     row = row[:row.index("</tr>")]
     cells = [c.split(">", 1)[1].split("<", 1)[0].strip() for c in row.split("<td")[1:]]
     assert cells[0] == "20" and "14" in row.split("<td")[-1]
+    # The decision and its signature are one form: the required mark is explained once.
+    assert html.count('class="required-note"') == 1
 
 
 def test_the_strip_shows_who_else_of_the_sector_is_away_and_no_one_else(people, chain, login, request_sent):
