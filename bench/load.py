@@ -166,7 +166,7 @@ async def fetch(conn: Connection, stats: Stats, page: str, method: str, path: st
     started = time.perf_counter()
     try:
         status, headers, payload = await asyncio.wait_for(conn.request(method, path, body, content_type), timeout=30)
-    except (TimeoutError, asyncio.TimeoutError, ConnectionError, asyncio.IncompleteReadError, OSError) as exc:
+    except (TimeoutError, ConnectionError, asyncio.IncompleteReadError, OSError) as exc:
         stats.errors.append(f"{page} {path}: {type(exc).__name__}")
         conn.close()
         return None
@@ -257,7 +257,7 @@ async def write_leave(args, stats: Stats, by_user: dict, deadline: float, passwo
                   "period__end": day.isoformat(), "period__end_half": "afternoon", "action": "submit", "signature-password": password}
         await post_form(conn, stats, "submit leave", path, fields)
         conn.close()
-        new = await sync_to_async(lambda u=person.user_id: list(Submission.objects.filter(applicant_id=u).exclude(pk__in=before)
+        new = await sync_to_async(lambda u=person.user_id, seen=before: list(Submission.objects.filter(applicant_id=u).exclude(pk__in=seen)
                                                                .values_list("pk", "status")))()
         if not new or new[0][1] != Submission.Status.PENDING:
             stats.writes["refused_by_form"] += 1
@@ -273,7 +273,7 @@ async def write_leave(args, stats: Stats, by_user: dict, deadline: float, passwo
                                 {"decision": "approve", "signature-password": password}, form_page=f"/{args.org}/demarches/dossiers/{pk}/")
                 conn.close()
                 stats.writes["decisions"] += 1
-            status = await sync_to_async(lambda: Submission.objects.get(pk=pk).status)()
+            status = await sync_to_async(lambda pk=pk: Submission.objects.get(pk=pk).status)()
             stats.writes["approved"] += status == Submission.Status.APPROVED
         await asyncio.sleep(max(0.0, period - (time.perf_counter() - started)))
 
