@@ -134,9 +134,27 @@ def test_it_renders_an_accessible_layout_without_inline_script(people, login):
     assert 'aria-label="Navigation principale"' in html and 'aria-label="Navigation rapide"' in html
     assert 'aria-current="page"' in html
     assert re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html) == []
-    assert "htmx.min.js" in html and "'unsafe-inline'" not in response["Content-Security-Policy"].split("style-src")[0]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"].split("style-src")[0]
+    # htmx only where a page uses it (issue 14: lighter first loads): not on the dashboard.
+    assert "htmx.min.js" not in html
     menu = client.get("/essais/menu/").content.decode()
     assert "Tableau de bord" in menu and "Notifications" in menu
+
+
+def test_htmx_is_loaded_by_every_page_that_uses_it_and_no_other():
+    """Every template with hx- attributes fills base.html's htmx block, and no other does (a
+    partial with hx- attributes would fail here: its pages must load htmx)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    uses, loads = set(), set()
+    for path in root.glob("*/templates/**/*.html"):
+        text = path.read_text()
+        if re.search(r"\bhx-(get|post|put|patch|delete|trigger)=", text):
+            uses.add(path.name)
+        if 'include "ui/partials/htmx.html"' in text:
+            loads.add(path.name)
+    assert uses == loads, {"use htmx but do not load it": uses - loads, "load htmx for nothing": loads - uses}
 
 
 def test_it_shows_the_feder_block_only_when_the_organisation_asks(people, login):
