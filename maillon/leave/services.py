@@ -225,10 +225,14 @@ def balances(membership, *, with_reliquat: bool = False) -> list[dict]:
     gives it, or None), in the same query."""
     held = (PendingRequest.objects.filter(membership=membership, leave_type=OuterRef("pk"))
             .order_by().values("leave_type").annotate(total=Sum("days")).values("total"))
+    # The person's own ledger only, through the (membership, leave type) index: a join on the
+    # type's entries filtered afterwards read every entry of the organisation (issue 14).
+    ledger = (LedgerEntry.objects.filter(membership=membership, leave_type=OuterRef("pk"))
+              .order_by().values("leave_type").annotate(total=Sum("amount")).values("total"))
 
     def fetch():
         qs = LeaveType.objects.for_organisation(membership.organisation).active().annotate(
-            total=Sum("entries__amount", filter=Q(entries__membership=membership)),
+            total=Subquery(ledger, output_field=DAYS_FIELD),
             held=Subquery(held, output_field=DAYS_FIELD))
         if with_reliquat:
             qs = qs.annotate(**_reliquat_annotations(membership, timezone.localdate()))
