@@ -316,3 +316,54 @@ class SwapForm(forms.Form):
 
 class RoomPhotoForm(forms.Form):
     photo = forms.FileField(label=_("Photo"), help_text=_("JPEG, PNG or WebP, 5 MB at most."))
+
+
+# ---------------------------------------------------------------- the planning's filters
+# The person and room filters are a text box, not a list of every member and room: the page
+# renders only what is selected. The server matches a typed name (accents and case ignored);
+# the search box (agenda/js/filter-picker.js) asks ``agenda:filter_search`` for at most
+# ``FILTER_MATCHES`` names.
+
+FILTER_MATCHES = 10
+
+
+def _fold(text: str) -> str:
+    from maillon.accounts.services import fold
+
+    return fold(text)
+
+
+def _matching(rows, text: str, limit: int) -> tuple[list[tuple[int, str]], bool, int]:
+    """``rows`` of (id, name, folded names…): those whose folded name holds every typed word
+    (names typed in full first), at most ``limit``, whether there were more, and how many were
+    typed in full."""
+    words = _fold(text).split()
+    if not words:
+        return [], False, 0
+    wanted = " ".join(words)
+    exact, partial = [], []
+    for pk, name, *folded in rows:
+        if wanted in folded:
+            exact.append((pk, name))
+        elif any(all(w in f for w in words) for f in folded):
+            partial.append((pk, name))
+    found = exact + partial
+    return found[:limit], len(found) > limit, len(exact)
+
+
+def match_people(organisation, text: str, limit: int = FILTER_MATCHES) -> tuple[list[tuple[int, str]], bool, int]:
+    """The organisation's active members whose name matches ``text``: (user id, name). One
+    query of three short columns, however the name is written."""
+    rows = []
+    for uid, first, last, username in Membership.objects.for_organisation(organisation).active().order_by(
+            "user__last_name", "user__first_name").values_list("user_id", "user__first_name", "user__last_name", "user__username"):
+        name = f"{first} {last}".strip() or username
+        rows.append((uid, name, _fold(f"{first} {last}"), _fold(f"{last} {first}"), _fold(username)))
+    return _matching(rows, text, limit)
+
+
+def match_resources(organisation, text: str, limit: int = FILTER_MATCHES) -> tuple[list[tuple[int, str]], bool, int]:
+    """The organisation's bookable rooms and items whose name matches ``text``: (id, name)."""
+    rows = [(pk, name, _fold(name)) for pk, name in
+            Resource.objects.for_organisation(organisation).filter(is_active=True).order_by("name").values_list("pk", "name")]
+    return _matching(rows, text, limit)

@@ -10,6 +10,7 @@ org_urlpatterns = [
     path("ressources/<int:pk>/photo/", views.resource_photo, name="resource_photo"),
     path("ressources/<int:pk>/photo/modifier/", views.resource_photo_edit, name="resource_photo_edit"),
     path("agenda/", views.index, name="index"),
+    path("agenda/filtres/", views.filter_search, name="filter_search"),
     path("agenda/nouveau/", views.new_event, name="new"),
     path("agenda/verifier/", views.check, name="check"),
     path("agenda/disponibilites/", views.availability, name="availability"),

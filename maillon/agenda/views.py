@@ -4,6 +4,7 @@ iCalendar feeds. Thin: scoped querysets, policies, services."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,14 @@ from maillon.organisations.models import Sector
 
 from . import conflicts as engine
 from . import hooks, ical, policies, services
-from .forms import EventForm, MoveForm, RoomPhotoForm, meetings_elsewhere
+from .forms import (
+    EventForm,
+    MoveForm,
+    RoomPhotoForm,
+    match_people,
+    match_resources,
+    meetings_elsewhere,
+)
 from .models import Allocation, CalendarToken, Event, Occurrence, Resource
 from .recurrence import PARIS, expand
 
@@ -83,19 +91,58 @@ def _moment(d: date) -> datetime:
     return datetime.combine(d, datetime.min.time(), tzinfo=PARIS)
 
 
+def _person(organisation, pk: int):
+    member = Membership.objects.for_organisation(organisation).filter(user_id=pk).select_related("user").only(
+        "pk", "user__id", "user__first_name", "user__last_name", "user__username").first()
+    return (pk, str(member.user)) if member else None
+
+
+def _room(organisation, pk: int):
+    name = Resource.objects.for_organisation(organisation).filter(pk=pk).values_list("name", flat=True).first()
+    return (pk, name) if name is not None else None
+
+
+FILTER_PICKERS = {
+    # parameter: (matcher, the one selected by id, « several » message, « none » message)
+    "personne": (match_people, _person, _lazy("Several people match « %(text)s »:"), _lazy("Nobody matches « %(text)s »: check the spelling, or type part of the name.")),
+    "ressource": (match_resources, _room, _lazy("Several rooms or items match « %(text)s »:"), _lazy("No room or item matches « %(text)s »: check the spelling, or type part of the name.")),
+}
+
+
+def _picked(organisation, key: str, raw: str) -> dict:
+    """A person or room filter as typed: an id (links, the search box), or a name matched
+    accent-insensitively (the form without JavaScript): the one found, or a short list."""
+    raw = raw.strip()[:100]
+    match, by_id, several, none = FILTER_PICKERS[key]
+    if not raw:
+        return {"value": ""}
+    if raw.isdigit() and len(raw) < 19:
+        found = by_id(organisation, int(raw))
+        # An unknown id still filters (nothing is shown), as links always did.
+        return {"id": raw, "value": found[1] if found else ""}
+    found, more, exact = match(organisation, raw)
+    if len(found) == 1 or exact == 1:
+        return {"id": str(found[0][0]), "value": found[0][1]}
+    if not found:
+        return {"value": raw, "message": none % {"text": raw}}
+    return {"value": raw, "message": several % {"text": raw}, "choices": found, "more": more}
+
+
 def index(request):
     view = request.GET.get("vue") if request.GET.get("vue") in VIEWS else "liste"
     day = _parse_day(request.GET.get("date"))
     start, end = _window(view, day)
     qs = _visible(request).filter(start__lt=_moment(end), end__gt=_moment(start))
     filters = {}
-    resource_id, person_id, sector_id = (request.GET.get(k, "") for k in ("ressource", "personne", "secteur"))
-    if resource_id.isdigit():
-        qs = qs.filter(_allocated(resource_id=int(resource_id)))
-        filters["ressource"] = resource_id
-    if person_id.isdigit():
-        qs = qs.filter(_allocated(user_id=int(person_id)))
-        filters["personne"] = person_id
+    person = _picked(request.organisation, "personne", request.GET.get("personne", ""))
+    resource = _picked(request.organisation, "ressource", request.GET.get("ressource", ""))
+    sector_id = request.GET.get("secteur", "")
+    if "id" in resource:
+        qs = qs.filter(_allocated(resource_id=int(resource["id"])))
+        filters["ressource"] = resource["id"]
+    if "id" in person:
+        qs = qs.filter(_allocated(user_id=int(person["id"])))
+        filters["personne"] = person["id"]
     if sector_id.isdigit():
         qs = qs.filter(event__sector_id=int(sector_id))
         filters["secteur"] = sector_id
@@ -106,13 +153,15 @@ def index(request):
     if search:
         qs = qs.filter(event__title__icontains=search)
         filters["q"] = search
-    query = "&".join(f"{k}={v}" for k, v in filters.items())
+    query = urlencode(filters)
+    for key, picked in (("personne", person), ("ressource", resource)):
+        if picked.get("choices"):
+            others = urlencode({k: v for k, v in filters.items() if k != key})
+            picked["links"] = [(name, f"?vue={view}&date={day.isoformat()}&{others}&{key}={pk}") for pk, name in picked["choices"]]
     context = {
         "view": view, "day": day, "start": start, "end": end - timedelta(days=1), "filters": filters, "query": query, "search": search,
-        "resources": Resource.objects.for_organisation(request.organisation).filter(is_active=True).only("pk", "name", "kind"),
+        "person": person, "resource": resource,
         "sectors": Sector.objects.for_organisation(request.organisation).only("pk", "name"),
-        "members": Membership.objects.for_organisation(request.organisation).active().select_related("user").only(
-            "pk", "user__id", "user__first_name", "user__last_name", "user__username").order_by("user__last_name"),
         "previous": _step(view, day, -1), "next": _step(view, day, 1), "today": timezone.localdate(),
     }
     if view == "liste":
@@ -123,6 +172,21 @@ def index(request):
         if view == "mois":
             context["weeks"] = [context["days"][i:i + 7] for i in range(0, len(context["days"]), 7)]
     return render(request, "agenda/index.html", context)
+
+
+def filter_search(request):
+    """The planning's search box (JSON): at most ``FILTER_MATCHES`` of the organisation's
+    members (``type=personne``) or rooms and items (``type=ressource``) whose name holds what is
+    typed (``q``), accents and case ignored. One query."""
+    key = request.GET.get("type", "")
+    if key not in FILTER_PICKERS:
+        return JsonResponse({"detail": _("Choose what to look for: a person or a room."), "results": []}, status=400)
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    if not text:
+        return JsonResponse({"results": [], "more": False, "message": _("Type part of a name.")})
+    found, more, _exact = FILTER_PICKERS[key][0](request.organisation, text)
+    message = "" if found else (_("Nobody matches this name.") if key == "personne" else _("No room or item matches this name."))
+    return JsonResponse({"results": [{"id": pk, "name": name} for pk, name in found], "more": more, "message": message})
 
 
 def _step(view, day: date, direction: int) -> date:
