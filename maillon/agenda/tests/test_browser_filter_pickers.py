@@ -2,11 +2,18 @@
 search box; typing part of a name proposes the organisation's matches, choosing one filters."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from maillon.agenda import services
 from maillon.testing import TEST_PASSWORD, OrganisationFactory, make_member
 
 from .helpers import at, membership, room
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+
+
+def _violations(page) -> list[str]:
+    return [v["id"] for v in Axe().run(page, options=AXE_OPTIONS).response["violations"]]
 
 
 @pytest.mark.browser
@@ -30,6 +37,7 @@ def test_it_finds_a_person_by_typing_part_of_the_name_and_filters_the_week(brows
         choice = page.get_by_role("button", name="Hélène Dupré")
         choice.wait_for()
         assert page.locator("[data-filter-results] button").count() == 1
+        assert _violations(page) == []
         browser.screenshot(page, f"agenda-filter-picker-{width}")
         choice.click()
         page.wait_for_url(f"**personne={helene.pk}**")
@@ -38,4 +46,10 @@ def test_it_finds_a_person_by_typing_part_of_the_name_and_filters_the_week(brows
         page.get_by_label("Salle ou matériel").fill("zorro")
         page.get_by_text("Aucune salle ni aucun matériel ne correspond à ce nom.").wait_for()
         browser.screenshot(page, f"agenda-filter-picker-selected-{width}")
+        # A name typed and sent as is (as without JavaScript): several match, a short list of links.
+        page.goto(f"{browser.url}/navigateur/agenda/?vue=semaine&date=2030-03-05&personne=pr%C3%A9nom1")
+        page.get_by_text("Plusieurs personnes correspondent à « prénom1 » :").wait_for()
+        assert page.locator(".filter-picker-choices a").count() == 10
+        assert _violations(page) == []
+        browser.screenshot(page, f"agenda-filter-picker-several-{width}")
     browser.assert_clean()
