@@ -21,11 +21,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from maillon.audit.services import record
+from maillon.core.text import fold
 from maillon.organisations.models import Organisation, Sector
 
 from .models import Membership, User
 from .roles import SECTOR_ROLES, Role
-from .services import fold, invite_member
+from .services import invite_member
 
 REQUIRED_COLUMNS = ["prenom", "nom", "email"]
 OPTIONAL_COLUMNS = ["identifiant", "secteur", "fonction", "roles"]

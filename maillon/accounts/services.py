@@ -7,7 +7,6 @@ supervisor): one RoleAssignment per sector.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -295,9 +294,3 @@ def reactivate_member(membership: Membership, *, actor: User, actor_membership: 
     membership.save(update_fields=["is_active", "deactivated_at"])
     record("membership.reactivate", actor=actor, organisation=membership.organisation, target=membership, request=request)
     return membership
-
-
-def fold(text: str) -> str:
-    """Lower case without accents or surrounding spaces: for matching typed names."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())

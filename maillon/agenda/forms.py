@@ -9,6 +9,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from maillon.accounts.models import Membership
+from maillon.core.text import fold
 from maillon.organisations.models import Sector
 
 from .models import Event, Planning, Qualification, Resource, WorkProfile
@@ -327,17 +328,11 @@ class RoomPhotoForm(forms.Form):
 FILTER_MATCHES = 10
 
 
-def _fold(text: str) -> str:
-    from maillon.accounts.services import fold
-
-    return fold(text)
-
-
 def _matching(rows, text: str, limit: int) -> tuple[list[tuple[int, str]], bool, int]:
     """``rows`` of (id, name, folded names…): those whose folded name holds every typed word
     (names typed in full first), at most ``limit``, whether there were more, and how many were
     typed in full."""
-    words = _fold(text).split()
+    words = fold(text).split()
     if not words:
         return [], False, 0
     wanted = " ".join(words)
@@ -358,12 +353,12 @@ def match_people(organisation, text: str, limit: int = FILTER_MATCHES) -> tuple[
     for uid, first, last, username in Membership.objects.for_organisation(organisation).active().order_by(
             "user__last_name", "user__first_name").values_list("user_id", "user__first_name", "user__last_name", "user__username"):
         name = f"{first} {last}".strip() or username
-        rows.append((uid, name, _fold(f"{first} {last}"), _fold(f"{last} {first}"), _fold(username)))
+        rows.append((uid, name, fold(f"{first} {last}"), fold(f"{last} {first}"), fold(username)))
     return _matching(rows, text, limit)
 
 
 def match_resources(organisation, text: str, limit: int = FILTER_MATCHES) -> tuple[list[tuple[int, str]], bool, int]:
     """The organisation's bookable rooms and items whose name matches ``text``: (id, name)."""
-    rows = [(pk, name, _fold(name)) for pk, name in
+    rows = [(pk, name, fold(name)) for pk, name in
             Resource.objects.for_organisation(organisation).filter(is_active=True).order_by("name").values_list("pk", "name")]
     return _matching(rows, text, limit)

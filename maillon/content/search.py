@@ -34,7 +34,6 @@ kind, paginated.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -50,6 +49,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from maillon.core.text import fold
 
 from .models import SearchEntry
 
@@ -81,20 +82,13 @@ INDEXED_KINDS = ("page", "news", "document", "partner", "contact", "facilitator"
 
 # ---------------------------------------------------------------- text
 
-# The combining marks (accents) left by NFKD decomposition: removed with one C-speed regex
-# (a per-character unicodedata.combining() test made search's live sources slow).
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # NUL (refused by PostgreSQL), controls, lone surrogates
 _WORDS = re.compile(r"\w+")
 
 
-def normalise(text: str) -> str:
-    """Accent-free, lowercase, single-spaced: « Été  Fête » → « ete fete »."""
-    text = text or ""
-    if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    return _SPACES.sub(" ", text).lower().strip()
+# Accent-free, lowercase, single-spaced: « Été  Fête » → « ete fete » (one folding for every match).
+normalise = fold
 
 
 def strip_tags(html: str) -> str:

@@ -123,7 +123,7 @@ names = st.text(alphabet="aeéèEÉçhlnrtu ", min_size=1, max_size=12)
 @settings(max_examples=60, deadline=None)
 @given(st.lists(names, min_size=0, max_size=25), names)
 def test_matching_is_bounded_and_every_match_holds_the_typed_words(rows, typed):
-    from maillon.accounts.services import fold
+    from maillon.core.text import fold
 
     found, more, exact = _matching([(i, n, fold(n)) for i, n in enumerate(rows)], typed, 10)
     words = fold(typed).split()
