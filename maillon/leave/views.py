@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,10 +12,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from maillon.accounts.models import Membership
 
@@ -30,6 +33,7 @@ from .forms import (
     SimulatorForm,
 )
 from .models import LeaveType, LedgerEntry
+from .templatetags.leave import days
 
 
 def _require(allowed: bool) -> None:
@@ -58,9 +62,25 @@ def mine(request):
     entries = LedgerEntry.objects.for_organisation(request.organisation).filter(membership=membership).select_related("leave_type")
     page = Paginator(entries, 20).get_page(request.GET.get("page"))
     return render(request, "leave/mine.html", {
-        "balances": rows, "form": form, "simulation": simulation, "page_obj": page,
+        "balances": rows, "form": form, "form_html": None if form.is_bound else _empty_simulator(form), "simulation": simulation, "page_obj": page,
         "abilities": policies.abilities(membership), "mode": str(services.settings_for(request.organisation).get_counting_mode_display()).lower(),
     })
+
+
+# The simulator's empty form is the same for everyone of an organisation in a language (its leave
+# types are the only choices): drawn once per process and shape, not on each visit (its fields and
+# widgets were a quarter of the page's CPU; issue 14). A filled-in form is drawn as usual.
+_EMPTY_SIMULATORS: dict[tuple, str] = {}
+
+
+def _empty_simulator(form) -> str:
+    key = (get_language(), tuple(form.fields["leave_type"].choices))
+    html = _EMPTY_SIMULATORS.get(key)
+    if html is None:
+        if len(_EMPTY_SIMULATORS) > 500:
+            _EMPTY_SIMULATORS.clear()
+        html = _EMPTY_SIMULATORS[key] = render_to_string("ui/partials/form.html", {"form": form})
+    return html
 
 
 def estimate(request):
@@ -97,11 +117,31 @@ def team(request):
         .filter(membership__in=[m.pk for m in page.object_list]).values("membership", "leave_type")
         .annotate(total=Sum("amount")).values_list("membership", "leave_type", "total")
     }
-    rows = [{"membership": m, "balances": [(t, sums.get((m.pk, t.pk)) or Decimal(0)) for t in types]} for m in page.object_list]
+    abilities = policies.abilities(request.membership)
     return render(request, "leave/team.html", {
-        "types": types, "rows": rows, "page_obj": page, "search": search, "query": urlencode({"q": search}),
-        "abilities": policies.abilities(request.membership),
+        "types": types, "rows": _team_rows(request.organisation, page.object_list, types, sums, abilities), "page_obj": page,
+        "search": search, "query": urlencode({"q": search}), "abilities": abilities,
     })
+
+
+def _team_rows(organisation, members, types, sums, abilities) -> list[dict]:
+    """The team page's rows, their text and links made here: the URLs are reversed once per
+    page, not three times per person, and the balances are one string (issue 14: CPU per page)."""
+    slug = {"org": organisation.slug}
+    history, correction = reverse("leave:entries", kwargs=slug), reverse("leave:correction", kwargs=slug)
+    cycle = reverse("leave:cycle", kwargs={**slug, "pk": 0}).removesuffix("0/cycle/")
+    rows = []
+    for m in members:
+        user = m.user
+        text = " · ".join(f"{t.name} {days(sums.get((m.pk, t.pk)) or Decimal(0))}" for t in types)
+        rows.append({
+            "name": user.get_full_name() or user.username,
+            "detail": f"{m.sector.name} · {text}" if m.sector_id else text,
+            "history": f"{history}?q={quote(user.username, safe='/')}",
+            "correct": f"{correction}?personne={m.pk}" if abilities["correct"] else "",
+            "cycle": f"{cycle}{m.pk}/cycle/" if abilities["configure"] else "",
+        })
+    return rows
 
 
 def entries(request):
