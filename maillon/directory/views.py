@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from maillon.accounts.models import Membership
+from maillon.accounts.models import Membership, RoleAssignment
+from maillon.accounts.roles import Role
+from maillon.core.reversing import row_url
 
 from . import policies, presence, services
 from .forms import ContactForm, FacilitatorForm, LinkForm, PartnerForm
@@ -66,11 +68,19 @@ def links(request):
     })
 
 
+# What a staff row prints of a person (the rest of the user row is not read: dates cost their parsing).
+STAFF_USER_FIELDS = ("username", "first_name", "last_name", "phone", "email")
+
+
 def staff(request):
     """Colleagues with sector, roles, contact and whether they are present today."""
     from maillon.organisations.models import Sector
 
-    queryset = Membership.objects.active().for_organisation(request.organisation).with_roles().select_related("user", "sector")
+    org = request.organisation
+    queryset = presence.with_work_cycles(
+        Membership.objects.active().for_organisation(org).select_related("user", "sector")
+        .only("user_id", "sector_id", "job_title", *(f"user__{f}" for f in STAFF_USER_FIELDS), "sector__name")
+    )
     sector = request.GET.get("secteur", "")
     if sector.isdigit():
         queryset = queryset.filter(sector_id=int(sector))
@@ -80,7 +90,7 @@ def staff(request):
     # Presence is computed for everyone matching (a fixed number of queries) so that the
     # « present / absent today » filter and the counts are right whatever the page.
     people = list(queryset.order_by("user__last_name", "user__first_name"))
-    presences = presence.presence_today(request.organisation, people, day=timezone.localdate())
+    presences = presence.presence_today(org, people, day=timezone.localdate(), cycles=presence.cycles_of(people))
     for m in people:
         m.presence = presences[m.pk]
     on_leave = sum(1 for m in people if m.presence.reason == presence.LEAVE and m.presence.status == presence.ABSENT)
@@ -93,9 +103,31 @@ def staff(request):
         shown = ""
     page_obj = Paginator(people, 40).get_page(request.GET.get("page"))
     return render(request, "directory/staff.html", {
-        "page_obj": page_obj, "sectors": Sector.objects.for_organisation(request.organisation), "sector": sector, "search": q,
-        "shown": shown, "away_count": on_leave, "query": f"secteur={sector}&q={q}&presence={shown}",
+        "page_obj": page_obj, "rows": _staff_rows(org, page_obj.object_list), "sectors": Sector.objects.for_organisation(org),
+        "sector": sector, "search": q, "shown": shown, "away_count": on_leave, "query": f"secteur={sector}&q={q}&presence={shown}",
     })
+
+
+def _staff_rows(org, memberships) -> list[dict]:
+    """One staff row per membership, as plain values the template prints: the roles' labels (one
+    query for the page, in the roles' order) and the vCard link (one reverse for the page)."""
+    held: dict[int, set[str]] = {}
+    for membership_id, role in RoleAssignment.objects.filter(membership_id__in=[m.pk for m in memberships]).values_list("membership_id", "role"):
+        held.setdefault(membership_id, set()).add(role)
+    labels = [(role, str(label)) for role, label in Role.choices]
+    vcard_url = row_url("directory:person_vcard", org=org.slug)
+    no_sector = _("No sector")
+    rows = []
+    for m in memberships:
+        roles = held.get(m.pk, ())
+        summary = [m.job_title, (m.sector.name if m.sector_id else "") or no_sector, ", ".join(label for role, label in labels if role in roles)]
+        rows.append({
+            "name": m.user.display_name, "summary": " · ".join(part for part in summary if part),
+            "lines": [m.presence.detail, *m.presence.activities] if m.presence.detail else m.presence.activities,
+            "phone": m.user.phone, "email": m.user.email, "vcard_url": vcard_url(m.pk),
+            "status": m.presence.label, "status_css": m.presence.css,
+        })
+    return rows
 
 
 def edit(request, kind, pk=None):

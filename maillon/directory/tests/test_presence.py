@@ -171,3 +171,33 @@ def test_an_organisation_closure_is_absent_with_its_reason_unless_on_shift(peopl
     assert found[people.colleague].status == presence.PRESENT
     assert found[people.owner].reason == presence.CLOSURE
     assert presences_on(people, TUESDAY + timedelta(days=7))[people.owner].status == presence.PRESENT
+
+
+GOOD_FRIDAY = date(2026, 4, 3)  # a public holiday in Alsace-Moselle only
+
+
+def test_the_work_cycles_read_with_the_people_give_the_same_presence_in_fewer_queries(people):
+    works(people.owner, people.org)
+    works(people.colleague, people.org, half_days=FULL_TIME & ~(0b11 << 2))  # not on Tuesdays
+    members = list(presence.with_work_cycles(Membership.objects.for_organisation(people.org).active()))
+    with QueryCounter() as read_again:
+        expected = presence.presence_today(people.org, members, day=TUESDAY)
+    with QueryCounter() as given:
+        found = presence.presence_today(people.org, members, day=TUESDAY, cycles=presence.cycles_of(members))
+    assert found == expected and len(given) == len(read_again) - 1
+    assert found[membership(people.colleague, people.org).pk].reason == presence.DAY_OFF
+
+
+def test_the_leave_settings_are_read_only_on_a_holiday_of_alsace_moselle(people):
+    from maillon.leave.models import LeaveSettings
+
+    LeaveSettings.objects.get_or_create(organisation=people.org)
+    with QueryCounter() as ordinary:
+        assert presence.day_facts(people.org, [], TUESDAY).holiday is None
+    people.org.__dict__.pop("_leave_settings_cache", None)
+    with QueryCounter() as good_friday:
+        assert presence.day_facts(people.org, [], GOOD_FRIDAY).holiday is None
+    assert len(good_friday) == len(ordinary) + 1
+    LeaveSettings.objects.filter(organisation=people.org).update(alsace_moselle=True)
+    people.org.__dict__.pop("_leave_settings_cache", None)
+    assert presence.day_facts(people.org, [], GOOD_FRIDAY).holiday == "Vendredi saint"
