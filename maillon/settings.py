@@ -322,7 +322,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if (TESTING or DEBUG)
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "maillon.ui.storage.CompactStaticFilesStorage"  # WhiteNoise's, our CSS without comments
     },
 }
 WHITENOISE_USE_FINDERS = TESTING or DEBUG

@@ -6,6 +6,7 @@ app_name = "organisations"
 
 urlpatterns = [
     path("media/logos/<str:path>", views.logo, name="logo"),
+    path("media/logos/small/<str:path>", views.logo_small, name="logo_small"),
 ]
 
 org_urlpatterns = [

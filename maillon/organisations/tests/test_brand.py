@@ -98,7 +98,7 @@ def test_the_login_page_is_branded_and_shows_the_feder_block_when_an_organisatio
     html = client.get(reverse("account_login")).content.decode()
     assert "Cofinancé par l&#x27;Union européenne" in html or "Cofinancé par l'Union européenne" in html
     assert "Ce projet est cofinancé par l'Union Européenne avec le FEDER" in html
-    assert 'alt="Emblème de l’Union européenne"' in html
+    assert 'role="img" aria-label="Emblème de l’Union européenne"' in html  # a symbol of the icon sprite
 
 
 def test_the_settings_page_shows_the_current_logo_and_removes_it_on_request(people, login):
@@ -106,13 +106,43 @@ def test_the_settings_page_shows_the_current_logo_and_removes_it_on_request(peop
 
     from maillon.organisations.forms import stored_logo
     from maillon.organisations.tests.test_settings_page import png_bytes
+    from maillon.ui.templatetags.maillon_assets import small_logo_url
 
     people.org.logo = stored_logo(ContentFile(png_bytes(), name="logo.png"))
     people.org.save()
     client = login(people.with_role(Role.ADMIN))
     page = client.get(URL).content.decode()
     assert f'<img src="{people.org.logo.url}" alt="Logo actuel"' in page and "Retirer le logo" in page
-    assert "logos/" not in page.replace(people.org.logo.url, "")  # no long file name wider than a phone
+    header_logo = small_logo_url(people.org.logo)  # the header's copy (issue 14)
+    assert "logos/" not in page.replace(people.org.logo.url, "").replace(header_logo, "")  # no long file name wider than a phone
     assert client.post(URL, {**FORM, "logo-clear": "on"}).status_code == 302
     people.org.refresh_from_db()
     assert not people.org.logo
+
+
+def test_the_header_shows_a_small_webp_copy_of_the_logo(people, login, settings, tmp_path):
+    """Issue 14: the header's 32 px logo is a 96 px WebP made once from the stored PNG, not the
+    stored PNG itself (up to 512 px) that every first visit would download."""
+    import io
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+
+    from maillon.organisations.forms import stored_logo
+    from maillon.organisations.tests.test_settings_page import png_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    people.org.logo = stored_logo(ContentFile(png_bytes(), name="logo.png"))
+    people.org.save()
+    client = login(people.owner)
+    html = client.get(f"/{people.org.slug}/notifications/").content.decode()
+    small = f"/media/logos/small/{Path(people.org.logo.name).stem}.webp"
+    assert f'<img src="{small}" alt="" class="brand-logo"' in html
+    response = client.get(small)
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+    assert response["Cache-Control"] == "public, max-age=86400"
+    with Image.open(io.BytesIO(b"".join(response.streaming_content))) as image:
+        assert image.format == "WEBP" and max(image.size) <= 96
+    assert client.get(small).status_code == 200  # kept: served again from the file
+    assert client.get("/media/logos/small/nothing.webp").status_code == 404
+    assert client.get(f"/media/logos/small/{Path(people.org.logo.name).stem}.png").status_code == 404
