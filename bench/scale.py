@@ -64,7 +64,7 @@ import subprocess
 import sys
 import time
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -115,6 +115,8 @@ def bulk(model, rows, size=500):
 
 class Centre:
     """One organisation being grown: its members, sectors, rooms, a random source."""
+
+    busy = None  # Busy, made by the first AgendaMaker
 
     def __init__(self, org, index, rng, today, first_day):
         from maillon.accounts.models import Membership
@@ -415,7 +417,7 @@ def grow_leave_and_procedures(centre: Centre) -> int:
                 monday_of(date(year, 12, 18))
             if winter <= last:
                 leave_request(m, "cp", winter, winter + timedelta(days=4))
-            for _ in range(3):
+            for _ in range(6):
                 day = date(year, rng.randint(1, 12), rng.randint(1, 28))
                 if day.weekday() < 5 and day <= last:
                     leave_request(m, "rtt", day, day, "am", rng.choice(["am", "pm"]))
@@ -460,17 +462,66 @@ def grow_leave_and_procedures(centre: Centre) -> int:
             maker.add("bon-commande", m, data, at(day, 11), outcome_for(at(day, 11), day))
     for m in centre.members[::10]:
         maker.add("frais-kilometriques", m, {"trajets": [], "iban": ""}, at(today - timedelta(days=rng.randint(0, 20)), 9), "draft")
-    return maker.flush()
+    count = maker.flush()
+    # each period change of the history (1 June): reliquats carried over, then expired (the job's service)
+    for year in range(centre.first_day.year, today.year + 1):
+        change = date(year, leave.settings_for(org).period_start_month, 1)
+        if centre.first_day < change <= today:
+            leave.period_change(org, change)
+    return count
+
+
+class Busy:
+    """The rooms' and equipment's booked intervals of a centre (start → end + buffer), by day, so
+    that bulk bookings never overlap (PostgreSQL's exclusion constraint refuses it, as the
+    agenda's conflict engine does)."""
+
+    def __init__(self, org):
+        from maillon.agenda.models import Allocation
+
+        self.slots: dict[tuple[int, date], list[tuple[datetime, datetime]]] = {}
+        for resource_id, start, block_end in Allocation.objects.filter(organisation=org, resource__isnull=False, active=True).values_list(
+                "resource_id", "start", "block_end"):
+            self._add(resource_id, start, block_end)
+
+    @staticmethod
+    def _days(start, end):
+        day, last = start.astimezone(UTC).date(), end.astimezone(UTC).date()
+        while day <= last:
+            yield day
+            day += timedelta(days=1)
+
+    def _add(self, resource_id, start, end):
+        for day in self._days(start, end):
+            self.slots.setdefault((resource_id, day), []).append((start, end))
+
+    def free(self, resource, start, end) -> bool:
+        end = end + timedelta(minutes=resource.buffer_minutes)
+        return not any(s < end and start < e for day in self._days(start, end) for s, e in self.slots.get((resource.pk, day), ()))
+
+    def claim(self, resource, start, end) -> bool:
+        if not self.free(resource, start, end):
+            return False
+        self._add(resource.pk, start, end + timedelta(minutes=resource.buffer_minutes))
+        return True
 
 
 class AgendaMaker:
-    """Bulk agenda events: (Event, [(start, end, [resources], [memberships])])."""
+    """Bulk agenda events: (Event, [(start, end, [resources], [memberships])]). A resource
+    already booked at that time is left out of that occurrence."""
 
     def __init__(self, centre):
         self.centre, self.rows = centre, []
+        if getattr(centre, "busy", None) is None:
+            centre.busy = Busy(centre.org)
+
+    def free(self, resource, start, end) -> bool:
+        return self.centre.busy.free(resource, start, end)
 
     def add(self, event, occurrences):
-        self.rows.append((event, occurrences))
+        kept = [(start, end, [r for r in resources if self.centre.busy.claim(r, start, end)], people)
+                for start, end, resources, people in occurrences]
+        self.rows.append((event, kept))
 
     def flush(self):
         from maillon.agenda.models import Allocation, Event, Occurrence
@@ -531,10 +582,10 @@ def grow_agenda(centre: Centre) -> int:
     while day <= today + timedelta(days=28):
         if day.weekday() < 5 and rooms:
             for slot, hour in enumerate((9, 11)):
-                if rng.random() < 0.8:
-                    room = rooms[(slot + day.toordinal()) % len(rooms)]
+                room = rooms[(slot + day.toordinal()) % len(rooms)]
+                start = at(day, hour)
+                if rng.random() < 0.8 and maker.free(room, start, start + timedelta(hours=1, minutes=30)):
                     who = rng.choice(centre.members)
-                    start = at(day, hour)
                     event = Event(organisation=org, title=rng.choice(booking_titles), kind=Event.Kind.BOOKING, place=room.name, start=start,
                                   end=start + timedelta(hours=1, minutes=30), created_by_id=who.user_id,
                                   created_at=start - timedelta(days=rng.randint(1, 20)), updated_at=start - timedelta(days=1))
@@ -619,8 +670,10 @@ def grow_meetings(centre: Centre) -> int:
     for name in ("Réunion d'équipe", "COORDO"):
         series[name] = Series.objects.create(organisation=org, title=f"{name} (historique)", meeting_type=types[name], created_by=director.user)
     maker = AgendaMaker(centre)
+    rooms = [room, *Resource.objects.for_organisation(org).filter(kind=Resource.Kind.ROOM).exclude(pk=getattr(room, "pk", None)).order_by("pk")]
     for _mt, title, _s, day, hour, people in plans:
         start = at(day, hour)
+        room = next((r for r in rooms if r is not None and maker.free(r, start, start + timedelta(hours=1, minutes=30))), None)
         maker.add(Event(organisation=org, title=title, kind=Event.Kind.MEETING, place=room.name if room else "", start=start,
                         end=start + timedelta(hours=1, minutes=30), description="Point régulier", created_by_id=director.user_id,
                         created_at=start - timedelta(days=14), updated_at=start - timedelta(days=14)),
@@ -876,7 +929,7 @@ def build(args) -> int:
             cursor.execute("ANALYZE")
     marker.write_text(json.dumps({"scale": args.scale, "centres": centres_count, "staff": args.staff, "history_days": args.days,
                                   "seed": args.seed, "built": str(today), "rows": totals, "seconds": round(time.monotonic() - T0)}))
-    log(f"done: {totals}")
+    log(f"done ({time.process_time():.0f} s of CPU in this process): {totals}")
     return 0
 
 
