@@ -18,9 +18,10 @@ removed, or two neighbours swapped).
   one letter changed, added or removed in words of five letters or more; a swap in longer
   words. The indexed text is accent-folded in Python when stored, so queries need no
   ``unaccent`` (migration 0003 installs it with ``pg_trgm`` all the same).
-- SQLite: every word must appear in the accent-free text (LIKE), or, for a typo, one of the
-  word's one-edit variants (LIKE patterns with ``_``) in the first ``FUZZY_PREFIX`` characters
-  (the title and the start of the text). One query either way.
+- SQLite: every word must appear in the accent-free text (LIKE), or, for a typo, when no entry
+  the searcher may see has the word (as on PostgreSQL), one of the word's one-edit variants
+  (LIKE patterns with ``_``) in the first ``FUZZY_PREFIX`` characters (the title and the start
+  of the text). One query either way.
 - Live sources: accent-folded comparison in Python on their bounded rows, the same on both.
 
 Ranking (the same Python scorer for every source and both databases): a match in the title
@@ -44,9 +45,8 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Lookup, Q, Value
+from django.db.models import BooleanField, F, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -245,18 +245,6 @@ def visible_entries(membership):
     return SearchEntry.objects.for_organisation(membership.organisation).filter(condition)
 
 
-class _Like(Lookup):
-    """``lhs LIKE rhs`` with the pattern as given (``_`` one character, ``%`` any): SQLite's
-    typo variants. Patterns are built from ``\\w`` characters only."""
-
-    lookup_name = "maillon_like"
-
-    def as_sql(self, compiler, conn):
-        lhs, lhs_params = self.process_lhs(compiler, conn)
-        rhs, rhs_params = self.process_rhs(compiler, conn)
-        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
-
-
 def typo_patterns(term: str) -> list[str]:
     """LIKE patterns matching ``term`` with one typo (changed, added, removed or swapped letter)."""
     if len(term) < FUZZY_MIN:
@@ -286,6 +274,36 @@ def _similar_ids(membership, term: str):
     return RawSQL(sql, (term, membership.organisation_id, *[f"%,{role},%" for role in roles], f"%{term}%", SIMILAR_ROWS))  # noqa: S611
 
 
+def _sqlite_terms(membership, query_terms: list[str]) -> RawSQL:
+    """SQLite: every term in the entry's text, or, for a term of ``FUZZY_MIN`` letters or more that
+    no entry ``membership`` may see contains (as on PostgreSQL), one of its typo variants in the
+    first ``FUZZY_PREFIX`` characters. One SQL fragment with bound values, built from constants:
+    the ORM's tree of 20–30 LIKE lookups per word cost more to compile than the search itself;
+    the NOT EXISTS (not correlated: SQLite runs it once) spares the variants' scan of every row
+    when the word exists, and the term's two halves skip most rows when it does not."""
+    roles = sorted(membership.roles)
+    role_sql = " OR ".join(["e.roles = ''"] + ["e.roles LIKE %s"] * len(roles))
+    role_params = [f"%,{role},%" for role in roles]
+    text = '"content_searchentry"."text"'
+    parts, params = [], []
+    for term in query_terms:
+        patterns = typo_patterns(term)
+        if not patterns:
+            parts.append(f"{text} LIKE %s")
+            params.append(f"%{term}%")
+            continue
+        head = f"substr({text}, 1, {FUZZY_PREFIX})"
+        variants = " OR ".join([f"{head} LIKE %s"] * len(patterns))
+        exists = f"SELECT 1 FROM content_searchentry e WHERE e.organisation_id = %s AND ({role_sql}) AND e.text LIKE %s"  # noqa: S608
+        # Every one-typo variant keeps the term's first half or the rest after its next letter
+        # (a typo at or after letter ``a`` leaves ``term[:a]``, one before leaves ``term[a + 1:]``):
+        # two cheap LIKEs that skip most rows before the 20–30 variants.
+        a = len(term) // 2
+        parts.append(f"({text} LIKE %s OR (NOT EXISTS ({exists}) AND ({head} LIKE %s OR {head} LIKE %s) AND ({variants})))")
+        params += [f"%{term}%", membership.organisation_id, *role_params, f"%{term}%", f"%{term[:a]}%", f"%{term[a + 1:]}%", *patterns]
+    return RawSQL(" AND ".join(parts), params, output_field=BooleanField())  # noqa: S611
+
+
 def search_entries(membership, query: str, *, kinds=None, limit: int = CANDIDATES) -> list[SearchEntry]:
     """Entries of the index matching ``query`` that ``membership`` may see, best candidates
     first (at most ``limit``; the final order is ``rank``'s). One query."""
@@ -313,17 +331,7 @@ def search_entries(membership, query: str, *, kinds=None, limit: int = CANDIDATE
             .order_by("-rank", "-updated_at")
         )
     else:
-        exact = Q()
-        for term in query_terms:
-            exact &= Q(text__contains=term)
-        fuzzy = Q()
-        head = Substr("text", 1, FUZZY_PREFIX)
-        for term in query_terms:
-            either = Q(text__contains=term)
-            for pattern in typo_patterns(term):
-                either |= Q(_Like(head, Value(pattern)))
-            fuzzy &= either
-        entries = entries.filter(exact | fuzzy).order_by("-updated_at")
+        entries = entries.filter(_sqlite_terms(membership, query_terms)).order_by("-updated_at")
     return list(entries[:limit])
 
 
