@@ -198,6 +198,19 @@ def _check_password(request, user, password: str) -> None:
     ratelimit.clear(request, action=RATE_LIMIT_ACTION, key=key)
 
 
+def verify_password(request, password: str) -> None:
+    """Check a signature's password now, before the transaction that records the signature:
+    Argon2 costs about 0.1 s of CPU (seconds on a loaded server), and inside a transaction SQLite's
+    single write lock was held all that time, so that 40 people signing at once queued writers
+    past the busy timeout (« database is locked », issue 14, bench/writes.py). ``sign`` given the
+    same password in this request does not check it again. Raises ValidationError as ``sign``."""
+    user = request.user
+    if not user.is_authenticated:
+        raise ValidationError(_("Sign in to sign."), code="anonymous")
+    _check_password(request, user, password)
+    request._signing_password_checked = (user.pk, password)
+
+
 def sign(request, *, content: dict, purpose: str, target: Model | None = None, password: str | None = None) -> Signature:
     """Re-authenticate the person behind ``request`` and record their signature of ``content``.
 
@@ -214,7 +227,8 @@ def sign(request, *, content: dict, purpose: str, target: Model | None = None, p
         raise ValidationError(_("A signature belongs to an organisation."), code="no_organisation")
     reauthenticated = ""
     if password:
-        _check_password(request, user, password)
+        if getattr(request, "_signing_password_checked", None) != (user.pk, password):  # verify_password did it
+            _check_password(request, user, password)
         _remember_password_check(request)
         method = Signature.Method.PASSWORD
     elif recent_passkey_reauthentication(request):

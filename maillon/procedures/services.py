@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillon.accounts.models import Membership, RoleAssignment
-from maillon.accounts.signing import sign
+from maillon.accounts.signing import sign, verify_password
 from maillon.audit.services import record
 from maillon.notifications.services import notify
 
@@ -234,9 +234,16 @@ def approvers_for(step: Step):
     return users.exclude(pk=applicant_id) if applicant_id is not None else users
 
 
-@transaction.atomic
 def submit(request, submission: Submission, *, password: str | None) -> Submission:
-    """Sign and send: re-authentication, then the approval chain starts."""
+    """Sign and send: re-authentication, then the approval chain starts. The password is checked
+    before the transaction (Argon2 must not hold the database's write lock: signing.verify_password)."""
+    if password:
+        verify_password(request, password)
+    return _submit(request, submission, password=password)
+
+
+@transaction.atomic
+def _submit(request, submission: Submission, *, password: str | None) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not policies.can_edit(request.user.pk, submission.applicant_id, submission.status):
         raise PermissionDenied
@@ -348,9 +355,20 @@ def user_can_decide(membership, step: Step, delegated=None) -> bool:
 DECISIONS = {"approve": Step.Status.APPROVED, "reject": Step.Status.REJECTED, "changes": Step.Status.CHANGES}
 
 
-@transaction.atomic
 def decide(request, step: Step, decision: str, *, comment: str = "", password: str | None) -> Step:
-    """Approve, reject or ask for changes, signed. Only the step's approver (or their delegate)."""
+    """Approve, reject or ask for changes, signed. Only the step's approver (or their delegate).
+    The password is checked before the transaction, as for ``submit``."""
+    if decision not in DECISIONS:
+        raise ValidationError({"decision": _("Choose a decision.")})
+    if decision in ("reject", "changes") and not comment.strip():
+        raise ValidationError({"comment": _("Explain your decision in a comment.")})
+    if password:
+        verify_password(request, password)
+    return _decide(request, step, decision, comment=comment, password=password)
+
+
+@transaction.atomic
+def _decide(request, step: Step, decision: str, *, comment: str, password: str | None) -> Step:
     # One locked read: the step, its submission and the other steps of the current round (the next one to open).
     rows = list(Step.objects.select_for_update(of=("self", "submission"))
                 .select_related("submission__version", "submission__applicant", "submission__organisation", "sector")
@@ -362,12 +380,8 @@ def decide(request, step: Step, decision: str, *, comment: str = "", password: s
     round_steps = [row for row in rows if row.round == submission.round]
     for row in round_steps:
         row.submission = submission
-    if decision not in DECISIONS:
-        raise ValidationError({"decision": _("Choose a decision.")})
     if not user_can_decide(request.membership, step):
         raise PermissionDenied
-    if decision in ("reject", "changes") and not comment.strip():
-        raise ValidationError({"comment": _("Explain your decision in a comment.")})
     if decision == "approve":
         effects.before_approval(submission)  # a leave request: the applicant's leave lock, taken before the audit log's
     content = {**signed_content(submission), "step": step.position, "role": step.role, "decision": decision, "comment": comment}
