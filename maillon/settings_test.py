@@ -11,5 +11,5 @@ os.environ.setdefault("MAILLON_DATA_DIR", os.path.join(tempfile.gettempdir(), "m
 from .settings import *  # noqa: E402,F403
 from .settings import DATABASES  # noqa: E402
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] in {"django.db.backends.sqlite3", "maillon.core.sqlite"}:
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"maillon-test-{os.getpid()}.sqlite3")}
