@@ -182,3 +182,15 @@ def diff(before: dict[str, dict], after: dict[str, dict], names: dict[int, str])
                 continue
         out.append(change)
     return out
+
+
+def count_changes(before: dict[str, dict], after: dict[str, dict]) -> int:
+    """``len(diff(before, after, names))``, without writing the changes out (the plannings list
+    shows only how many): a shift added or removed, or whose title, times, people or details differ."""
+    count = 0
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old is None or new is None or (old["title"], old["start"], old["end"]) != (new["title"], new["start"], new["end"]) \
+                or sorted(old["people"]) != sorted(new["people"]) or any(old.get(name) != new.get(name) for name in DETAILS):
+            count += 1
+    return count

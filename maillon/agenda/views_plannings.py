@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from maillon.accounts.models import Membership
 from maillon.accounts.roles import Role
+from maillon.core.reversing import row_url
 from maillon.organisations.models import Sector
 
 from . import plannings, policies, services
@@ -53,13 +53,21 @@ def _pending_label(count: int) -> str:
 
 
 def planning_list(request):
-    qs = _plannings(request).annotate(shift_count=Count("shifts")).order_by("-start_date", "title")
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
     can_plan = policies.can_plan(request.membership)
-    if can_plan:  # the coordinators see what waits for publication; the others only the published version
-        counts = plannings.pending_counts(list(page.object_list))
-        for p in page.object_list:
-            p.pending = _pending_label(counts[p.pk]) if counts.get(p.pk) else ""
+    qs = _plannings(request).order_by("-start_date", "title")
+    if not can_plan:  # the others see only the published version: no snapshot to read
+        qs = qs.defer("published_snapshot")
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    # The coordinators see what waits for publication; the shifts are counted for the page only
+    # (a join of every shift of the organisation, counted and grouped, grew with its history).
+    figures = plannings.list_figures(list(page.object_list), pending_changes=can_plan)
+    url = row_url("agenda:planning", org=request.organisation.slug)
+    for p in page.object_list:
+        p.shift_count, pending_count = figures[p.pk]
+        p.pending = _pending_label(pending_count) if pending_count else ""
+        p.url = url(p.pk)
+        p.shifts_label = ngettext("%(n)s shift", "%(n)s shifts", p.shift_count) % {"n": p.shift_count}
+        p.period = f"{date_format(p.start_date, 'j F')} – {date_format(p.end_date, 'j F Y')}"
     return render(request, "agenda/plannings.html", {"page_obj": page, "can_plan": can_plan})
 
 

@@ -229,6 +229,8 @@ def test_the_planning_pages_do_not_query_more_with_more_pending_changes(people, 
         after.append(len(queries))
     assert after == counts
     assert "13 modifications non publiées" in coordinator.get(page).content.decode()
+    # The list counts them without writing them out (pending.count_changes): the same number.
+    assert "13 modifications non publiées" in coordinator.get(listing).content.decode()
 
 
 def test_the_migration_republishes_a_planning_an_edit_had_sent_back_to_draft(published):
