@@ -69,6 +69,7 @@ PROFILES = {
     "devtools": {"latency": 150.0 * 3.75, "downloadThroughput": 1.6 * 1024 * 0.9 * KBPS, "uploadThroughput": 750 * 0.9 * KBPS},
 }
 CPU_SLOWDOWN = 4
+QUIET_LOAD = 0.5  # load average per core under which FCP and LCP are worth comparing
 
 # Read once the page has loaded: FCP from the paint timeline, LCP from a buffered observer (its
 # entries arrive in a later task, hence the two animation frames and the short wait).
@@ -303,6 +304,9 @@ def run(args, data_dir: str) -> int:
     print(f"(median of {args.runs} loads, dashboard {max(args.runs, 5)}; KB = transferred, headers included; "
           f"budgets: ≤ {BUDGET_BYTES // 1024} KB and ≤ {BUDGET_REQUESTS} requests every page, LCP ≤ 650 ms dashboard)")
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+    if max(load_average[0], os.getloadavg()[0]) > QUIET_LOAD * (os.cpu_count() or 1):
+        print(f"The machine was busy (load average above {QUIET_LOAD} per core): the CPU-throttled renderer waited for "
+              "a core, so FCP and LCP are too high; bytes and requests do not depend on it.")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / args.output).write_text(json.dumps({
         "profile": args.profile, "conditions": conditions, "cpu_slowdown": CPU_SLOWDOWN, "chromium": version,
