@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.core.prepared import prepared
 from maillon.core.registry import dashboard_place
 
 from . import policies
 from .models import Allocation, Occurrence, Resource
 
+_AT = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)  # stand-ins (core.prepared): never real values
+
+
+@prepared(organisation=-820_001, user=-820_002, now=_AT, until=_AT + timedelta(seconds=1))
+def _coming(organisation, user, now, until):
+    from maillon.accounts.models import User
+
+    from .views import mine
+
+    return (Occurrence.objects.for_organisation(organisation).filter(cancelled=False, end__gte=now, start__lt=until)
+            .filter(mine(User(pk=user))).select_related("event")[:6])
+
 
 @dashboard_place("day", 10)
 def my_planning(request):
-    from .views import mine
-
     now = timezone.now()
-    occurrences = list(
-        Occurrence.objects.for_organisation(request.organisation)
-        .filter(cancelled=False, end__gte=now, start__lt=now + timedelta(days=14))
-        .filter(mine(request.user))
-        .select_related("event")[:6]
-    )
+    occurrences = list(_coming(organisation=request.organisation.pk, user=request.user.pk, now=now, until=now + timedelta(days=14)))
     for occurrence in occurrences:  # grouped by local day in the panel (« aujourd'hui », « demain », …)
         occurrence.day = timezone.localdate(occurrence.start)
     kinds = [k for k in Resource.Kind.values if policies.can_manage_resource(request.membership, Resource(kind=k))]

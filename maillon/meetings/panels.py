@@ -4,12 +4,13 @@ write, to contribute to and to read, read once per request), whatever the data."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import CharField, DateField, DateTimeField, F, IntegerField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.core.prepared import prepared
 from maillon.core.registry import dashboard_place
 
 from .models import Minutes, Participant, Task
@@ -20,40 +21,50 @@ TO_READ_DAYS = 60  # minutes published lately and not opened since
 PENDING = {"w": "to_write", "c": "to_contribute", "r": "to_read"}
 
 
-def _mine(request) -> dict:
-    cached = getattr(request, "_meetings_panels", None)
-    if cached is not None:
-        return cached
-    now = timezone.now()
+# Stand-ins of the query compiled once per process (core.prepared): never real ids or dates.
+_AT = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+@prepared(organisation=-810_001, membership=-810_002, user=-810_003, now=_AT, horizon=_AT + timedelta(seconds=1),
+          write_since=_AT - timedelta(seconds=1), read_since=_AT - timedelta(seconds=2))
+def _rows(organisation, membership, user, now, horizon, write_since, read_since):
     # The organiser is a participant too (services.create_meeting), so one join answers « mine ».
-    meetings = Participant.objects.for_organisation(request.organisation).filter(
-        membership=request.membership, meeting__end__gte=now, meeting__start__lt=now + timedelta(days=HORIZON_DAYS),
-        meeting__cancelled_at__isnull=True,
+    meetings = Participant.objects.for_organisation(organisation).filter(
+        membership=membership, meeting__end__gte=now, meeting__start__lt=horizon, meeting__cancelled_at__isnull=True,
     ).values_list(
         Value("m", output_field=CharField()), F("meeting_id"), F("meeting__title"), F("meeting__start"),
         Value(None, output_field=DateField()), Value(0, output_field=IntegerField()),
     )
-    tasks = Task.objects.for_organisation(request.organisation).open().filter(assignee=request.membership).values_list(
+    tasks = Task.objects.for_organisation(organisation).open().filter(assignee=membership).values_list(
         Value("t", output_field=CharField()), F("meeting_id"), F("description"), Value(None, output_field=DateTimeField()),
         F("due"), F("pk"),
     )
-    mine = Participant.objects.for_organisation(request.organisation).filter(membership=request.membership)
+    mine = Participant.objects.for_organisation(organisation).filter(membership=membership)
 
     def pending(kind, qs):
         return qs.values_list(Value(kind, output_field=CharField()), F("meeting_id"), F("meeting__title"), F("meeting__start"),
                               Value(None, output_field=DateField()), Value(0, output_field=IntegerField())).order_by()
 
     draft, published = Minutes.Status.DRAFT, Minutes.Status.PUBLISHED
-    to_write = mine.filter(meeting__organiser_id=request.user.pk, meeting__end__lt=now,
-                           meeting__end__gte=now - timedelta(days=TO_WRITE_DAYS), meeting__minutes__status=draft,
-                           meeting__cancelled_at__isnull=True)
+    to_write = mine.filter(meeting__organiser_id=user, meeting__end__lt=now, meeting__end__gte=write_since,
+                           meeting__minutes__status=draft, meeting__cancelled_at__isnull=True)
     to_contribute = mine.filter(asked_to_contribute_at__isnull=False, meeting__minutes__status=draft).filter(
         Q(contributed_at__isnull=True) | Q(contributed_at__lt=F("asked_to_contribute_at")))
-    to_read = mine.filter(meeting__minutes__status=published, meeting__minutes__published_at__gte=now - timedelta(days=TO_READ_DAYS)).filter(
+    to_read = mine.filter(meeting__minutes__status=published, meeting__minutes__published_at__gte=read_since).filter(
         Q(minutes_read_at__isnull=True) | Q(minutes_read_at__lt=F("meeting__minutes__published_at"))).exclude(
-        meeting__organiser_id=request.user.pk)
-    rows = list(meetings.order_by().union(tasks.order_by(), pending("w", to_write), pending("c", to_contribute),
-                                          pending("r", to_read), all=True))
+        meeting__organiser_id=user)
+    return meetings.order_by().union(tasks.order_by(), pending("w", to_write), pending("c", to_contribute),
+                                     pending("r", to_read), all=True)
+
+
+def _mine(request) -> dict:
+    cached = getattr(request, "_meetings_panels", None)
+    if cached is not None:
+        return cached
+    now = timezone.now()
+    rows = list(_rows(organisation=request.organisation.pk, membership=request.membership.pk, user=request.user.pk, now=now,
+                      horizon=now + timedelta(days=HORIZON_DAYS), write_since=now - timedelta(days=TO_WRITE_DAYS),
+                      read_since=now - timedelta(days=TO_READ_DAYS)))
     far = timezone.localdate() + timedelta(days=3650)
     result = {
         "meetings": sorted(({"pk": r[1], "title": r[2], "start": r[3]} for r in rows if r[0] == "m"), key=lambda m: m["start"])[:5],

@@ -6,12 +6,13 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.core import links
+from maillon.core.prepared import prepared
 
 from . import kinds
 from .kinds import OTHER, Channel
@@ -29,11 +30,18 @@ def visible_to(user, organisation):
     return Notification.objects.for_user(user).filter(Q(organisation=organisation) | Q(organisation__isnull=True))
 
 
+@prepared(user=-860_001, organisation=-860_002)
+def _unread_in(user, organisation):
+    # A count as a one-row queryset (no row: none unread), so that it compiles once (core.prepared).
+    return visible_to(user, organisation).unread().order_by().values("recipient").annotate(n=Count("pk")).values_list("n", flat=True)
+
+
 def unread_count(user, organisation=None) -> int:
     """The header badge: unread notifications seen from ``organisation`` (the same ones as the
     list: that organisation's plus account-level ones); without one, all of the person's."""
-    qs = visible_to(user, organisation) if organisation is not None else Notification.objects.for_user(user)
-    return qs.unread().count()
+    if organisation is None:
+        return Notification.objects.for_user(user).unread().count()
+    return next(iter(_unread_in(user=user.pk, organisation=organisation.pk)), 0)
 
 
 def notify(user, title: str, *, body: str = "", url: str = "", organisation=None, kind: str = OTHER,

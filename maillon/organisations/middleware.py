@@ -20,6 +20,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import Http404
 
+from maillon.core.prepared import prepared
+
 from .models import Organisation
 
 HOST_MAP_CACHE_KEY = "organisations:host-map"
@@ -37,6 +39,15 @@ def host_map() -> dict[str, str]:
         with contextlib.suppress(Exception):
             cache.set(HOST_MAP_CACHE_KEY, mapping, 60)
     return mapping
+
+
+@prepared(user=-870_001)
+def _memberships(user):
+    """The person's active memberships (compiled once per process: core.prepared)."""
+    from maillon.accounts.models import Membership
+
+    return (Membership.objects.active().with_roles().select_related("organisation", "sector")
+            .filter(user=user, organisation__is_active=True).order_by("organisation__name"))
 
 
 class OrganisationMiddleware:
@@ -57,15 +68,9 @@ class OrganisationMiddleware:
             raise Http404
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        from maillon.accounts.models import Membership
-
         # All of the person's memberships at once: the current one, and the others for the
         # organisation switcher (one query and one prefetch, whatever the page).
-        memberships = list(
-            Membership.objects.active().with_roles().select_related("organisation", "sector")
-            .filter(user=request.user, organisation__is_active=True)
-            .order_by("organisation__name")
-        )
+        memberships = list(_memberships(user=request.user.pk))
         membership = next((m for m in memberships if m.organisation.slug == slug), None)
         if membership is None:
             raise Http404

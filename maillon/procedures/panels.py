@@ -3,18 +3,24 @@
 from django.db.models import Count, Q, Window
 from django.utils.translation import gettext as _
 
+from maillon.core.prepared import prepared
 from maillon.core.registry import dashboard_place
 
 from .models import Submission
 from .queries import all_assignments, queue
 
 
+@prepared(organisation=-830_001, applicant=-830_002)
+def _latest(organisation, applicant):
+    waiting = Window(Count("pk", filter=Q(status__in=[Submission.Status.PENDING, Submission.Status.CHANGES])))
+    return (Submission.objects.for_organisation(organisation).filter(applicant_id=applicant)
+            .select_related("version", "organisation").annotate(open_total=waiting).order_by("-updated_at")[:5])
+
+
 @dashboard_place("mine", 20)
 def mine_panel(request):
     """The five latest, and in the same query how many of all are waiting for a decision or for changes."""
-    qs = Submission.objects.for_organisation(request.organisation).of(request.user)
-    waiting = Window(Count("pk", filter=Q(status__in=[Submission.Status.PENDING, Submission.Status.CHANGES])))
-    latest = list(qs.select_related("version", "organisation").annotate(open_total=waiting).order_by("-updated_at")[:5])
+    latest = list(_latest(organisation=request.organisation.pk, applicant=request.user.pk))
     return {"latest": latest, "open_count": latest[0].open_total if latest else 0}
 
 

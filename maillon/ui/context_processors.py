@@ -1,5 +1,7 @@
 """What every page's layout needs: organisation, navigation, unread count, switcher."""
 
+import functools
+
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
@@ -12,17 +14,22 @@ def nav_entries(request) -> list[dict]:
     cached = getattr(request, "_nav_entries", None)
     if cached is not None:
         return cached
-    org = request.organisation
-    entries = []
-    for entry in visible(registry.nav.values(), request.membership):
-        try:
-            url = reverse(entry.url_name, kwargs={"org": org.slug})
-        except NoReverseMatch:
-            continue
-        entries.append({"entry": entry, "url": url, "active": False})
+    slug = request.organisation.slug
+    entries = [{"entry": entry, "url": url, "active": False}
+               for entry in visible(registry.nav.values(), request.membership)
+               if (url := _nav_url(entry.url_name, slug)) is not None]
     _mark_active(entries, request.path)
     request._nav_entries = entries
     return entries
+
+
+@functools.lru_cache(maxsize=4096)
+def _nav_url(url_name: str, slug: str) -> str | None:
+    """The entry's address in this organisation (the URL patterns do not change while the process runs)."""
+    try:
+        return reverse(url_name, kwargs={"org": slug})
+    except NoReverseMatch:
+        return None
 
 
 def _matches(url: str, path: str) -> bool:

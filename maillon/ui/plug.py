@@ -1,8 +1,10 @@
 """The foundation's own dashboard panels and navigation entries (same API as domain apps)."""
 
+from django.db.models import Case, IntegerField, Sum, When, Window
 from django.utils.translation import gettext_lazy as _
 
 from maillon.accounts.roles import Role
+from maillon.core.prepared import prepared
 from maillon.core.registry import dashboard_place, register_nav, register_panel
 
 
@@ -19,17 +21,20 @@ def _organisation_panel(request):
     return {"membership": membership, "roles": roles}
 
 
+@prepared(user=-850_001, organisation=-850_002)
+def _latest_notifications(user, organisation):
+    from maillon.notifications.services import visible_to
+
+    unread = Window(Sum(Case(When(read_at__isnull=True, then=1), default=0, output_field=IntegerField())))
+    return visible_to(user, organisation).annotate(unread_total=unread)[:5]
+
+
 @dashboard_place("waiting", 40)
 def _notifications_panel(request):
     """« Dernières notifications »: the five latest of the list, and in the same query the unread
     total that the header badge shows (``ui.context_processors`` reuses it: one query less).
     Among what waits while some are unread; otherwise at the end of the dashboard."""
-    from django.db.models import Case, IntegerField, Sum, When, Window
-
-    from maillon.notifications.services import visible_to
-
-    unread = Window(Sum(Case(When(read_at__isnull=True, then=1), default=0, output_field=IntegerField())))
-    latest = list(visible_to(request.user, request.organisation).annotate(unread_total=unread)[:5])
+    latest = list(_latest_notifications(user=request.user.pk, organisation=request.organisation.pk))
     request.unread_count = unread = latest[0].unread_total if latest else 0
     return {"notifications": latest, "unread": unread, "waiting": [{"count": unread, "label": _("Notifications")}],
             "section": "waiting" if unread else "about"}

@@ -36,3 +36,14 @@ class CompactStaticFilesStorage(CompressedManifestStaticFilesStorage):
             content.seek(0)  # the hashed copies' content was read once for their hash
             content = ContentFile(compact_css(content.read().decode("utf-8")).encode("utf-8"))
         return super()._save(name, content)
+
+    def url(self, name, force=False):
+        # A page asks for the same few files (stylesheet, sprite, scripts) dozens of times; the
+        # manifest does not change while the process runs (collectstatic restarts it).
+        if force:
+            return super().url(name, force)
+        cache = self.__dict__.setdefault("_maillon_urls", {})
+        found = cache.get(name)
+        if found is None:
+            found = cache[name] = super().url(name)
+        return found

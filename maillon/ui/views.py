@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 
 from maillon.accounts.models import Membership
 from maillon.core.registry import SECTIONS, dashboard_panels, section_rank
@@ -41,8 +40,8 @@ def dashboard(request):
         section = context.get("section", panel.section)
         # Sections with a heading of their own (h2) hold panels titled h3.
         context.update(panel_id=panel.key, level=3 if section in HEADED_SECTIONS else 2)
-        html = render_to_string(panel.template, context, request=request)
-        sections[section].append({"key": panel.key, "html": html})
+        # Rendered by the page itself ({% dashboard_panel %}): the context processors run once.
+        sections[section].append({"key": panel.key, "template": panel.template, "context": context})
     ordered = [{"key": key, "panels": panels} for key, panels in sorted(sections.items(), key=lambda kv: section_rank(kv[0])) if panels]
     return render(request, "ui/dashboard.html", {"sections": ordered, "waiting": waiting, "has_waiting_panels": bool(sections["waiting"])})
 
