@@ -15,6 +15,8 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -39,13 +41,20 @@ VIEWS = ("liste", "jour", "semaine", "mois")
 PER_DAY = 8  # occurrences shown per day in the week and month views (the rest: « n more »)
 
 
+LINE_EVENT_FIELDS = ("title", "kind", "status", "all_day", "place")
+
+
 def _visible(request):
     """Occurrences this person may see: published events, and their own drafts."""
     qs = Occurrence.objects.for_organisation(request.organisation).filter(cancelled=False)
     if not request.membership.has_role("coordinator", "director"):
         qs = qs.filter(Q(event__status=Event.Status.PUBLISHED) | Q(event__created_by=request.user))
-    rooms = Allocation.objects.filter(active=True, resource__isnull=False).select_related("resource")
-    return qs.select_related("event", "event__sector").prefetch_related(Prefetch("allocations", queryset=rooms, to_attr="rooms"))
+    # Only what a line shows (agenda.templatetags.agenda.occurrence, the month's chips): an
+    # allocation's four datetimes and a room's description and photo were read for nothing.
+    rooms = Allocation.objects.filter(active=True, resource__isnull=False).select_related("resource").only(
+        "occurrence", "resource", "status", "resource__name")
+    return qs.select_related("event").only("start", "end", "event", *(f"event__{name}" for name in LINE_EVENT_FIELDS)).prefetch_related(
+        Prefetch("allocations", queryset=rooms, to_attr="rooms"))
 
 
 def _allocated(resource_id=None, user_id=None):
@@ -159,7 +168,7 @@ def index(request):
             others = urlencode({k: v for k, v in filters.items() if k != key})
             picked["links"] = [(name, f"?vue={view}&date={day.isoformat()}&{others}&{key}={pk}") for pk, name in picked["choices"]]
     context = {
-        "view": view, "day": day, "start": start, "end": end - timedelta(days=1), "filters": filters, "query": query, "search": search,
+        "view": view, "day": day, "day_iso": day.isoformat(), "start": start, "end": end - timedelta(days=1), "filters": filters, "query": query, "search": search,
         "person": person, "resource": resource,
         "sectors": Sector.objects.for_organisation(request.organisation).only("pk", "name"),
         "previous": _step(view, day, -1), "next": _step(view, day, 1), "today": timezone.localdate(),
@@ -213,7 +222,8 @@ def _days(start: date, end: date, occurrences, *, limit: int) -> list[dict]:
         if d in days:
             days[d].append(occ)
             totals[d] = occ.day_total
-    return [{"date": d, "items": items, "more": totals[d] - len(items)} for d, items in days.items()]
+    return [{"date": d, "iso": d.isoformat(), "label": capfirst(date_format(d, "l j F")), "items": items, "more": totals[d] - len(items)}
+            for d, items in days.items()]
 
 
 def new_event(request):

@@ -20,6 +20,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from maillon.accounts.models import Membership
+from maillon.core.reversing import row_url
 
 from . import insight, policies, services
 from .forms import (
@@ -111,10 +112,11 @@ def team(request):
     search = request.GET.get("q", "").strip()
     if search:
         members = members.filter(Q(user__first_name__icontains=search) | Q(user__last_name__icontains=search) | Q(user__username__icontains=search))
-    page = Paginator(members, 30).get_page(request.GET.get("page"))
+    # Plain values, not three model instances per person: a row prints only these.
+    page = Paginator(members.values_list("pk", "user__first_name", "user__last_name", "user__username", "sector__name"), 30).get_page(request.GET.get("page"))
     sums = {
         (m, t): total for m, t, total in LedgerEntry.objects.for_organisation(request.organisation)
-        .filter(membership__in=[m.pk for m in page.object_list]).values("membership", "leave_type")
+        .filter(membership__in=[row[0] for row in page.object_list]).values("membership", "leave_type")
         .annotate(total=Sum("amount")).values_list("membership", "leave_type", "total")
     }
     abilities = policies.abilities(request.membership)
@@ -125,21 +127,20 @@ def team(request):
 
 
 def _team_rows(organisation, members, types, sums, abilities) -> list[dict]:
-    """The team page's rows, their text and links made here: the URLs are reversed once per
+    """The team page's rows (``members``: (pk, first name, last name, login, sector name)), their text and links made here: the URLs are reversed once per
     page, not three times per person, and the balances are one string (issue 14: CPU per page)."""
     slug = {"org": organisation.slug}
     history, correction = reverse("leave:entries", kwargs=slug), reverse("leave:correction", kwargs=slug)
-    cycle = reverse("leave:cycle", kwargs={**slug, "pk": 0}).removesuffix("0/cycle/")
+    cycle = row_url("leave:cycle", **slug)
     rows = []
-    for m in members:
-        user = m.user
-        text = " · ".join(f"{t.name} {days(sums.get((m.pk, t.pk)) or Decimal(0))}" for t in types)
+    for pk, first_name, last_name, username, sector in members:
+        text = " · ".join(f"{t.name} {days(sums.get((pk, t.pk)) or Decimal(0))}" for t in types)
         rows.append({
-            "name": user.get_full_name() or user.username,
-            "detail": f"{m.sector.name} · {text}" if m.sector_id else text,
-            "history": f"{history}?q={quote(user.username, safe='/')}",
-            "correct": f"{correction}?personne={m.pk}" if abilities["correct"] else "",
-            "cycle": f"{cycle}{m.pk}/cycle/" if abilities["configure"] else "",
+            "name": f"{first_name} {last_name}".strip() or username,  # User.get_full_name(), or the login
+            "detail": f"{sector} · {text}" if sector is not None else text,
+            "history": f"{history}?q={quote(username, safe='/')}",
+            "correct": f"{correction}?personne={pk}" if abilities["correct"] else "",
+            "cycle": cycle(pk) if abilities["configure"] else "",
         })
     return rows
 
