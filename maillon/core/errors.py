@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from maillon.core import busy
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = "30"
@@ -27,6 +29,8 @@ def database_unavailable(exc: BaseException | None) -> bool:
 
 
 def api_error(exc: BaseException | None) -> JsonResponse:
+    if busy.database_busy(exc):  # a lock held too long: « try again in a moment », not « unreachable »
+        return busy.busy_response(api=True)
     if database_unavailable(exc):
         response = JsonResponse(
             {"detail": _("The service is unavailable for a moment (the database cannot be reached). Try again in a few minutes.")},
@@ -41,6 +45,8 @@ def server_error(request, *args, **kwargs):
     """handler500. Django calls it inside the ``except`` block of the failed request (through
     asgiref, which carries the exception into its thread), so ``sys.exc_info()`` is that error."""
     exc = sys.exc_info()[1]
+    if busy.database_busy(exc):  # raised in a middleware (the session's save…): BusyDatabaseMiddleware did not see it
+        return busy.busy_response(request)
     if request.path.startswith("/api/"):
         return api_error(exc)
     unavailable = database_unavailable(exc)
@@ -124,6 +130,8 @@ def _render_error(request, template: str, status: int, *, next_here: bool = Fals
 
 def bad_request(request, exception=None):
     """handler400 (also a bad Host header: nothing here trusts it)."""
+    if busy.database_busy(exception):  # the session could not be saved: SessionInterrupted after « database is locked »
+        return busy.busy_response(request)
     if request.path.startswith("/api/"):
         return _api_detail(_("The request is not valid."), 400)
     return _render_error(request, "400.html", 400)

@@ -1,8 +1,30 @@
+import logging
+import time
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import OperationalError
 from django.utils.translation import gettext_lazy as _
 
 from maillon.core import periodic, worker
+from maillon.core.busy import database_busy
+
+logger = logging.getLogger(__name__)
+
+
+def drain(args, verbosity) -> None:
+    """django-tasks' worker, started again when claiming a task met a busy database: its claim
+    (``BEGIN EXCLUSIVE``) is outside its own « locked » handling, and the worker used to die there
+    under load (bench/writes.py), leaving the e-mails in the queue."""
+    while True:
+        try:
+            call_command("db_worker", *args, verbosity=verbosity)
+            return
+        except OperationalError as exc:
+            if not database_busy(exc):
+                raise
+            logger.warning("Worker: the database is busy (%s), trying again in a second", exc)
+            time.sleep(1)
 
 
 class Command(BaseCommand):
@@ -29,9 +51,9 @@ class Command(BaseCommand):
             if options["batch"]:
                 # One pass: due periodic jobs are enqueued, then the queue drains.
                 periodic.run_due_jobs()
-                call_command("db_worker", *args, "--batch", verbosity=options["verbosity"])
+                drain([*args, "--batch"], options["verbosity"])
             else:
-                call_command("db_worker", *args, verbosity=options["verbosity"])
+                drain(args, options["verbosity"])
         finally:
             scheduler.stop()  # no heartbeat after the row is gone
             worker.forget(worker_id)
