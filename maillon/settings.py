@@ -135,6 +135,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "maillon.core.middleware.SecurityHeadersMiddleware",
     "maillon.core.middleware.HealthProbeMiddleware",  # /healthz, /readyz: before sessions and host checks
+    "maillon.core.busy.BusyDatabaseMiddleware",  # a view that met a locked database: French 503 + Retry-After
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -193,6 +194,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME", "")} if env("SQLITE_TEST_NAME") else {}
+    # Django's backend plus a fair queue of writers (« database is locked » no more under load).
+    DATABASES["default"]["ENGINE"] = "maillon.core.sqlite"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: channel layer and shared cache when REDIS_URL is set.
