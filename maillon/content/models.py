@@ -363,8 +363,13 @@ class Document(TenantModel):
     def role_labels(self) -> list[str]:
         return [str(Role(r).label) for r in self.role_list if r in Role.values]
 
+    @property
+    def file_slug(self) -> str:
+        """The file name in the download address (the title, ASCII)."""
+        return slugify(self.title)[:60] or "document"
+
     def download_url(self) -> str:
-        return reverse("content:download", kwargs={"org": self.organisation.slug, "pk": self.pk, "slug": slugify(self.title)[:60] or "document"})
+        return reverse("content:download", kwargs={"org": self.organisation.slug, "pk": self.pk, "slug": self.file_slug})
 
 
 def version_path(instance: DocumentVersion, filename: str) -> str:

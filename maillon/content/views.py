@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from maillon.core.reversing import row_route, row_url
+
 from . import policies, search, services
 from .editors import ensure_home
 from .forms import DocumentForm, ReplaceForm
@@ -25,11 +27,12 @@ def _home(request) -> HomePage | None:
     return HomePage.objects.filter(organisation=request.organisation).first()
 
 
-def render_page(request, page):
+def render_page(request, page, home=None):
     """One of the organisation's pages, through its template and context (models.MaillonPage);
-    a page of another organisation's tree is not found."""
+    a page of another organisation's tree is not found. ``home``: its home page when the caller
+    has it (with its organisation)."""
     page = page.specific
-    home = page.organisation_home(with_organisation=True)
+    home = home or page.organisation_home(with_organisation=True)
     if home is None or home.organisation is None or home.organisation != request.organisation:
         raise Http404
     return render(request, page.get_template(request), page.get_context(request, home=home))
@@ -37,7 +40,8 @@ def render_page(request, page):
 
 def home(request):
     page = _home(request) or ensure_home(request.organisation)
-    return render_page(request, page)
+    page.organisation = request.organisation  # the organisation's own home page: not read again
+    return render_page(request, page, home=page)
 
 
 def page(request, path: str):
@@ -96,7 +100,7 @@ def menu(request):
 
 
 def documents(request):
-    visible = Document.objects.visible_to(request.membership).select_related("category", "current", "organisation")
+    visible = Document.objects.visible_to(request.membership).select_related("category", "current")
     categories = list(DocumentCategory.objects.for_organisation(request.organisation))
     category = request.GET.get("categorie", "")
     if category.isdigit():
@@ -105,6 +109,11 @@ def documents(request):
     if q:
         visible = visible.filter(title__icontains=q)
     page_obj = Paginator(visible.order_by("category__position", "category__name", "title"), 30).get_page(request.GET.get("page"))
+    # Each row's two links, reversed once for the page (Document.download_url's address).
+    slug = request.organisation.slug
+    page_url, file_url = row_url("content:document", org=slug), row_route("content:download", ("pk", "slug"), org=slug)
+    for document in page_obj.object_list:
+        document.page_url, document.file_url = page_url(document.pk), file_url(document.pk, document.file_slug)
     return render(request, "content/documents.html", {
         "page_obj": page_obj, "categories": categories, "category": category, "search": q,
         "query": f"categorie={category}&q={q}", "can_manage": policies.can_manage_documents(request.membership),

@@ -10,6 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillon.core.reversing import row_url
+
 from . import services
 from .kinds import Channel
 from .models import OutboxMessage
@@ -22,6 +24,9 @@ def _mine(request):
 
 def notification_list(request):
     page = Paginator(_mine(request), 20).get_page(request.GET.get("page"))
+    open_url = row_url("notifications:open", org=request.organisation.slug)
+    for notification in page.object_list:
+        notification.open_url = open_url(notification.pk)
     return render(request, "notifications/list.html", {"page_obj": page})
 
 
