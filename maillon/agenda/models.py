@@ -142,7 +142,11 @@ class Occurrence(TenantModel):
 
     class Meta:
         ordering = ["start"]
-        indexes = [models.Index(fields=["organisation", "start"], name="agenda_occ_org_start")]
+        # A period's occurrences start before its end and end after its start: the second index
+        # reads only those that end after the period began, not the organisation's whole history
+        # (the agenda's count and week, issue 14).
+        indexes = [models.Index(fields=["organisation", "start"], name="agenda_occ_org_start"),
+                   models.Index(fields=["organisation", "end"], name="agenda_occ_org_end")]
 
     def __str__(self) -> str:
         return f"{self.event} ({self.start:%Y-%m-%d %H:%M})"
