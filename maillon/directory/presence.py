@@ -81,7 +81,9 @@ def activities_today(organisation, membership_ids, day: date) -> dict[int, list[
     start, end = day_bounds(day)
     rows = (
         Allocation.objects.for_organisation(organisation).active()
-        .filter(membership_id__in=list(membership_ids), start__lt=end, end__gt=start, occurrence__cancelled=False)
+        # block_end ≥ end (end plus a buffer): the same rows, found through the (membership, block_end)
+        # index instead of every past allocation of the organisation.
+        .filter(membership_id__in=list(membership_ids), start__lt=end, end__gt=start, block_end__gt=start, occurrence__cancelled=False)
         .order_by("start").values_list("membership_id", "occurrence__event__title", "start", "end")
     )
     result: dict[int, list[str]] = {}
