@@ -17,7 +17,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from maillon.core.management.commands.serve import die_with_serve  # noqa: E402
 from maillon.core.registry import registry  # noqa: E402
+
+die_with_serve()  # several web processes: none outlives its `maillon serve`
 
 application = ProtocolTypeRouter(
     {

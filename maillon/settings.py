@@ -206,8 +206,15 @@ if REDIS_URL:
     # Sessions read from the shared cache first (a logout clears it for every node).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "maillon"}}
+    # Several `maillon serve` processes on one machine share one cache through files in the
+    # data directory (login rate limits must count every attempt, whichever process got it);
+    # the tests keep theirs in memory.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "maillon"} if TESTING else
+              {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache"),
+               "OPTIONS": {"MAX_ENTRIES": 5000}}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Without Redis the channel layer does not cross processes: live counts are also re-read this often.
+MAILLON_LIVE_POLL_SECONDS = float(env("MAILLON_LIVE_POLL_SECONDS", "0" if REDIS_URL else "30"))
 
 # Background tasks: database queue (django-tasks API), run by `maillon worker`.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"}}

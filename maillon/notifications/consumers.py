@@ -1,12 +1,20 @@
 """Live unread count: the browser subscribes from an organisation's page
 (``/ws/notifications/?org=<slug>``), ``notify()`` / ``mark_read()`` signal a change after commit
 and each connection recounts what the list of that organisation shows (that organisation's
-notifications plus account-level ones). Without ``org``: every organisation's."""
+notifications plus account-level ones). Without ``org``: every organisation's.
 
+Without Redis the channel layer lives in one process: a notification created by another
+``maillon serve`` process or by the worker reaches no socket of this one. Each connection then
+also recounts every ``MAILLON_LIVE_POLL_SECONDS`` (30 s; 0 with Redis, where signals cross
+processes) and sends the count when it changed."""
+
+import asyncio
+import contextlib
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from maillon.accounts.sessions import opened_elsewhere
 
@@ -41,13 +49,30 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self._send_count()
+        if settings.MAILLON_LIVE_POLL_SECONDS > 0:
+            self.poller = asyncio.ensure_future(self._poll(settings.MAILLON_LIVE_POLL_SECONDS))
 
     async def disconnect(self, code):
+        if hasattr(self, "poller"):
+            self.poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.poller
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def _send_count(self):
-        await self.send_json({"unread": await database_sync_to_async(unread_count)(self.user, self.organisation)})
+    async def _count(self) -> int:
+        return await database_sync_to_async(unread_count)(self.user, self.organisation)
+
+    async def _send_count(self, count: int | None = None):
+        self.sent = await self._count() if count is None else count
+        await self.send_json({"unread": self.sent})
+
+    async def _poll(self, seconds: float):
+        while True:
+            await asyncio.sleep(seconds)
+            count = await self._count()
+            if count != self.sent:
+                await self._send_count(count)
 
     async def unread_changed(self, event):
         await self._send_count()

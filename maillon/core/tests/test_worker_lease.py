@@ -185,8 +185,11 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
-def test_stopping_serve_stops_its_worker(transactional_db, tmp_path, stop):
+def test_stopping_serve_stops_its_worker(transactional_db, tmp_path, stop, workers):
+    """With one web process (in serve's own) or two (uvicorn's children): stopped or killed, serve
+    leaves nothing running, neither the worker nor a web process holding the port."""
     port = free_port()
     db = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -194,18 +197,19 @@ def test_stopping_serve_stops_its_worker(transactional_db, tmp_path, stop):
     else:
         url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "MAILLON_ENV": "development", "DEBUG": "1", "MAILLON_DATA_DIR": str(tmp_path), "DATABASE_URL": url}
-    serve = subprocess.Popen([sys.executable, "-m", "maillon.cli", "serve", "--with-worker", "--port", str(port)],  # noqa: S603
-                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    serve = subprocess.Popen([sys.executable, "-m", "maillon.cli", "serve", "--with-worker", "--port", str(port),  # noqa: S603
+                              "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(port, timeout=60)
-        [child] = _children(serve.pid)
-        assert _alive(child)
+        children = _children(serve.pid)
+        # The worker, and with two web processes uvicorn's two and multiprocessing's resource tracker.
+        assert len(children) == (1 if workers == 1 else 4) and all(_alive(c) for c in children)
         serve.send_signal(stop)
-        assert serve.wait(timeout=40) == (0 if stop == signal.SIGTERM else -signal.SIGKILL)
+        assert serve.wait(timeout=40) in ((0,) if stop == signal.SIGTERM else (-signal.SIGKILL,))
         deadline = time.time() + 30
-        while _alive(child) and time.time() < deadline:
+        while any(_alive(c) for c in children) and time.time() < deadline:
             time.sleep(0.2)
-        assert not _alive(child), "the worker was left running"
+        assert not any(_alive(c) for c in children), "a worker or a web process was left running"
     finally:
         if serve.poll() is None:
             serve.kill()

@@ -130,3 +130,45 @@ def test_a_foreign_origin_is_refused():
         assert not connected
 
     async_to_sync(scenario)()
+
+
+def test_without_redis_a_notification_from_another_process_still_reaches_the_badge(settings):
+    """Another `maillon serve` process or the worker cannot signal this one's in-memory layer:
+    the connection re-reads the count and sends it when it changed (and only then)."""
+    from maillon.notifications.models import Notification
+
+    settings.MAILLON_LIVE_POLL_SECONDS = 0.2
+    people = build_people()
+    client = Client()
+    client.force_login(people.owner)
+
+    async def scenario():
+        communicator = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client), query_string=b"org=essais")
+        assert (await communicator.connect())[0]
+        assert await communicator.receive_json_from(timeout=5) == {"unread": 0}
+        assert await communicator.receive_nothing(timeout=0.6)  # nothing changed: nothing sent
+        # Written as another process would: no signal on this process's channel layer.
+        await database_sync_to_async(Notification.objects.create)(recipient=people.owner, organisation=people.org, title="Ailleurs")
+        assert await communicator.receive_json_from(timeout=5) == {"unread": 1}
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_with_redis_the_connection_does_not_poll(settings):
+    from maillon.notifications.models import Notification
+
+    settings.MAILLON_LIVE_POLL_SECONDS = 0
+    people = build_people()
+    client = Client()
+    client.force_login(people.owner)
+
+    async def scenario():
+        communicator = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client), query_string=b"org=essais")
+        assert (await communicator.connect())[0]
+        assert await communicator.receive_json_from(timeout=5) == {"unread": 0}
+        await database_sync_to_async(Notification.objects.create)(recipient=people.owner, organisation=people.org, title="Sans signal")
+        assert await communicator.receive_nothing(timeout=0.6)
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()

@@ -22,20 +22,34 @@ def _raise_stopped(signum, frame):
     raise Stopped(signum)
 
 
+PARENT_ENV = "MAILLON_SERVE_PID"
+
+
+def die_with_parent() -> None:
+    """On Linux, ask the kernel to send this process SIGTERM when its parent dies, even by
+    SIGKILL: the worker and the web processes are never left running (holding the port) without
+    their ``maillon serve``. Elsewhere, or without prctl in the libc, SIGTERM handling still stops them."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def die_with_serve() -> None:
+    """Called by each web process (maillon/asgi.py): tied to the ``maillon serve`` that started it."""
+    parent = os.environ.get(PARENT_ENV)
+    if parent and os.getppid() == int(parent):
+        die_with_parent()
+        if os.getppid() != int(parent):  # it died before prctl: nothing would signal us
+            os.kill(os.getpid(), signal.SIGTERM)
+
+
 def start_worker() -> subprocess.Popen:
-    """The background worker as a child process. On Linux the kernel sends it SIGTERM if this
-    process dies, even by SIGKILL, so it is never left running without its server."""
-    preexec = None
-    if sys.platform.startswith("linux"):
-        def preexec():
-            import ctypes
-
-            pr_set_pdeathsig = 1
-            # Without prctl in this libc, our SIGTERM handling still stops the worker.
-            with contextlib.suppress(OSError, AttributeError):
-                ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-    return subprocess.Popen([sys.executable, "-m", "maillon.cli", "worker"], preexec_fn=preexec)  # noqa: S603, PLW1509
+    """The background worker as a child process, stopped with its server (die_with_parent)."""
+    return subprocess.Popen([sys.executable, "-m", "maillon.cli", "worker"], preexec_fn=die_with_parent)  # noqa: S603, PLW1509
 
 
 def stop_worker(worker: subprocess.Popen, timeout: float = 30.0) -> None:
@@ -51,6 +65,17 @@ def stop_worker(worker: subprocess.Popen, timeout: float = 30.0) -> None:
         worker.wait()
 
 
+def default_workers() -> int:
+    """One web process per core (at most 4): Django's views are synchronous, so a process serves
+    one request at a time, and two processes on two cores served 2x the requests of one (issue 14,
+    bench/load.py). MAILLON_WEB_WORKERS overrides it."""
+    configured = os.environ.get("MAILLON_WEB_WORKERS", "").strip()
+    if configured:
+        return max(1, int(configured))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(4, cores))
+
+
 class Command(BaseCommand):
     @property
     def help(self):  # argparse needs a str, not a lazy translation
@@ -59,7 +84,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("MAILLON_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("MAILLON_PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("MAILLON_WEB_WORKERS", "1")))
+        parser.add_argument("--workers", type=int, default=default_workers(),
+                            help="web processes (default: MAILLON_WEB_WORKERS, else one per core, at most 4)")
         parser.add_argument("--with-worker", action="store_true", help="also run the background worker (single-machine setup)")
 
     def handle(self, *args, **options):
@@ -75,6 +101,7 @@ class Command(BaseCommand):
         try:
             if options["with_worker"]:
                 worker = start_worker()
+            os.environ[PARENT_ENV] = str(os.getpid())  # read by the web processes (die_with_serve)
             uvicorn.run(
                 "maillon.asgi:application",
                 host=options["host"],
