@@ -23,6 +23,7 @@ from maillon.accounts.forms import SignatureForm
 from maillon.agenda import conflicts as engine
 from maillon.agenda.services import ConflictError
 from maillon.agenda.views import suggestions_context
+from maillon.core.reversing import row_url
 
 from . import invitations, pdf, policies, services, services_minutes
 from .forms import (
@@ -40,11 +41,14 @@ def _meetings(request):
     return Meeting.objects.for_organisation(request.organisation).select_related("meeting_type", "series", "event")
 
 
-def meeting_or_404(request, pk, guests=False):
+def meeting_or_404(request, pk, guests=False, related=("organiser", "minutes")):
+    """The meeting if the person may see it, with its participants (``guests`` too), and the
+    ``related`` rows the caller reads (the meeting's page needs neither organiser nor minutes)."""
     lookups = [Prefetch("participants", queryset=Participant.objects.select_related("membership__user").order_by("membership__user__last_name"))]
     if guests:
         lookups.append("guests")
-    meeting = get_object_or_404(_meetings(request).select_related("organiser", "minutes").prefetch_related(*lookups), pk=pk)
+    meetings = _meetings(request).select_related(*related) if related else _meetings(request)  # select_related() alone: every FK
+    meeting = get_object_or_404(meetings.prefetch_related(*lookups), pk=pk)
     meeting.participant_ids = {p.membership_id for p in meeting.participants.all()}
     if not policies.can_see_meeting(request.membership, meeting, meeting.participant_ids):
         raise Http404
@@ -88,7 +92,12 @@ def index(request):
     for word in query.split():
         qs = qs.filter(Q(title__icontains=word) | Q(series__title__icontains=word) | Q(meeting_type__name__icontains=word))
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    tasks = Task.objects.for_organisation(request.organisation).open().filter(assignee=request.membership).select_related("meeting")[:10]
+    tasks = list(Task.objects.for_organisation(request.organisation).open().filter(assignee=request.membership).select_related("meeting")[:10])
+    meeting_url = row_url("meetings:detail", org=request.organisation.slug)  # once for the page's rows
+    for row in page.object_list:
+        row.url = meeting_url(row.pk)
+    for task in tasks:
+        task.meeting_url = meeting_url(task.meeting_id)
     return render(request, "meetings/index.html", {
         "page_obj": page, "past": past, "tasks": tasks, "query": query,
         "page_query": urlencode({k: v for k, v in (("passees", "1" if past else ""), ("q", query)) if v}),
@@ -161,7 +170,7 @@ def _reschedule_initial(meeting, room, equipment) -> dict:
 
 
 def detail(request, pk, status=200, signature_form=None):
-    meeting = meeting_or_404(request, pk, guests=True)
+    meeting = meeting_or_404(request, pk, guests=True, related=())
     mine = next((p for p in meeting.participants.all() if p.membership_id == request.membership.pk), None)
     can_sign = services_minutes.can_sign_attendance(mine)
     can_manage = policies.can_manage(request.membership, meeting) and not meeting.cancelled_at

@@ -181,6 +181,26 @@ def test_the_meetings_list_runs_the_same_queries_with_many_meetings(people, logi
     assert len(few) == len(many), ([q["sql"][:90] for q in few.captured_queries], [q["sql"][:90] for q in many.captured_queries])
 
 
+def test_the_meeting_page_runs_the_same_queries_with_more_people_tasks_and_a_room(people, login):
+    first = meeting(people.org, people.owner, people.colleague, new_series=True, start=at(2030, 1, 8, 14))
+    last = meeting(people.org, people.owner, people.colleague, series=first.series, start=at(2030, 2, 8, 14))
+    client = login(people.colleague)
+    client.get(url(last))
+    with QueryCounter() as few:
+        client.get(url(last))
+    me = membership(people.owner, people.org)
+    for i in range(6):
+        services_minutes.add_task(me, first, assignee=membership(people.colleague, people.org), description=f"Tâche {i}",
+                                  due=date(2030, 12, 1), participant_ids={me.pk})
+    crowded = meeting(people.org, people.owner, people.colleague, *(make_member(people.org, first_name=f"P{i}") for i in range(8)),
+                      series=first.series, start=at(2030, 3, 8, 14), room=room(people.org))
+    client.get(url(crowded))
+    with QueryCounter() as many:
+        page = client.get(url(crowded)).content.decode()
+    assert "P7" in page and "Tâche 5" in page and "COORDO de mars" in page
+    assert len(few) == len(many) and len(many) <= 12, [q["sql"][:90] for q in many.captured_queries]
+
+
 def test_the_meetings_list_searches_titles_series_and_types_within_the_organisation(people, login):
     meeting(people.org, people.owner, title="Conseil de maison", start=at(2030, 1, 8, 14))
     meeting(people.org, people.owner, title="Point fête de quartier", start=at(2030, 1, 9, 14), new_series=True)
