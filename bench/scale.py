@@ -62,6 +62,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -941,21 +942,20 @@ def build(args) -> int:
 
 
 def measure_one(args) -> int:
-    """In a child process: the pages of bench/pages.py on one data directory, as JSON on stdout."""
+    """In a child process, on one data directory: read page names on stdin, one a line, answer
+    each with ``bench/pages.py``'s ``measure`` of that page as one JSON line on stdout."""
     setup_django(args.data_dir)
     import pages
 
     from maillon.organisations.models import Organisation
 
     org = Organisation.objects.get(slug=MEASURED_ORG)
-    wanted = args.pages.split(",") if args.pages else None
-    results = []
-    for name, path, user in pages.PAGES:
-        if wanted and name not in wanted:
-            continue
-        results.append(pages.measure(name, pages.fill(path, org), user, args.runs))
-        print(f"  {name}: {results[-1]['cpu_median_ms']} ms", file=sys.stderr, flush=True)
-    print(json.dumps(results))
+    known = {name: (pages.fill(path, org), user) for name, path, user in pages.PAGES}
+    print("ready", flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        path, user = known[name]
+        print(json.dumps(pages.measure(name, path, user, args.runs)), flush=True)
     return 0
 
 
@@ -983,6 +983,7 @@ def measure(args) -> int:
     scales = [int(s) for s in args.scales.split(",")]
     by_scale = {}
     base_dir = data_dir_for(1, args.cache)
+    children = {}
     for scale in scales:
         data_dir = data_dir_for(scale, args.cache)
         env = scale_env(scale)
@@ -992,16 +993,32 @@ def measure(args) -> int:
             if scale > 1 and "DATABASE_URL" not in env and (Path(base_dir) / "scale.json").exists():
                 command += ["--from-dir", base_dir]
             subprocess.run(command, check=True, env=env)  # noqa: S603 - this script
-        log(f"measuring scale {scale} ({data_dir}, {args.runs} requests per page)")
-        command = [sys.executable, __file__, "measure-one", "--data-dir", data_dir, "--runs", str(args.runs)]
-        if args.pages:
-            command += ["--pages", args.pages]
-        out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, env={**env, "PYTHONWARNINGS": "ignore"})  # noqa: S603
-        by_scale[scale] = {r["page"]: r for r in json.loads(out.stdout.strip().splitlines()[-1])}
+        children[scale] = subprocess.Popen(  # noqa: S603 - this script
+            [sys.executable, __file__, "measure-one", "--data-dir", data_dir, "--runs", str(args.runs)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**env, "PYTHONWARNINGS": "ignore"})
+    for child in children.values():
+        assert child.stdout.readline().strip() == "ready"
+    # Interleaved (each page at every scale, round after round): a change of load on the machine
+    # falls on every scale alike; each figure is the median of the rounds' medians.
+    from pages import PAGES
+
+    names = [n for n, _p, _u in PAGES if not args.pages or n in args.pages.split(",")]
+    rounds: dict[int, dict[str, list[dict]]] = {s: {n: [] for n in names} for s in scales}
+    for round_number in range(args.rounds):
+        log(f"round {round_number + 1}/{args.rounds}: {len(names)} pages × {len(scales)} scales, {args.runs} requests each")
+        for name in names:
+            for scale, child in children.items():
+                child.stdin.write(name + "\n")
+                child.stdin.flush()
+                rounds[scale][name].append(json.loads(child.stdout.readline()))
+    for child in children.values():
+        child.stdin.close()
+        child.wait()
+    by_scale = {s: {n: {**rows[-1], **{k: round(statistics.median(r[k] for r in rows), 2) for k in ("cpu_median_ms", "cpu_p95_ms", "wall_median_ms")}}
+                    for n, rows in rounds[s].items()} for s in scales}
     base, top = scales[0], scales[-1]
-    names = list(by_scale[base])
     head = f"{'page':<15}" + "".join(f"{f'{s}× CPU':>10}{'wall':>8}{'q':>4}" for s in scales) + "  flag"
-    print(f"\nCPU median ms, wall median ms, queries per page and scale ({args.runs} requests each)\n")
+    print(f"\nCPU median ms, wall median ms, queries per page and scale ({args.rounds} rounds of {args.runs} requests)\n")
     print(head)
     flagged = []
     for name in names:
@@ -1025,7 +1042,7 @@ def measure(args) -> int:
         print(row + "  " + ", ".join(flags))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "scale.json").write_text(json.dumps({
-        "runs": args.runs, "scales": scales, "flagged": flagged,
+        "runs": args.runs, "rounds": args.rounds, "scales": scales, "flagged": flagged,
         "built": {s: json.loads((Path(data_dir_for(s, args.cache)) / "scale.json").read_text()) for s in scales},
         "pages": {str(s): list(by_scale[s].values()) for s in scales}}, indent=2, ensure_ascii=False))
     print(f"\nnot flat ({base}× → {top}×): {', '.join(flagged) or 'none'}; written to {RESULTS / 'scale.json'}")
@@ -1048,12 +1065,12 @@ def main() -> int:
     m.add_argument("--scales", default="1,10,100")
     m.add_argument("--cache", default="/tmp/maillon-scale-{scale}",  # noqa: S108 - a cache of built instances
                    help="data directory per scale ({scale} is replaced)")
-    m.add_argument("--runs", type=int, default=30)
+    m.add_argument("--runs", type=int, default=20, help="requests per page, scale and round")
+    m.add_argument("--rounds", type=int, default=3)
     m.add_argument("--pages", help="comma-separated page names (default: all)")
     one = sub.add_parser("measure-one")
     one.add_argument("--data-dir", required=True)
-    one.add_argument("--runs", type=int, default=30)
-    one.add_argument("--pages")
+    one.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     os.chdir(ROOT)
     return {"build": build, "measure": measure, "measure-one": measure_one}[args.command](args)
