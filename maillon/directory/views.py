@@ -78,8 +78,8 @@ def staff(request):
 
     org = request.organisation
     queryset = presence.with_work_cycles(
-        Membership.objects.active().for_organisation(org).select_related("user", "sector")
-        .only("user_id", "sector_id", "job_title", *(f"user__{f}" for f in STAFF_USER_FIELDS), "sector__name")
+        Membership.objects.active().for_organisation(org).select_related("user")
+        .only("user_id", "sector_id", "job_title", *(f"user__{f}" for f in STAFF_USER_FIELDS))
     )
     sector = request.GET.get("secteur", "")
     if sector.isdigit():
@@ -102,13 +102,14 @@ def staff(request):
     else:
         shown = ""
     page_obj = Paginator(people, 40).get_page(request.GET.get("page"))
+    sectors = list(Sector.objects.for_organisation(org))  # the filter's options, and the rows' sector names
     return render(request, "directory/staff.html", {
-        "page_obj": page_obj, "rows": _staff_rows(org, page_obj.object_list), "sectors": Sector.objects.for_organisation(org),
+        "page_obj": page_obj, "rows": _staff_rows(org, page_obj.object_list, sectors), "sectors": sectors,
         "sector": sector, "search": q, "shown": shown, "away_count": on_leave, "query": f"secteur={sector}&q={q}&presence={shown}",
     })
 
 
-def _staff_rows(org, memberships) -> list[dict]:
+def _staff_rows(org, memberships, sectors) -> list[dict]:
     """One staff row per membership, as plain values the template prints: the roles' labels (one
     query for the page, in the roles' order) and the vCard link (one reverse for the page)."""
     held: dict[int, set[str]] = {}
@@ -116,11 +117,12 @@ def _staff_rows(org, memberships) -> list[dict]:
         held.setdefault(membership_id, set()).add(role)
     labels = [(role, str(label)) for role, label in Role.choices]
     vcard_url = row_url("directory:person_vcard", org=org.slug)
+    sector_names = {s.pk: s.name for s in sectors}
     no_sector = _("No sector")
     rows = []
     for m in memberships:
         roles = held.get(m.pk, ())
-        summary = [m.job_title, (m.sector.name if m.sector_id else "") or no_sector, ", ".join(label for role, label in labels if role in roles)]
+        summary = [m.job_title, sector_names.get(m.sector_id) or no_sector, ", ".join(label for role, label in labels if role in roles)]
         rows.append({
             "name": m.user.display_name, "summary": " · ".join(part for part in summary if part),
             "lines": [m.presence.detail, *m.presence.activities] if m.presence.detail else m.presence.activities,
