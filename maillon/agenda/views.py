@@ -41,20 +41,59 @@ VIEWS = ("liste", "jour", "semaine", "mois")
 PER_DAY = 8  # occurrences shown per day in the week and month views (the rest: « n more »)
 
 
-LINE_EVENT_FIELDS = ("title", "kind", "status", "all_day", "place")
+class _LineEvent:
+    """The event of a planning line: what the line shows of it."""
+
+    __slots__ = ("title", "kind", "status", "all_day", "place")
+
+    def get_status_display(self) -> str:
+        return str(Event.Status(self.status).label)
+
+
+class _Line:
+    """An occurrence as a line of the planning shows it (agenda.templatetags.agenda.occurrence,
+    the month's chips): plain values, not an occurrence, an event, allocations and rooms as model
+    instances: 50 to 150 of them were a third of the list and week pages' CPU (issue 14)."""
+
+    __slots__ = ("pk", "start", "end", "event_id", "event", "rooms", "day_total")
+
+
+class _Room:
+    """A room or item booked for a line: its name and the allocation's status."""
+
+    __slots__ = ("name", "status")
+
+
+LINE_VALUES = ("pk", "start", "end", "event_id", *(f"event__{name}" for name in _LineEvent.__slots__))
+
+
+def _lines(rows) -> list[_Line]:
+    """``_Line`` records for ``values(*LINE_VALUES)`` rows (and ``day_total`` when there), with
+    their rooms and items in one query, in the order they were booked."""
+    lines = []
+    for row in rows:
+        line, event = _Line(), _LineEvent()
+        line.pk, line.start, line.end, line.event_id, line.day_total = row["pk"], row["start"], row["end"], row["event_id"], row.get("day_total")
+        for name in _LineEvent.__slots__:
+            setattr(event, name, row[f"event__{name}"])
+        line.event, line.rooms = event, []
+        lines.append(line)
+    if lines:
+        by_pk = {line.pk: line for line in lines}
+        for occurrence_id, name, status in (Allocation.objects.filter(active=True, resource__isnull=False, occurrence_id__in=list(by_pk))
+                                            .order_by("occurrence_id", "pk").values_list("occurrence_id", "resource__name", "status")):
+            room = _Room()
+            room.name, room.status = name, status
+            by_pk[occurrence_id].rooms.append(room)
+    return lines
 
 
 def _visible(request):
-    """Occurrences this person may see: published events, and their own drafts."""
+    """Occurrences this person may see: published events, and their own drafts (read as lines: ``_lines``)."""
     qs = Occurrence.objects.for_organisation(request.organisation).filter(cancelled=False)
     if not request.membership.has_role("coordinator", "director"):
         qs = qs.filter(Q(event__status=Event.Status.PUBLISHED) | Q(event__created_by=request.user))
-    # Only what a line shows (agenda.templatetags.agenda.occurrence, the month's chips): an
-    # allocation's four datetimes and a room's description and photo were read for nothing.
-    rooms = Allocation.objects.filter(active=True, resource__isnull=False).select_related("resource").only(
-        "occurrence", "resource", "status", "resource__name")
-    return qs.select_related("event").only("start", "end", "event", *(f"event__{name}" for name in LINE_EVENT_FIELDS)).prefetch_related(
-        Prefetch("allocations", queryset=rooms, to_attr="rooms"))
+    return qs
 
 
 def _allocated(resource_id=None, user_id=None):
@@ -174,7 +213,8 @@ def index(request):
         "previous": _step(view, day, -1), "next": _step(view, day, 1), "today": timezone.localdate(),
     }
     if view == "liste":
-        context["page_obj"] = Paginator(qs, 25).get_page(request.GET.get("page"))
+        context["page_obj"] = page = Paginator(qs.values(*LINE_VALUES), 25).get_page(request.GET.get("page"))
+        page.object_list = _lines(page.object_list)
         context["page_query"] = f"{query}&vue=liste&date={day.isoformat()}"
     else:
         context["days"] = _days(start, end, qs, limit=PER_DAY if view != "jour" else 200)
@@ -214,10 +254,10 @@ def _days(start: date, end: date, occurrences, *, limit: int) -> list[dict]:
     ranked = occurrences.annotate(
         rank=Window(RowNumber(), partition_by=[local_day], order_by=[F("start").asc(), F("pk").asc()]),
         day_total=Window(Count("pk"), partition_by=[local_day]),
-    ).filter(rank__lte=limit)
+    ).filter(rank__lte=limit).values(*LINE_VALUES, "day_total")
     days = {start + timedelta(days=i): [] for i in range((end - start).days)}
     totals = dict.fromkeys(days, 0)
-    for occ in ranked:
+    for occ in _lines(ranked):
         d = timezone.localtime(occ.start).date()
         if d in days:
             days[d].append(occ)

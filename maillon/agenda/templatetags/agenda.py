@@ -29,17 +29,17 @@ def _clock(moment) -> str:
 
 @register.simple_tag(takes_context=True)
 def occurrence(context, occ) -> str:
-    """``<a class="occ …">`` for an occurrence with ``.event`` and its ``.rooms`` (allocations with
-    their resource): time, title, rooms (with their approval state) or place, the event's status
+    """``<a class="occ …">`` for a planning line (``agenda.views._Line``: ``.event`` and ``.rooms``,
+    each with ``name`` and ``status``): time, title, rooms (with their approval state) or place, the event's status
     when it is not published."""
     event = occ.event
     start = _event_url_start(get_script_prefix(), context["organisation"].slug)
     # The translations are written as they are (as {% translate %} does), the data escaped.
     when = gettext("All day") if event.all_day else f"{_clock(occ.start)}–{_clock(occ.end)}"
-    rooms = getattr(occ, "rooms", None)
+    rooms = occ.rooms
     if rooms:
         names = ", ".join(
-            conditional_escape(a.resource.name) + (f" ({gettext(ROOM_STATUS[a.status])})" if a.status in ROOM_STATUS else "") for a in rooms
+            conditional_escape(a.name) + (f" ({gettext(ROOM_STATUS[a.status])})" if a.status in ROOM_STATUS else "") for a in rooms
         )
         where = f' <span class="muted">· {names}</span>'
     elif event.place:
