@@ -80,3 +80,26 @@ class BusyDatabaseMiddleware:
         logger.warning("Database busy on %s %s: %s", request.method, request.path, exception)
         return busy_response(request)
 
+
+
+def retry_when_busy(func, attempts: int = 3):
+    """``func`` (one whole transaction: ``transaction.atomic`` inside) tried again when the
+    database said busy: PostgreSQL chose it as a deadlock's victim, or SQLite's lock could not be
+    taken. Either way the transaction was rolled back whole, so trying again is safe; never inside
+    an outer transaction, which is rolled back (or broken) too and must fail as a whole."""
+    import functools
+
+    from django.db import connection
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        for attempt in range(1, attempts + 1):
+            try:
+                return func(*args, **kwargs)
+            except OperationalError as exc:
+                if attempt == attempts or connection.in_atomic_block or not database_busy(exc):
+                    raise
+                logger.warning("Database busy in %s (%s): trying again", func.__qualname__, exc)
+        raise AssertionError("unreachable")
+
+    return wrapper

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from maillon.accounts.models import Membership, RoleAssignment
 from maillon.accounts.signing import sign, verify_password
 from maillon.audit.services import record
+from maillon.core.busy import retry_when_busy
 from maillon.notifications.services import notify
 
 from . import booking, effects, policies
@@ -239,7 +240,7 @@ def submit(request, submission: Submission, *, password: str | None) -> Submissi
     before the transaction (Argon2 must not hold the database's write lock: signing.verify_password)."""
     if password:
         verify_password(request, password)
-    return _submit(request, submission, password=password)
+    return retry_when_busy(_submit)(request, submission, password=password)
 
 
 @transaction.atomic
@@ -364,7 +365,7 @@ def decide(request, step: Step, decision: str, *, comment: str = "", password: s
         raise ValidationError({"comment": _("Explain your decision in a comment.")})
     if password:
         verify_password(request, password)
-    return _decide(request, step, decision, comment=comment, password=password)
+    return retry_when_busy(_decide)(request, step, decision, comment=comment, password=password)
 
 
 @transaction.atomic

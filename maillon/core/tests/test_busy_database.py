@@ -153,3 +153,25 @@ def test_the_task_worker_claims_again_when_the_database_is_busy(monkeypatch):
     monkeypatch.setattr(worker, "call_command", mock.Mock(side_effect=OperationalError("no such table: x")))
     with pytest.raises(OperationalError):
         worker.drain([], 1)
+
+
+def test_a_whole_transaction_is_tried_again_when_the_database_was_busy():
+    from maillon.core.busy import retry_when_busy
+
+    deadlock = OperationalError("deadlock detected")
+    deadlock.__cause__ = _PgError("40P01")  # PostgreSQL chose this transaction as the victim
+    work = mock.Mock(side_effect=[deadlock, OperationalError("database is locked"), "done"], __qualname__="work")
+    assert retry_when_busy(work)("x") == "done" and work.call_count == 3
+    other = mock.Mock(side_effect=OperationalError("no such table: x"), __qualname__="other")
+    with pytest.raises(OperationalError):
+        retry_when_busy(other)()
+    assert other.call_count == 1
+
+
+def test_never_inside_an_outer_transaction(db):
+    from maillon.core.busy import retry_when_busy
+
+    work = mock.Mock(side_effect=OperationalError("database is locked"), __qualname__="work")
+    with pytest.raises(OperationalError):
+        retry_when_busy(work)()  # the test runs in a transaction: it must fail as a whole
+    assert work.call_count == 1
