@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from load import CSRF, Connection  # noqa: E402  (the tiny keep-alive HTTP/1.1 client)
 
-LOCKED = re.compile(rb"database is locked|OperationalError|database table is locked")
+LOCKED = re.compile(rb"database is locked|OperationalError|database table is locked|Database busy on")
 CONFLICT_TEXTS = ("Cette réservation est en conflit avec des réservations existantes.",
                   "Ce créneau vient d’être réservé par quelqu’un d’autre.")
 
@@ -320,12 +320,7 @@ class Run:
         await asyncio.gather(*clients)
         self.clients_done = True
         await approving
-        elapsed = time.perf_counter() - started
-        from asgiref.sync import sync_to_async
-        from django.db import connection
-
-        await sync_to_async(connection.close)()  # the approvers' reads: closed before the test database is dropped
-        return elapsed
+        return time.perf_counter() - started
 
 
 # ---------------------------------------------------------------- the database afterwards
@@ -450,6 +445,9 @@ def main(argv=None) -> int:
         if args.old_name:
             from django.db import connection
 
+            with connection.cursor() as cursor:  # the approvers' thread may still hold a session on it
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                               [connection.settings_dict["NAME"]])
             connection.close()
             connection.creation.destroy_test_db(args.old_name, verbosity=0)
         if not args.keep:
