@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -43,6 +43,8 @@ def index(request):
     submission_url = row_url("procedures:submission", org=request.organisation.slug)  # Submission.get_absolute_url
     for submission in page.object_list:
         submission.url = submission_url(submission.pk)
+        when = formats.date_format(timezone.localtime(submission.updated_at), "j N Y, H:i")
+        submission.secondary = _("%(ref)s · updated %(when)s") % {"ref": submission.reference, "when": when}
     return render(request, "procedures/index.html", {
         "categories": sorted(by_category.items()), "page_obj": page, "query": "",
         "can_manage": policies.can_manage_procedures(request.membership), "can_oversee": policies.can_oversee(request.membership),
