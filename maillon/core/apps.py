@@ -12,6 +12,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from datetime import time
 
+        from . import choices
+
+        choices.install()
         from . import periodic
         from .tasks import clear_expired_sessions, prune_task_results
 
