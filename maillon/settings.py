@@ -196,6 +196,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME", "")} if env("SQLITE_TEST_NAME") else {}
     # Django's backend plus a fair queue of writers (« database is locked » no more under load).
     DATABASES["default"]["ENGINE"] = "maillon.core.sqlite"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not TESTING and envint("MAILLON_DB_POOL_SIZE", 8) > 0:
+    # Under ASGI each request runs in a thread of its own, so a connection kept « per thread »
+    # is never reused and they pile up (« too many clients » at 40 people at once, issue 14):
+    # each web process keeps a pool instead (psycopg_pool), of MAILLON_DB_POOL_SIZE connections.
+    # Django's pool replaces persistent connections (CONN_MAX_AGE must be 0 with it).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": envint("MAILLON_DB_POOL_SIZE", 8), "timeout": 20, "max_idle": 300}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: channel layer and shared cache when REDIS_URL is set.
