@@ -194,9 +194,32 @@ def test_serve_does_not_name_its_server(monkeypatch):
     from maillon.core.management.commands import serve
 
     passed = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: passed.update(options, app=app))
+
+    def run(self, sockets=None):
+        passed.update(vars(self.config), app=self.config.app, sockets=sockets)
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: None)  # no collectstatic
-    call_command("serve", "--port", "8123")
+    call_command("serve", "--port", "8123", "--workers", "1")
     assert passed["app"] == "maillon.asgi:application" and passed["port"] == 8123
     assert passed["server_header"] is False  # no « Server: uvicorn »
     assert passed.get("date_header", True) is True  # HTTP/1.1 wants a Date from a server with a clock
+    # Each of several web processes: the same server, on its own SO_REUSEPORT socket.
+    call_command("serve", "--port", "0", "--web-process")
+    assert passed["server_header"] is False and len(passed["sockets"]) == 1
+    passed["sockets"][0].close()
+
+
+def test_serve_supervises_the_web_processes(monkeypatch):
+    from maillon.core.management.commands import serve
+
+    started = []
+    monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: None)
+
+    def supervise(web, count, host, port):
+        started.append((count, host, port))
+        raise serve.Stopped(15)
+
+    monkeypatch.setattr(serve, "supervise_web_processes", supervise)
+    call_command("serve", "--port", "8124", "--workers", "3")
+    assert started == [(3, "127.0.0.1", 8124)]

@@ -38,3 +38,39 @@ def test_without_redis_two_processes_share_one_cache(tmp_path):
     seen = _in_process(tmp_path, "from django.core.cache import cache; from django.conf import settings; "
                                  "print(settings.CACHES['default']['BACKEND'].rsplit('.', 1)[1], cache.get('attempts'))")
     assert seen == "FileBasedCache [1, 2, 3]"
+
+
+def _get(path: str) -> tuple[int, dict, bytes]:
+    """One GET through the served ASGI application (what uvicorn calls), not the test client."""
+    from asgiref.sync import async_to_sync
+    from asgiref.testing import ApplicationCommunicator
+
+    from maillon.asgi import application
+
+    async def run():
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+                 "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+                 "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
+        start = await communicator.receive_output(10)
+        body = b""
+        while True:
+            message = await communicator.receive_output(10)
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        return start["status"], dict(start["headers"]), body
+
+    return async_to_sync(run)()
+
+
+def test_pages_are_served_through_djangos_wsgi_handler_in_the_asgi_server(transactional_db):
+    from maillon import asgi
+
+    assert asgi.HTTP_MODE == "wsgi"
+    status, headers, body = _get("/comptes/login/")
+    assert status == 200 and b"<form" in body
+    assert b"content-security-policy" in headers and headers[b"x-frame-options"] == b"DENY"
+    status, headers, _body = _get("/tableau-de-bord-inconnu/")
+    assert status == 302 and headers[b"location"].startswith(b"/comptes/login/")  # anonymous: to the login page

@@ -202,8 +202,8 @@ def test_stopping_serve_stops_its_worker(transactional_db, tmp_path, stop, worke
     try:
         wait_until_up(port, timeout=60)
         children = _children(serve.pid)
-        # The worker, and with two web processes uvicorn's two and multiprocessing's resource tracker.
-        assert len(children) == (1 if workers == 1 else 4) and all(_alive(c) for c in children)
+        # The worker, and with two web processes serve's two children (serve --web-process).
+        assert len(children) == (1 if workers == 1 else 3) and all(_alive(c) for c in children)
         serve.send_signal(stop)
         assert serve.wait(timeout=40) in ((0,) if stop == signal.SIGTERM else (-signal.SIGKILL,))
         deadline = time.time() + 30
