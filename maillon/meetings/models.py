@@ -205,11 +205,14 @@ class TaskQuerySet(TenantQuerySet):
         return self.filter(done=False)
 
     def carried_to(self, meeting: Meeting):
-        """Tasks shown in a meeting: its own, and the open ones of earlier meetings of its series."""
-        q = models.Q(meeting=meeting)
-        if meeting.series_id:
-            q |= models.Q(meeting__series_id=meeting.series_id, meeting__start__lt=meeting.start, done=False)
-        return self.filter(q)
+        """Tasks shown in a meeting: its own, and the open ones of earlier meetings of its series.
+        Read through the meeting ids (the task's meeting index), never an OR across the join to
+        meetings, which made the database scan every task or membership of the instance (the
+        meeting page grew with the whole federation's history, issue 14)."""
+        if not meeting.series_id:
+            return self.filter(meeting_id=meeting.pk)
+        earlier = Meeting.objects.filter(series_id=meeting.series_id, start__lt=meeting.start).values("pk")
+        return self.filter(models.Q(meeting_id=meeting.pk) | models.Q(meeting_id__in=earlier, done=False))
 
 
 class Task(TenantModel):
