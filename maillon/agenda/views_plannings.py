@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -97,12 +96,6 @@ def _saved(request, planning, text: str) -> None:
     messages.success(request, text)
 
 
-def _row_url(request, name):
-    """``pk -> URL`` of a per-row page, reversed once for a whole table."""
-    prefix, suffix = reverse(name, kwargs={"org": request.organisation.slug, "pk": 0}).rsplit("/0/", 1)
-    return lambda pk: f"{prefix}/{pk}/{suffix}"
-
-
 def planning_detail(request, pk):
     planning = get_object_or_404(_plannings(request), pk=pk)
     can_manage = policies.can_manage_planning(request.membership, planning.sector)
@@ -136,7 +129,7 @@ def planning_detail(request, pk):
     may_swap = planning.status == Planning.Status.PUBLISHED
     # Everything a row shows, computed once here: the row template stays plain output (a
     # {% url %}, a queryset or a translation per row and per cell cost most of the page).
-    urls = {name: _row_url(request, f"agenda:{name}") for name in ("shift_edit", "shift_people", "shift_delete", "swap_new")}
+    urls = {name: row_url(f"agenda:{name}", org=request.organisation.slug) for name in ("shift_edit", "shift_people", "shift_delete", "swap_new")}
     for s in shifts:
         start, end = timezone.localtime(s.start), timezone.localtime(s.end)
         s.day, s.hours = capfirst(date_format(start, "l j F")), f"{start:%H:%M}–{end:%H:%M}"
