@@ -47,7 +47,9 @@ def logo_small(request, path):
     stored PNG (up to 512 px) is often 10 to 100 KB, and every first visit downloads it (issue 14).
     Made on the first request and kept in media/logos/small/; a new logo has a new name, so it
     never goes stale."""
-    if Path(path).name != path or not path.endswith(".webp"):
+    # Stored logo names are short (stored_logo): a longer one is not ours (and the file system
+    # would refuse it with an error, a 500).
+    if Path(path).name != path or not path.endswith(".webp") or len(path) > 200:
         raise Http404
     folder = Path(settings.MEDIA_ROOT) / "logos"
     small, source = folder / "small" / path, folder / (path.removesuffix(".webp") + ".png")

@@ -146,3 +146,6 @@ def test_the_header_shows_a_small_webp_copy_of_the_logo(people, login, settings,
     assert client.get(small).status_code == 200  # kept: served again from the file
     assert client.get("/media/logos/small/nothing.webp").status_code == 404
     assert client.get(f"/media/logos/small/{Path(people.org.logo.name).stem}.png").status_code == 404
+    # A name too long for the file system, a NUL, a way out of the folder: 404, never a 500.
+    for bad in ("a" * 5000 + ".webp", "a%00.webp", "..%2Fx.webp"):
+        assert client.get(f"/media/logos/small/{bad}").status_code == 404
