@@ -6,7 +6,10 @@ notifications plus account-level ones). Without ``org``: every organisation's.
 Without Redis the channel layer lives in one process: a notification created by another
 ``maillon serve`` process or by the worker reaches no socket of this one. Each connection then
 also recounts every ``MAILLON_LIVE_POLL_SECONDS`` (30 s; 0 with Redis, where signals cross
-processes) and sends the count when it changed."""
+processes) and sends the count when it changed.
+
+Live events (notifications/live.py: a reception message, a read receipt…) reach every page the
+person has open, whatever its organisation, as ``{"event": {...}}``; maillon.js shows them."""
 
 import asyncio
 import contextlib
@@ -76,3 +79,6 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def unread_changed(self, event):
         await self._send_count()
+
+    async def live_event(self, message):
+        await self.send_json({"event": message["event"]})

@@ -172,3 +172,42 @@ def test_with_redis_the_connection_does_not_poll(settings):
         await communicator.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_live_event_reaches_every_open_page_of_its_person_after_commit():
+    """live.send(user, event): each page the person has open (whatever its organisation) gets
+    ``{"event": …}`` once the transaction commits; another person gets nothing, nor does a
+    rolled-back request. The unread count still comes first on connect."""
+    from django.db import transaction
+
+    from maillon.notifications import live
+
+    people = build_people()
+    owner, colleague = Client(), Client()
+    owner.force_login(people.owner)
+    colleague.force_login(people.colleague)
+    event = {"type": "reception.message", "id": 7, "title": "Appel de M. Martin", "body": "Rappeler avant 17 h",
+             "url": "/essais/accueil/7/", "urgent": True, "ack_url": "/essais/accueil/7/distribue/"}
+
+    def rolled_back():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            live.send(people.owner.pk, {"type": "reception.message", "title": "Annulé"})
+            raise RuntimeError
+
+    async def scenario():
+        pages = [WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(owner), query_string=q)
+                 for q in (b"org=essais", b"")]
+        other = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(colleague), query_string=b"org=essais")
+        for communicator in [*pages, other]:
+            assert (await communicator.connect())[0]
+            assert await communicator.receive_json_from(timeout=5) == {"unread": 0}
+        await database_sync_to_async(rolled_back)()
+        await database_sync_to_async(live.send)(people.owner.pk, event)
+        for page in pages:
+            assert await page.receive_json_from(timeout=5) == {"event": event}
+            assert await page.receive_nothing(timeout=0.3)
+        assert await other.receive_nothing(timeout=0.3)
+        for communicator in [*pages, other]:
+            await communicator.disconnect()
+
+    async_to_sync(scenario)()
