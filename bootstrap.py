@@ -14,6 +14,7 @@ of the demo's e-mails use that address unless MAILLON_BASE_URL is set) or to pyt
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import secrets
@@ -66,6 +67,7 @@ def test(extra: list[str]) -> None:
     prod_env = {
         "MAILLON_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "intranet.example.org",
         "EMAIL_URL": "smtp://mail.example.org:587/?tls=True",
+        "HEALTH_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),  # maillon health new-key
         "MAILLON_DATA_DIR": str(ROOT / "data" / "ci"),
     }
     maillon("check", "--deploy", "--fail-level", "WARNING", env=prod_env)

@@ -59,6 +59,29 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _health_key() -> str:
+    """The key of children's health records (maillon/health/crypto.py): HEALTH_KEY, or in
+    development one generated once into the data directory. Production has none by default
+    (`maillon check --deploy` then fails: health.E001)."""
+    key = env("HEALTH_KEY")
+    if key or PRODUCTION:
+        return key
+    if TESTING:
+        return "dGVzdC1vbmx5LWhlYWx0aC1rZXktMzItYnl0ZXMtISE="  # base64 of 32 fixed bytes
+    key_file = DATA_DIR / "health_key"
+    if not key_file.exists():
+        import base64
+
+        key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+HEALTH_KEY = _health_key()
+# Earlier keys, still read while `maillon health rotate-key` re-encrypts under HEALTH_KEY.
+HEALTH_OLD_KEYS = [k.strip() for k in f"{env('HEALTH_OLD_KEYS')},{env('HEALTH_OLD_KEY')}".split(",") if k.strip()]
 DEBUG = envbool("DEBUG", "False")
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -102,6 +125,7 @@ INSTALLED_APPS = [
     "maillon.content",
     "maillon.directory",
     "maillon.meetings",
+    "maillon.health",
     # Third party
     "allauth",
     "allauth.account",

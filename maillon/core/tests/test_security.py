@@ -81,6 +81,7 @@ def test_check_deploy_in_production_prints_no_warning(tmp_path):
         "SECRET_KEY": "production-test-" + "k3y" * 20,
         "ALLOWED_HOSTS": "maillon.exemple.fr",
         "EMAIL_URL": "smtp://courriel.exemple.fr:587/?tls=True",
+        "HEALTH_KEY": "cHJvZHVjdGlvbi10ZXN0LWhlYWx0aC1rZXktMzJieXQ=",
         "MAILLON_DATA_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "maillon.settings",
     }
