@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "maillon.content",
     "maillon.directory",
     "maillon.meetings",
+    "maillon.reception",
     "maillon.health",
     # Third party
     "allauth",

@@ -7,6 +7,7 @@ In its ``AppConfig.ready()`` a domain app calls:
 - ``register_api_router(prefix, router)``: its django-ninja router under /api/v1/<prefix>;
 - ``register_websocket(path, consumer)``: a WebSocket route;
 - ``register_demo_seeder(func)``: its part of ``maillon demo``'s fictional data;
+- ``register_dock(...)``: something fixed at the bottom of every organisation page (a tab);
 - ``maillon.core.periodic.register(...)``: a periodic job.
 """
 
@@ -53,6 +54,18 @@ class NavEntry:
     primary: bool = False  # shown in the phone's bottom bar (at most 4)
 
 
+@dataclass(frozen=True)
+class Dock:
+    """A template included at the end of every organisation page (base.html) for the members with
+    one of ``roles`` (empty: everyone), e.g. the reception desk's fixed « Accueil » tab. It must
+    run no query: it is on every page."""
+
+    key: str
+    template: str
+    order: int = 100
+    roles: frozenset[str] = frozenset()
+
+
 @dataclass
 class Registry:
     panels: dict[str, Panel] = field(default_factory=dict)
@@ -60,6 +73,7 @@ class Registry:
     api_routers: list[tuple[str, Any]] = field(default_factory=list)
     websockets: list[Any] = field(default_factory=list)
     demo_seeders: list[Callable[[Any], None]] = field(default_factory=list)
+    docks: dict[str, Dock] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -90,6 +104,10 @@ def register_panel(key: str, template: str, *, order: int = 100, section: str | 
 
 def register_nav(key: str, label, url_name: str, *, icon: str = "circle", order: int = 100, roles=(), primary: bool = False) -> None:
     registry.nav[key] = NavEntry(key, label, url_name, icon, order, frozenset(roles), primary)
+
+
+def register_dock(key: str, template: str, *, order: int = 100, roles=()) -> None:
+    registry.docks[key] = Dock(key, template, order, frozenset(roles))
 
 
 def register_api_router(prefix: str, router) -> None:

@@ -75,6 +75,7 @@ def layout(request):
         "membership": request.membership,
         "nav_entries": nav,
         "primary_nav": _primary(nav, request.path),
+        "docks": visible(registry.docks.values(), request.membership),
         "unread_count": SimpleLazyObject(lambda: _unread(request)),
         "other_memberships": SimpleLazyObject(lambda: _other_memberships(request)),
     }
