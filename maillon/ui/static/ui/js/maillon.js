@@ -1,24 +1,96 @@
 // Maillon: progressive enhancements only; every flow works without this file.
 (function () {
   "use strict";
-  // Live unread count over WebSocket (falls back silently to the server-rendered count).
+  var texts = document.body.dataset;
+  // Live over WebSocket (notifications/consumers.py): the unread count, and the events of
+  // notifications/live.py. Without it the page shows the same on its next load.
   var badge = document.querySelector("[data-unread-count]");
   if (badge && "WebSocket" in window) {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    // Counted for the organisation of the page (the first segment of the list's address).
+    var link = document.querySelector("[data-unread-link]");
+    var org = link ? (link.getAttribute("href") || "").split("/")[1] || "" : "";
+    var use = link && link.querySelector("use");
+    var sprite = use ? use.getAttribute("href").split("#")[0] : "";
+    var region = document.createElement("div");  // in the page before any toast: a toast is announced
+    region.className = "messages toasts";
+    region.setAttribute("role", "status");
+    document.body.appendChild(region);
+    // Any event with a title: a toast that opens its url; it stays 10 s once the page is seen (paused
+    // while pointed at or focused), an urgent one until closed.
+    var toast = function (data) {
+      var item = document.createElement("div");
+      item.className = "alert live-toast " + (data.urgent ? "alert-error is-urgent" : "alert-info");
+      if (data.urgent) { item.setAttribute("role", "alert"); }
+      var open = document.createElement(data.url ? "a" : "span");
+      if (data.url) { open.href = data.url; }
+      var title = document.createElement("strong");
+      title.textContent = data.title;
+      open.appendChild(title);
+      if (data.body) {
+        var body = document.createElement("span");
+        body.textContent = data.body;
+        open.appendChild(body);
+      }
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "toast-close";
+      close.setAttribute("aria-label", texts.closeLabel || "Fermer");
+      close.innerHTML = '<svg class="icon" aria-hidden="true"><use href="' + sprite + '#close"></use></svg>';
+      var leave = function () { item.classList.add("is-leaving"); setTimeout(function () { item.remove(); }, 300); };
+      close.addEventListener("click", leave);
+      item.innerHTML = '<svg class="icon" aria-hidden="true"><use href="' + sprite + (data.urgent ? "#alert" : "#bell") + '"></use></svg>';
+      item.appendChild(open);
+      item.appendChild(close);
+      (document.querySelector(".messages.toasts:not(:empty)") || region).appendChild(item);
+      if (data.urgent) { return; }
+      var timer = null;
+      var start = function () {
+        if (document.hidden || timer) { return; }
+        timer = setTimeout(leave, 10000);
+      };
+      var keep = function () { clearTimeout(timer); timer = true; };
+      item.addEventListener("mouseenter", keep);
+      item.addEventListener("focusin", keep);
+      document.addEventListener("visibilitychange", start);
+      start();
+    };
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    var live = function (data) {
+      if (data.title) { toast(data); }
+      // The page has shown it: the author's list turns « distribué ».
+      if (data.ack_url && token && window.fetch) {
+        fetch(data.ack_url, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token.value } }).catch(function () {});
+      }
+      // A receipt: every cell showing this item's state.
+      if (data.label && data.id !== undefined) {
+        document.querySelectorAll('[data-live-receipt="' + CSS.escape(String(data.id)) + '"]').forEach(function (cell) {
+          cell.textContent = data.label;
+          if (data.state) { cell.setAttribute("data-state", data.state); }
+        });
+      }
+      // Other scripts may listen: document.addEventListener("maillon:live", e => e.detail.type …).
+      document.dispatchEvent(new CustomEvent("maillon:live", { detail: data }));
+    };
+    var socket = null, retry = null;
     var connect = function (delay) {
-      // Counted for the organisation of the page (the first segment of the list's address).
-      var link = document.querySelector("[data-unread-link]");
-      var org = link ? (link.getAttribute("href") || "").split("/")[1] || "" : "";
-      var socket = new WebSocket(scheme + location.host + "/ws/notifications/?org=" + encodeURIComponent(org));
+      retry = null;
+      socket = new WebSocket(scheme + location.host + "/ws/notifications/?org=" + encodeURIComponent(org));
+      socket.onopen = function () { delay = 2000; badge.setAttribute("data-live", ""); };
       socket.onmessage = function (event) {
         var data = JSON.parse(event.data);
         if (typeof data.unread === "number") {
           badge.textContent = data.unread;
           badge.classList.toggle("is-hidden", data.unread === 0);
         }
+        if (data.event) { live(data.event); }
       };
-      socket.onclose = function () { setTimeout(function () { connect(Math.min(delay * 2, 60000)); }, delay); };
+      socket.onclose = function () { badge.removeAttribute("data-live"); retry = setTimeout(function () { connect(Math.min(delay * 2, 60000)); }, delay); };
     };
+    // A phone waking up: connect again at once rather than at the end of the backoff.
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden && retry) { clearTimeout(retry); connect(2000); }
+    });
     connect(2000);
   }
   // Close the account menu when clicking elsewhere, or with Escape (focus back on its button).
@@ -37,7 +109,6 @@
   });
   // After a refused submission: the error summary takes focus (autofocus does it in most browsers),
   // and the page title starts with « Erreur : » even where the view named its form otherwise.
-  var texts = document.body.dataset;
   // Put `node` before the first field of `form` when it stands further down (a form whose fields come
   // from another partial and that includes ui/partials/form.html only for its last part).
   var toTop = function (form, node) {
