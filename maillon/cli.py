@@ -6,6 +6,7 @@
     maillon check           configuration checks
     maillon audit verify    verify the audit log: hash chain, chain head, signed checkpoints
     maillon audit checkpoint  sign the chain head into data/audit-checkpoints.jsonl (daily job too)
+    maillon health rotate-key  re-encrypt the health records under HEALTH_KEY (new-key prints a key)
     maillon <django command> …
 """
 

@@ -82,6 +82,8 @@ def _health_key() -> str:
 HEALTH_KEY = _health_key()
 # Earlier keys, still read while `maillon health rotate-key` re-encrypts under HEALTH_KEY.
 HEALTH_OLD_KEYS = [k.strip() for k in f"{env('HEALTH_OLD_KEYS')},{env('HEALTH_OLD_KEY')}".split(",") if k.strip()]
+if not PRODUCTION and (DATA_DIR / "health_key.old").exists():  # a development rotation (rotate-key --generate) under way
+    HEALTH_OLD_KEYS += (DATA_DIR / "health_key.old").read_text().split()
 DEBUG = envbool("DEBUG", "False")
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 if PRODUCTION and not ALLOWED_HOSTS:

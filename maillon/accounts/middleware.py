@@ -41,6 +41,21 @@ def _has_second_factor(user) -> bool:
     ).exists()
 
 
+has_second_factor = _has_second_factor
+
+
+def requires_mfa(capability: str):
+    """Marks a view of a capability that needs a second factor whatever the person's roles
+    (``"health"``: children's health records). Without TOTP or passkey, the middleware sends
+    the person to set one up, as for the roles of MAILLON_MFA_REQUIRED_ROLES."""
+
+    def mark(view):
+        view.mfa_capability = capability
+        return view
+
+    return mark
+
+
 class RequireMFAMiddleware:
     """Runs after the organisation middleware: on organisation pages the person's memberships
     and roles are already loaded, so people without a sensitive role cost no query."""
@@ -58,7 +73,8 @@ class RequireMFAMiddleware:
         if membership is not None:
             memberships = [membership, *getattr(request, "other_memberships", [])]
             required = settings.MAILLON_MFA_REQUIRED_ROLES
-            blocked = any(m.has_role(*required) for m in memberships) and not _has_second_factor(request.user)
+            sensitive = any(m.has_role(*required) for m in memberships) or getattr(view_func, "mfa_capability", None)
+            blocked = bool(sensitive) and not _has_second_factor(request.user)
         else:
             blocked = needs_mfa_setup(request.user)
         if not blocked:

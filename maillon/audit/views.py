@@ -20,10 +20,19 @@ def journal(request):
     action = request.GET.get("action", "")
     if action:
         entries = entries.filter(action=action)
+    # One object's entries (« who read this health record »): ?target=<app.model>:<id>.
+    target = request.GET.get("target", "")
+    target_type, _sep, target_id = target.partition(":")
+    if target_type and target_id:
+        entries = entries.filter(target_type=target_type[:100], target_id=target_id[:64])
+    else:
+        target = ""
     page = Paginator(entries.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "audit/journal.html", {
         "page_obj": page,
         "actions": actions,
         "action": action,
-        "query": urlencode({"action": action}) if action else "",
+        "target": target,
+        "target_label": page.object_list[0].target_label if target and page.object_list else "",
+        "query": urlencode({k: v for k, v in {"action": action, "target": target}.items() if v}),
     })

@@ -52,6 +52,8 @@ class NavEntry:
     order: int = 100
     roles: frozenset[str] = frozenset()
     primary: bool = False  # shown in the phone's bottom bar (at most 4)
+    # Finer than roles: shown only when ``visible_if(membership)`` (no query: it runs on every page).
+    visible_if: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,9 @@ def register_panel(key: str, template: str, *, order: int = 100, section: str | 
     registry.panels[key] = Panel(key, template, order, get_context, frozenset(roles), section)
 
 
-def register_nav(key: str, label, url_name: str, *, icon: str = "circle", order: int = 100, roles=(), primary: bool = False) -> None:
-    registry.nav[key] = NavEntry(key, label, url_name, icon, order, frozenset(roles), primary)
+def register_nav(key: str, label, url_name: str, *, icon: str = "circle", order: int = 100, roles=(), primary: bool = False,
+                 visible_if=None) -> None:
+    registry.nav[key] = NavEntry(key, label, url_name, icon, order, frozenset(roles), primary, visible_if)
 
 
 def register_dock(key: str, template: str, *, order: int = 100, roles=()) -> None:
@@ -126,7 +129,8 @@ def register_demo_seeder(func) -> None:
 def visible(items, membership) -> list:
     """Items whose roles the membership holds (or open to all), in order."""
     roles = membership.roles if membership is not None else frozenset()
-    return sorted((i for i in items if not i.roles or i.roles & roles), key=lambda i: i.order)
+    return sorted((i for i in items if (not i.roles or i.roles & roles)
+                   and (getattr(i, "visible_if", None) is None or i.visible_if(membership))), key=lambda i: i.order)
 
 
 def dashboard_panels(membership) -> list[Panel]:

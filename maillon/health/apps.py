@@ -10,4 +10,11 @@ class HealthConfig(AppConfig):
     verbose_name = _("Health records")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the production key check
+        from maillon.core.registry import register_demo_seeder, register_nav
+
+        from . import api, checks  # noqa: F401 - the API router and the production key check register themselves
+        from .demo import seed_health
+        from .policies import can_use
+
+        register_nav("health", _("Health records"), "health:index", icon="shield", order=48, visible_if=can_use)
+        register_demo_seeder(seed_health)

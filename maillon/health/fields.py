@@ -17,6 +17,7 @@ from django.db import models
 from . import crypto
 
 PAD = 32
+TEXT_MAX = 5000  # characters of a free text field in forms and the API
 
 
 def _pad(text: str) -> bytes:
@@ -69,7 +70,7 @@ class EncryptedTextField(EncryptedField):
 
     def formfield(self, **kwargs):
         return forms.CharField(label=self.verbose_name, required=not self.blank, help_text=self.help_text,
-                               widget=forms.Textarea(attrs={"rows": 3}), **kwargs)
+                               max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), **kwargs)
 
 
 class EncryptedCharField(EncryptedTextField):

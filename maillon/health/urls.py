@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "health"
+
+org_urlpatterns = [
+    path("fiches-sanitaires/", views.index, name="index"),
+    path("fiches-sanitaires/nouvelle/", views.edit, name="create"),
+    path("fiches-sanitaires/<int:pk>/", views.detail, name="detail"),
+    path("fiches-sanitaires/<int:pk>/modifier/", views.edit, name="edit"),
+    path("fiches-sanitaires/<int:pk>/documents/<int:document_pk>/", views.document, name="document"),
+]
