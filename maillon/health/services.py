@@ -169,7 +169,9 @@ def save_record(membership, record: HealthRecord | None, values: dict, sectors, 
     else:
         if record.organisation_id != membership.organisation_id or not policies.can_write(membership, record, health_settings):
             raise PermissionDenied
-        before = {f.attname: getattr(record, f.attname) for f in record._meta.concrete_fields}
+        # What the database holds (a ModelForm may already have set the new values on ``record``).
+        stored = HealthRecord.objects.select_for_update().get(pk=record.pk)
+        before = {f.attname: getattr(stored, f.attname) for f in record._meta.concrete_fields}
     for name, value in values.items():
         setattr(record, name, value)
     try:
