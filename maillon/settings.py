@@ -348,6 +348,13 @@ else:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Maillon <noreply@maillon.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Web Push (notifications/push.py): the VAPID key pair that signs every push, and who to contact
+# (mailto: or https:). Several nodes must share one key: set it from the environment (PEM or the
+# raw base64url key); without it, one is generated once into the data directory.
+VAPID_PRIVATE_KEY = env("MAILLON_VAPID_PRIVATE_KEY")
+VAPID_PUBLIC_KEY = env("MAILLON_VAPID_PUBLIC_KEY")
+VAPID_SUBJECT = env("MAILLON_VAPID_SUBJECT")
+
 # Internationalisation: French first, Europe/Paris.
 LANGUAGE_CODE = "fr"
 # The interface is French for everyone, whatever the browser asks (msgids are English).

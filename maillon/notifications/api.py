@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.paginator import Paginator
-from ninja import Field, Query, Router, Schema
+from django.http import Http404
+from ninja import Field, Query, Router, Schema, Status
 
 from maillon.api import current_membership
 from maillon.core.registry import register_api_router
 
-from . import services
+from . import push, services
+from .models import PushSubscription
 
 router = Router(tags=["notifications"])
 PAGE_SIZE = 20
@@ -110,6 +112,52 @@ def get_preferences(request):
 def put_preferences(request, payload: PreferencesIn):
     services.set_preferences(request.user, payload.preferences)  # a French 422 for an unknown kind or channel
     return _preferences(request.user)
+
+
+class PushKeyOut(Schema):
+    public_key: str = Field(description="the VAPID application server key (base64url), for PushManager.subscribe()")
+
+
+class DeviceIn(Schema):
+    endpoint: str = Field(max_length=1000, description="PushSubscription.endpoint")
+    p256dh: str = Field(max_length=100, description="PushSubscription keys.p256dh (base64url)")
+    auth: str = Field(max_length=50, description="PushSubscription keys.auth (base64url)")
+
+
+class DeviceOut(Schema):
+    id: int
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+def _device(device) -> dict:
+    return {"id": device.pk, "label": device.label, "created_at": device.created_at, "last_used_at": device.last_used_at}
+
+
+@router.get("/notifications/push/key", response=PushKeyOut, summary="The key to subscribe a browser to Web Push with")
+def push_key(request):
+    return {"public_key": push.public_key()}
+
+
+@router.get("/notifications/push/devices", response=list[DeviceOut], summary="My devices that receive notifications")
+def list_devices(request):
+    return [_device(d) for d in PushSubscription.objects.for_user(request.user)]
+
+
+@router.post("/notifications/push/devices", response={201: DeviceOut}, url_name="notifications_push_subscribe",
+             summary="Turn on notifications for this browser (its PushSubscription)")
+def subscribe_device(request, payload: DeviceIn):
+    device = push.subscribe(request.user, endpoint=payload.endpoint, p256dh=payload.p256dh, auth=payload.auth,
+                            user_agent=request.headers.get("User-Agent", ""))  # a French 422 for a bad one
+    return Status(201, _device(device))
+
+
+@router.delete("/notifications/push/devices/{device_id}", response={204: None}, summary="Remove one of my devices")
+def remove_device(request, device_id: int):
+    if not push.unsubscribe(request.user, device_id):
+        raise Http404
+    return Status(204, None)
 
 
 register_api_router("", router)

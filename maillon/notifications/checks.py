@@ -16,3 +16,22 @@ def email_backend(app_configs, **kwargs):
         return [checks.Error(
             "The development outbox keeps e-mails in the database: set EMAIL_URL.", id="maillon.E001")]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def vapid_keys(app_configs, **kwargs):
+    """Web Push keys (push.py): a key from the environment must be a P-256 key whose public half
+    is MAILLON_VAPID_PUBLIC_KEY when that is set; without one, the data directory's is used."""
+    from . import push
+
+    if not settings.VAPID_PRIVATE_KEY:
+        return [checks.Info(
+            "MAILLON_VAPID_PRIVATE_KEY is not set: Web Push uses a key generated into the data directory. "
+            "With several nodes, set the same key on each (the devices subscribed with it).", id="maillon.I002")]
+    try:
+        push.load_private_key(settings.VAPID_PRIVATE_KEY)
+    except (ValueError, TypeError) as exc:
+        return [checks.Error(f"MAILLON_VAPID_PRIVATE_KEY is not a usable key: {exc}", id="maillon.E002")]
+    if settings.VAPID_PUBLIC_KEY and settings.VAPID_PUBLIC_KEY.strip() != push.public_key():
+        return [checks.Error("MAILLON_VAPID_PUBLIC_KEY is not the public half of MAILLON_VAPID_PRIVATE_KEY.", id="maillon.E003")]
+    return []

@@ -15,6 +15,10 @@ The defaults, and why:
   cancellations are in-app only because the cancellation is e-mailed with its calendar file
   (meetings/invitations.py), a new membership always goes by e-mail because it is about the
   account's access.
+
+Each kind also says whether it reaches the person's phones by Web Push (push.py) when they
+enabled it on a device: by default the kinds that go by e-mail at once (someone waits, or it
+is about time), not the digest's; a person switches it per kind on the settings page.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class Kind:
     help: str
     default: str
     configurable: bool = True
+    push: bool = False
 
 
 KINDS: dict[str, Kind] = {}
@@ -45,10 +50,12 @@ KINDS: dict[str, Kind] = {}
 OTHER = "other"
 
 
-def register(code: str, label, help, default: str, *, configurable: bool = True) -> Kind:
+def register(code: str, label, help, default: str, *, configurable: bool = True, push: bool | None = None) -> Kind:
+    """``push``: whether the kind reaches the person's devices by default (None: when its
+    default channel is an e-mail at once, the urgent-ish kinds)."""
     if default not in Channel.values:
         raise ValueError(f"unknown channel {default!r}")
-    KINDS[code] = Kind(code, label, help, default, configurable)
+    KINDS[code] = Kind(code, label, help, default, configurable, default == Channel.IMMEDIATE if push is None else push)
     return KINDS[code]
 
 
@@ -79,6 +86,7 @@ register("agenda.booking", _("Room and equipment bookings"), _("A booking to app
 register("agenda.funding", _("Funding deadlines"), _("A funding application deadline is near."), Channel.IMMEDIATE)
 register("leave.balance", _("Leave balances"), _("A leave was approved on a negative balance (HR)."), Channel.IMMEDIATE)
 register("content.news", _("Important news"), _("A news item marked important is published."), Channel.IMMEDIATE)
-register("meetings.cancel", _("Meeting cancelled"), "", Channel.IN_APP, configurable=False)
-register("accounts.membership", _("New organisation"), "", Channel.IMMEDIATE, configurable=False)
-register(OTHER, _("Other notifications"), "", Channel.IMMEDIATE, configurable=False)
+# A cancelled meeting is about time (push), a new membership is not (its e-mail is enough).
+register("meetings.cancel", _("Meeting cancelled"), "", Channel.IN_APP, configurable=False, push=True)
+register("accounts.membership", _("New organisation"), "", Channel.IMMEDIATE, configurable=False, push=False)
+register(OTHER, _("Other notifications"), "", Channel.IMMEDIATE, configurable=False, push=False)

@@ -93,3 +93,56 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class PushPreference(models.Model):
+    """Whether one kind reaches one person's devices by Web Push. No row: the kind's default
+    (kinds.Kind.push)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_preferences",
+                             verbose_name=_("person"))
+    kind = models.CharField(_("kind"), max_length=40)
+    enabled = models.BooleanField(_("on my devices"))
+
+    class Meta:
+        verbose_name = _("push preference")
+        verbose_name_plural = _("push preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="push_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.enabled}"
+
+
+class PushSubscriptionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+
+class PushSubscription(models.Model):
+    """One browser on one device that accepted Web Push for one person (push.py). The endpoint
+    is the push service's address for that browser; p256dh and auth are the browser's keys the
+    payload is encrypted to. Removed when the person removes it, or the push service answers
+    that it is gone (404/410)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions",
+                             verbose_name=_("person"))
+    endpoint = models.CharField(_("push service address"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("public key"), max_length=100)
+    auth = models.CharField(_("authentication secret"), max_length=50)
+    label = models.CharField(_("device"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("added on"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last notification"), null=True, blank=True)
+
+    objects = PushSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("device for notifications")
+        verbose_name_plural = _("devices for notifications")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.label or self.endpoint[:60]
+
+    def info(self) -> dict:
+        """What pywebpush calls subscription_info."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

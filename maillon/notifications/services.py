@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from maillon.core import links
 from maillon.core.prepared import prepared
 
-from . import kinds
+from . import kinds, push
 from .kinds import OTHER, Channel
 from .models import Notification, Preference
 from .tasks import send_email
@@ -47,8 +47,9 @@ def unread_count(user, organisation=None) -> int:
 def notify(user, title: str, *, body: str = "", url: str = "", organisation=None, kind: str = OTHER,
            email: bool = True) -> Notification:
     """Create an in-app notification of ``kind`` (kinds.py); after commit, push the new unread
-    count live and, as the person chose for that kind, enqueue the e-mail now or leave it to
-    the daily digest (tasks.send_digests). ``email=False``: in the app only, whatever the
+    count live, send it to the person's devices by Web Push unless they switched that off for
+    the kind (push.py), and, as the person chose for that kind, enqueue the e-mail now or leave
+    it to the daily digest (tasks.send_digests). ``email=False``: no e-mail, whatever the
     choice (for a caller that e-mails the same news itself, with a calendar file)."""
     delivery = channel_for(user, kind) if email else Channel.IN_APP
     notification = Notification.objects.create(recipient=user, organisation=organisation, title=title, body=body, url=url,
@@ -56,6 +57,7 @@ def notify(user, title: str, *, body: str = "", url: str = "", organisation=None
 
     def after_commit():
         _push_unread(user.pk)
+        push.enqueue(notification)
         if delivery == Channel.IMMEDIATE and user.email:
             context = {"notification": notification, "user": user, "link": links.absolute(notification.url) if notification.url else ""}
             send_email.enqueue(

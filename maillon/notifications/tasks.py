@@ -38,3 +38,11 @@ def send_digests() -> int:
     from .digest import send_digests as run
 
     return run()
+
+
+@task()
+def send_push(*, notification_id: int) -> int:
+    """One notification to each of its recipient's devices by Web Push (push.py); how many took it."""
+    from .push import send_notification
+
+    return send_notification(notification_id)

@@ -4,6 +4,7 @@ development outbox."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from maillon.core.reversing import row_url
 
-from . import services
+from . import push, services
 from .kinds import Channel
-from .models import OutboxMessage
+from .models import OutboxMessage, PushSubscription
 from .policies import can_read_outbox
 
 
@@ -47,26 +48,44 @@ def open_notification(request, pk):
 
 
 def preferences(request):
-    """The signed-in person's channel per kind: always their own (no person in the URL)."""
-    errors, posted = {}, {}
+    """The signed-in person's channel per kind, whether each kind reaches their devices by Web
+    Push, and their devices: always their own (no person in the URL)."""
+    errors, posted, posted_push = {}, {}, None
     if request.method == "POST":
         posted = {k.code: request.POST.get(k.code, "") for k in services.kinds.configurable()}
+        chosen_push = set(request.POST.getlist("push"))
+        posted_push = {k.code: k.code in chosen_push for k in services.kinds.configurable()}
         missing = {code: _("Choose how this kind reaches you.") for code, value in posted.items() if not value}
         try:
             if missing:
                 raise ValidationError(missing)
-            changed = services.set_preferences(request.user, posted)
+            with transaction.atomic():
+                changed = services.set_preferences(request.user, posted) + push.set_choices(request.user, posted_push)
         except ValidationError as exc:
             errors = {code: msgs[0] for code, msgs in exc.message_dict.items()}
         else:
             messages.success(request, _("Your notification settings are saved.") if changed else _("Nothing changed: your settings are as they were."))
             return redirect("notifications:preferences", org=request.organisation.slug)
     # After a refused submission each row shows what was sent (nothing checked where nothing valid was).
-    rows = [{"kind": kind, "channel": posted[kind.code] if posted else channel, "error": errors.get(kind.code)}
+    push_on = posted_push or push.choices(request.user)
+    rows = [{"kind": kind, "channel": posted[kind.code] if posted else channel, "push": push_on[kind.code], "error": errors.get(kind.code)}
             for kind, channel in services.preferences(request.user)]
-    return render(request, "notifications/preferences.html", {"rows": rows, "channels": Channel.choices, "errors": errors,
-                                                              "has_email": bool(request.user.email)},
-                  status=400 if errors else 200)
+    devices = PushSubscription.objects.for_user(request.user)
+    return render(request, "notifications/preferences.html", {
+        "rows": rows, "channels": Channel.choices, "errors": errors, "has_email": bool(request.user.email),
+        "devices": devices, "push_key": push.public_key(),
+    }, status=400 if errors else 200)
+
+
+def device_remove(request, pk):
+    """« Retirer »: a confirmation page, then the device no longer gets notifications. One's own
+    devices only (another person's id: 404)."""
+    device = get_object_or_404(PushSubscription.objects.for_user(request.user), pk=pk)
+    if request.method == "POST":
+        push.unsubscribe(request.user, device.pk)
+        messages.success(request, _("« %(device)s » no longer receives your notifications.") % {"device": device})
+        return redirect("notifications:preferences", org=request.organisation.slug)
+    return render(request, "notifications/device_remove.html", {"device": device})
 
 
 def _outbox(request):

@@ -22,7 +22,9 @@ PAGES = ["tableau-de-bord/", "conges/", "agenda/", "reunions/", "demarches/", "d
 
 def fetched(html: str) -> list[str]:
     """What a browser fetches for this HTML besides the page itself (data: URLs cost nothing)."""
-    urls = re.findall(r'<link\b[^>]*\bhref="([^"]+)"', html) + re.findall(r'<script\b[^>]*\bsrc="([^"]+)"', html)
+    # The web app manifest (notifications/pwa.py) is not part of the load: Chromium asks for it after
+    # the page, to know whether it can be installed, and keeps it an hour.
+    urls = re.findall(r'<link\b(?![^>]*\brel="manifest")[^>]*\bhref="([^"]+)"', html) + re.findall(r'<script\b[^>]*\bsrc="([^"]+)"', html)
     urls += re.findall(r'<img\b[^>]*\bsrc="([^"]+)"', html) + [u.split("#")[0] for u in re.findall(r'<use\b[^>]*\bhref="([^"]+)"', html)]
     return sorted({u for u in urls if not u.startswith(("data:", "#"))})
 

@@ -228,3 +228,8 @@
   });
   if (!flash.querySelector(".alert")) { flash.remove(); }
 })();
+// The service worker (notifications/pwa.py: the offline page, notifications on this device), once
+// the page has loaded: it never competes with the page itself.
+if ("serviceWorker" in navigator && document.querySelector("link[rel=manifest]")) {
+  window.addEventListener("load", function () { navigator.serviceWorker.register("/sw.js").catch(function () {}); });
+}
