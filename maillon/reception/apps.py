@@ -24,7 +24,7 @@ class ReceptionConfig(AppConfig):
                        kinds.Channel.IN_APP, configurable=False)
         kinds.register("reception.notice", _("Visitors"), _("Someone came to reception for my sector."),
                        kinds.Channel.IN_APP, configurable=False)
-        register_nav("reception", _("Messages"), "reception:history", icon="phone", order=60)
+        register_nav("reception", _("Messages"), "reception:history", icon="inbox", order=60)
         register_dock("reception", "reception/dock.html", roles=SENDER_ROLES)
         register_demo_seeder(seed_reception)
         periodic.register("reception.email_fallback", tasks.send_overdue_emails, "hourly")

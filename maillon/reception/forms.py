@@ -60,6 +60,8 @@ class MessageForm(forms.Form):
         field = self.fields["recipient"]
         field.queryset = Membership.objects.for_organisation(organisation).active()
         field.widget.presence = presence_of(organisation, people)
+        chosen = str(self["recipient"].value() or "") if self.is_bound else ""
+        people.sort(key=lambda m: str(m.pk) != chosen)  # a form sent back shows the chosen person first
         field.widget.choices = [(m.pk, m.user.display_name) for m in people]
         field.widget.attrs["required"] = False
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillon.accounts.models import Membership
 from maillon.audit.services import record
@@ -161,13 +162,17 @@ def schedule_email(message, delay: timedelta) -> None:
     email_if_unread.using(run_after=message.created_at + delay).enqueue(message_id=message.pk)
 
 
+def day_bounds(day) -> tuple[datetime, datetime]:
+    """Midnight to midnight of ``day``, Paris time."""
+    zone = timezone.get_default_timezone()
+    return datetime.combine(day, time(0), zone), datetime.combine(day + timedelta(days=1), time(0), zone)
+
+
 def on_duty(organisation, sector, day=None) -> list[Membership]:
     """Who is on duty in ``sector`` on ``day`` (today): the people of that sector's published
     shifts of the day when there are any (agenda), else the sector's members (home sector or a
     role in it). Active members only; one or two queries."""
-    day = day or timezone.localdate()
-    zone = timezone.get_default_timezone()
-    start, end = datetime.combine(day, time(0), zone), datetime.combine(day + timedelta(days=1), time(0), zone)
+    start, end = day_bounds(day or timezone.localdate())
     people = members(organisation).select_related("user").order_by("user__last_name", "user__first_name")
     if apps.is_installed("maillon.agenda"):
         from maillon.agenda.models import Planning
@@ -242,7 +247,7 @@ def notice_label(read: int, delivered: int, total: int) -> str:
         return _("Read by %(count)s of %(total)s") % {"count": read, "total": total}
     if delivered:
         return _("Delivered to %(count)s of %(total)s") % {"count": delivered, "total": total}
-    return _("Sent to %(total)s") % {"total": total}
+    return ngettext("Sent to %(total)s person", "Sent to %(total)s people", total) % {"total": total}
 
 
 def _tell_author(message) -> None:

@@ -4,7 +4,6 @@ it marks it read), the history and the settings. Thin: scoped querysets, policie
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -80,11 +79,6 @@ def new_notice(request):
     return render(request, "reception/notice_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _day_bounds(day):
-    zone = timezone.get_default_timezone()
-    return datetime.combine(day, time(0), zone), datetime.combine(day + timedelta(days=1), time(0), zone)
-
-
 def _with_counts(notices):
     return notices.annotate(total=Count("recipients"), read=Count("recipients", filter=Q(recipients__read_at__isnull=False)),
                             delivered=Count("recipients", filter=Q(recipients__delivered_at__isnull=False)))
@@ -108,7 +102,7 @@ def _decorate_notices(request, rows):
 def today(request):
     """The agent's day: the messages and notices they sent today, with their state (live)."""
     _sender(request)
-    start, end = _day_bounds(timezone.localdate())
+    start, end = services.day_bounds(timezone.localdate())
     sent = PhoneMessage.objects.for_organisation(request.organisation).filter(author=request.membership, created_at__gte=start,
                                                                                created_at__lt=end)
     notices = VisitorNotice.objects.for_organisation(request.organisation).filter(author=request.membership, created_at__gte=start,
@@ -148,14 +142,15 @@ def history(request):
         if data.get("sector"):
             rows = rows.filter(Q(recipient__sector=data["sector"]) | Q(recipient__role_assignments__sector=data["sector"])).distinct()
     if data.get("day"):
-        start, end = _day_bounds(data["day"])
+        start, end = services.day_bounds(data["day"])
         rows = rows.filter(created_at__gte=start, created_at__lt=end)
     page = Paginator(rows.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     decorate = _decorate_notices if kind == "visites" else _decorate_messages
     decorate(request, page.object_list)
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(request, "reception/history.html", {"form": form, "page_obj": page, "kind": kind, "everyone": everyone,
-                                                      "page_query": query, "can_send": policies.can_send(request.membership)})
+                                                      "page_query": query, "can_send": policies.can_send(request.membership),
+                                                      "can_change_settings": policies.can_change_settings(request.membership)})
 
 
 def _message_or_404(request, pk):

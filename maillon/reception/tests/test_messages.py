@@ -6,18 +6,15 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
 
 from maillon.accounts.roles import Role
 from maillon.notifications.models import Notification
 from maillon.reception import services
 from maillon.reception.models import TEXT_MAX, PhoneMessage
 
+from .helpers import url
+
 pytestmark = pytest.mark.django_db
-
-
-def url(name, org="essais", **kwargs):
-    return reverse(f"reception:{name}", kwargs={"org": org, **kwargs})
 
 
 def send(desk, recipient=None, **fields):
