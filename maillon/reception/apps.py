@@ -20,10 +20,12 @@ class ReceptionConfig(AppConfig):
         from .demo import seed_reception
         from .policies import SENDER_ROLES
 
+        # In the app and on the person's devices at once (push); the e-mail is the fallback of
+        # tasks.py, after the organisation's delay, so no channel to choose on the settings page.
         kinds.register("reception.message", _("Phone messages"), _("Reception took a phone message for me."),
-                       kinds.Channel.IN_APP, configurable=False)
+                       kinds.Channel.IN_APP, configurable=False, push=True)
         kinds.register("reception.notice", _("Visitors"), _("Someone came to reception for my sector."),
-                       kinds.Channel.IN_APP, configurable=False)
+                       kinds.Channel.IN_APP, configurable=False, push=True)
         register_nav("reception", _("Messages"), "reception:history", icon="inbox", order=60)
         register_dock("reception", "reception/dock.html", roles=SENDER_ROLES)
         register_demo_seeder(seed_reception)

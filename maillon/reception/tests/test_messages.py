@@ -148,3 +148,13 @@ def test_the_service_refuses_too_long_text_and_bad_phone_in_french(desk):
         send(desk, text="x" * (TEXT_MAX + 5), caller_number="07 00")
     assert error.value.message_dict["text"] == ["Le message est trop long : 1000 caractères au plus (1005 saisis)."]
     assert error.value.message_dict["caller_number"][0].startswith("Saisissez un numéro français")
+
+
+def test_it_reaches_the_recipients_phone_by_push_at_once(desk, django_capture_on_commit_callbacks):
+    from maillon.notifications.models import PushSubscription
+
+    PushSubscription.objects.create(user=desk.people.owner, endpoint="https://fcm.googleapis.com/fcm/send/abc", p256dh="k", auth="a")
+    with mock.patch("maillon.notifications.tasks.send_push") as push, django_capture_on_commit_callbacks(execute=True):
+        send(desk, urgency="urgent")
+    note = Notification.objects.get(recipient=desk.people.owner)
+    push.enqueue.assert_called_once_with(notification_id=note.pk)
