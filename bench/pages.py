@@ -49,6 +49,7 @@ PAGES = [
     ("notifications", "notifications/", "animateur"),
     ("resources", "ressources/", "animateur"),
     ("team_leave", "conges/equipe/", "rh"),
+    ("movements", "conges/equipe/mouvements/", "rh"),
 ]
 
 

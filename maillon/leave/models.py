@@ -227,7 +227,10 @@ class LedgerEntry(TenantModel):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["membership", "leave_type"], name="leave_entry_person_type")]
+        # The person's ledger (balances); the organisation's latest movements (HR's movements page:
+        # without it the created_at index was walked through every organisation's entries, issue 14).
+        indexes = [models.Index(fields=["membership", "leave_type"], name="leave_entry_person_type"),
+                   models.Index(fields=["organisation", "created_at"], name="leave_entry_org_created")]
         constraints = [
             models.UniqueConstraint(
                 fields=["membership", "leave_type", "period_key"], condition=models.Q(kind="accrual"),

@@ -60,6 +60,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillon.audit.services import record
+from maillon.core.prepared import prepared
 
 from . import counting
 from .closures import closed_days
@@ -219,39 +220,27 @@ def _reliquat_annotations(membership, today: date) -> dict:
 
 
 # balances() is on every dashboard: building and compiling its ORM query (the reliquat's nested
-# subqueries) cost more CPU than running it. The SQL is compiled once per process and shape, with
-# stand-in values for the person, the organisation and the day, then run with the real ones.
-_STAND_INS = {"membership": -730_001, "organisation": -730_002, "today": date(1901, 2, 3)}
-_BALANCES_SQL: dict[tuple[str, bool], tuple[str, list, list]] = {}
+# subqueries) cost more CPU than running it. core.prepared compiles it once per process and shape,
+# with stand-in values for the person, the organisation and the day, then runs it with the real ones.
+def _balances_query(membership, organisation):
+    held = (PendingRequest.objects.filter(membership_id=membership, leave_type=OuterRef("pk"))
+            .order_by().values("leave_type").annotate(total=Sum("days")).values("total"))
+    # The person's own ledger only, through the (membership, leave type) index: a join on the
+    # type's entries filtered afterwards read every entry of the organisation (issue 14).
+    ledger = (LedgerEntry.objects.filter(membership_id=membership, leave_type=OuterRef("pk"))
+              .order_by().values("leave_type").annotate(total=Sum("amount")).values("total"))
+    return LeaveType.objects.filter(organisation_id=organisation).active().annotate(
+        total=Subquery(ledger, output_field=DAYS_FIELD), held=Subquery(held, output_field=DAYS_FIELD))
 
 
-def _balances_sql(with_reliquat: bool) -> tuple[str, list, list]:
-    """(sql, params with stand-ins, where each stand-in goes) for ``balances()``, compiled once."""
-    from django.db import connection
-
-    key = (connection.vendor, with_reliquat)
-    if key not in _BALANCES_SQL:
-        membership_id, organisation_id, today = (_STAND_INS[k] for k in ("membership", "organisation", "today"))
-        held = (PendingRequest.objects.filter(membership_id=membership_id, leave_type=OuterRef("pk"))
-                .order_by().values("leave_type").annotate(total=Sum("days")).values("total"))
-        # The person's own ledger only, through the (membership, leave type) index: a join on the
-        # type's entries filtered afterwards read every entry of the organisation (issue 14).
-        ledger = (LedgerEntry.objects.filter(membership_id=membership_id, leave_type=OuterRef("pk"))
-                  .order_by().values("leave_type").annotate(total=Sum("amount")).values("total"))
-        qs = LeaveType.objects.filter(organisation_id=organisation_id).active().annotate(
-            total=Subquery(ledger, output_field=DAYS_FIELD), held=Subquery(held, output_field=DAYS_FIELD))
-        if with_reliquat:
-            qs = qs.annotate(**_reliquat_annotations(membership_id, today))
-        sql, params = qs.query.get_compiler(connection=connection).as_sql()
-        # A stand-in may reach the SQL as itself or adapted by the backend (a date as text on SQLite).
-        spots = {membership_id: "membership", organisation_id: "organisation", today: "today", today.isoformat(): "today"}
-        where = [spots.get(p) if isinstance(p, (int, str, date)) and not isinstance(p, bool) else None for p in params]
-        _BALANCES_SQL[key] = (sql, list(params), where)
-    return _BALANCES_SQL[key]
+@prepared(membership=-730_001, organisation=-730_002)
+def _balances(membership, organisation):
+    return _balances_query(membership, organisation)
 
 
-def _as_decimal(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+@prepared(membership=-730_001, organisation=-730_002, today=date(1901, 2, 3))
+def _balances_with_reliquat(membership, organisation, today):
+    return _balances_query(membership, organisation).annotate(**_reliquat_annotations(membership, today))
 
 
 def balances(membership, *, with_reliquat: bool = False) -> list[dict]:
@@ -259,19 +248,10 @@ def balances(membership, *, with_reliquat: bool = False) -> list[dict]:
     decision and the ``available`` balance (the first minus the second), in one query.
     ``with_reliquat``: each row also gets ``reliquat`` (``{"days", "expires_on"}`` as ``reliquats()``
     gives it, or None), in the same query."""
-    sql, params, where = _balances_sql(with_reliquat)
-    today = timezone.localdate()
-    real = {"membership": membership.pk, "organisation": membership.organisation_id, "today": today}
-
-    def value(param, spot):
-        if spot is None:
-            return param
-        if spot == "today" and isinstance(param, str):
-            return today.isoformat()
-        return real[spot]
-
     def fetch():
-        return list(LeaveType.objects.raw(sql, [value(p, w) for p, w in zip(params, where, strict=True)]))
+        if with_reliquat:
+            return list(_balances_with_reliquat(membership=membership.pk, organisation=membership.organisation_id, today=timezone.localdate()))
+        return list(_balances(membership=membership.pk, organisation=membership.organisation_id))
 
     types = fetch()
     if types:
@@ -280,14 +260,12 @@ def balances(membership, *, with_reliquat: bool = False) -> list[dict]:
         types = list(leave_types(membership.organisation)) and fetch()
     rows = []
     for t in types:
-        total, held = (_as_decimal(t.total) or ZERO).quantize(Decimal("0.01")), (_as_decimal(t.held) or ZERO).quantize(Decimal("0.01"))
+        total, held = (t.total or ZERO).quantize(Decimal("0.01")), (t.held or ZERO).quantize(Decimal("0.01"))
         rows.append({"type": t, "balance": total, "pending": held, "available": total - held})
     if with_reliquat:
         for row in rows:
             t = row["type"]
-            days, expires_on = _as_decimal(t.reliquat_days), t.reliquat_expires_on
-            if isinstance(expires_on, str):
-                expires_on = date.fromisoformat(expires_on[:10])
+            days, expires_on = t.reliquat_days, t.reliquat_expires_on
             row["reliquat"] = {"days": days.quantize(Decimal("0.01")), "expires_on": expires_on} if days else None
     return rows
 

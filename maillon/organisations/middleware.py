@@ -42,12 +42,41 @@ def host_map() -> dict[str, str]:
 
 
 @prepared(user=-870_001)
-def _memberships(user):
+def _memberships_only(user):
     """The person's active memberships (compiled once per process: core.prepared)."""
     from maillon.accounts.models import Membership
 
-    return (Membership.objects.active().with_roles().select_related("organisation", "sector")
+    return (Membership.objects.active().select_related("organisation", "sector")
             .filter(user=user, organisation__is_active=True).order_by("organisation__name"))
+
+
+@prepared(user=-870_002)
+def _role_assignments(user):
+    """Every role of the person, each with its sector (what ``with_roles()`` prefetches)."""
+    from maillon.accounts.models import RoleAssignment
+
+    return RoleAssignment.objects.filter(membership__user=user).select_related("sector").order_by("pk")
+
+
+def _memberships(user) -> list:
+    """``Membership.objects.active().with_roles()…`` of the person in two queries as the prefetch
+    made them, without building the prefetch's query at each request (issue 14)."""
+    from maillon.accounts.models import RoleAssignment
+
+    memberships = list(_memberships_only(user=user))
+    if not memberships:
+        return memberships
+    by_membership: dict[int, list] = {m.pk: [] for m in memberships}
+    for assignment in _role_assignments(user=user):
+        if assignment.membership_id in by_membership:
+            by_membership[assignment.membership_id].append(assignment)
+    for membership in memberships:
+        roles = RoleAssignment.objects.none()  # an evaluated queryset, as prefetch_related leaves it
+        roles._result_cache, roles._prefetch_done = by_membership[membership.pk], True
+        for assignment in roles._result_cache:
+            assignment.membership = membership
+        membership._prefetched_objects_cache = {"role_assignments": roles}
+    return memberships
 
 
 class OrganisationMiddleware:
@@ -70,7 +99,7 @@ class OrganisationMiddleware:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         # All of the person's memberships at once: the current one, and the others for the
         # organisation switcher (one query and one prefetch, whatever the page).
-        memberships = list(_memberships(user=request.user.pk))
+        memberships = _memberships(user=request.user.pk)
         membership = next((m for m in memberships if m.organisation.slug == slug), None)
         if membership is None:
             raise Http404

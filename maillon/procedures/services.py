@@ -18,6 +18,7 @@ from maillon.accounts.models import Membership, RoleAssignment
 from maillon.accounts.signing import sign, verify_password
 from maillon.audit.services import record
 from maillon.core.busy import retry_when_busy
+from maillon.core.prepared import prepared
 from maillon.notifications.services import notify
 
 from . import booking, effects, policies
@@ -315,10 +316,16 @@ def _complete(submission: Submission, *, actor) -> None:
     transaction.on_commit(lambda: notify(applicant, title, url=url, organisation=submission.organisation, kind="procedures.decision"))
 
 
+@prepared(organisation=-830_101, delegate=-830_102, day=date(1901, 2, 3))
+def _delegator_ids(organisation, delegate, day):
+    """Who delegated to ``delegate`` on ``day`` (every dashboard asks: compiled once, core.prepared)."""
+    return Delegation.objects.for_organisation(organisation).filter(delegate_id=delegate).active_on(day).values_list("delegator_id", flat=True)
+
+
 def delegated_assignments(organisation, user, day: date | None = None) -> list[list[tuple[str, int | None]]]:
     """The assignments of everyone who delegated to ``user`` (a user or its id) for ``day`` (one query)."""
     day = day or timezone.localdate()
-    delegator_ids = list(Delegation.objects.for_organisation(organisation).filter(delegate_id=getattr(user, "pk", user)).active_on(day).values_list("delegator_id", flat=True))
+    delegator_ids = list(_delegator_ids(organisation=getattr(organisation, "pk", organisation), delegate=getattr(user, "pk", user), day=day))
     if not delegator_ids:
         return []
     rows = RoleAssignment.objects.filter(membership__organisation=organisation, membership__is_active=True,

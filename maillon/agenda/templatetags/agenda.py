@@ -51,3 +51,27 @@ def occurrence(context, occ) -> str:
         f'\n<a class="occ kind-{conditional_escape(event.kind)}" href="{conditional_escape(start)}{occ.event_id}/"><span class="occ-time">{when}</span> '
         f"<strong>{conditional_escape(event.title)}</strong>{where}{status}</a>\n"
     )
+
+
+@register.simple_tag(takes_context=True)
+def planning_days(context, occurrences) -> str:
+    """« Mon planning » on the dashboard: the occurrences grouped by local day (``.day``), each day
+    titled as ``naturalday:"l j F"|capfirst`` (« Aujourd'hui », « Demain », « Lundi 8 décembre »),
+    each line its time and linked title. Drawn here as ``occurrence`` is (issue 14)."""
+    from django.contrib.humanize.templatetags.humanize import naturalday
+    from django.utils.text import capfirst
+
+    start = _event_url_start(get_script_prefix(), context["organisation"].slug)
+    days: list[tuple[object, list[str]]] = []
+    for occ in occurrences:
+        if not days or days[-1][0] != occ.day:
+            days.append((occ.day, []))
+        moment = timezone.localtime(occ.start)
+        days[-1][1].append(
+            f'<li class="li-time"><time datetime="{moment.isoformat()}">{moment.strftime("%H:%M")}</time>'
+            f'<a href="{start}{occ.event_id}/">{conditional_escape(occ.event.title)}</a></li>'
+        )
+    return mark_safe("".join(  # noqa: S308 - the titles are escaped, the rest is ours
+        f'<p class="li-group">{conditional_escape(capfirst(naturalday(day, "l j F")))}</p>\n<ul class="list">{"".join(lines)}</ul>'
+        for day, lines in days
+    ))

@@ -1,4 +1,7 @@
 from django import template
+from django.utils import dateformat
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -9,6 +12,23 @@ def page_url(page, organisation_slug):
     from maillon.content.models import MaillonPage
 
     return MaillonPage.maillon_url(page, organisation_slug)
+
+
+@register.simple_tag
+def news_items(items, organisation_slug):
+    """The news list (dashboard panel, home page): drawn here rather than by a template loop (a
+    link, two dates and a label per item were a tenth of the dashboard's template time, issue 14)."""
+    from maillon.content.models import MaillonPage
+
+    rows = []
+    for n in items:
+        intro = f"<br>{escape(n.intro)}" if n.intro else ""
+        rows.append(
+            f'<li><a href="{escape(MaillonPage.maillon_url(n, organisation_slug))}"><strong>{escape(n.title)}</strong></a><br>'
+            f'<span class="muted"><time datetime="{dateformat.format(n.date, "Y-m-d")}">{escape(dateformat.format(n.date, "j F Y"))}</time>'
+            f" · {escape(n.get_category_display())}</span>{intro}</li>"
+        )
+    return mark_safe(f'<ul class="list news-list">{"".join(rows)}</ul>')  # noqa: S308 - every value in it is escaped
 
 
 @register.filter

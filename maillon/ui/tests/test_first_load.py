@@ -68,7 +68,8 @@ def test_every_icon_the_templates_and_the_navigation_use_is_in_the_sprite():
     symbols = set(re.findall(r'<symbol id="([^"]+)"', SPRITE.read_text()))
     used = {entry.icon for entry in registry.nav.values()} | {"eu-emblem"}
     for path in MAILLON.glob("*/templates/**/*.html"):
-        used |= set(re.findall(r"icons\.svg' %}#([a-z][a-z0-9-]*)", path.read_text()))
+        text = path.read_text()
+        used |= set(re.findall(r"icons\.svg' %}#([a-z][a-z0-9-]*)", text)) | set(re.findall(r'{% icon "([a-z][a-z0-9-]*)" %}', text))
     assert used - symbols == set()
 
 
