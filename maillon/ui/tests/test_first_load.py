@@ -113,3 +113,15 @@ def test_the_passkey_bundle_is_allauths_scripts_as_installed():
 
 if __name__ == "__main__":
     PASSKEYS.write_text(passkey_bundle())
+
+
+@pytest.mark.parametrize("name", ["bell", "eu-emblem", 'x"><script>'])
+def test_the_icon_tag_draws_what_the_static_tag_drew(name):
+    from django.template import engines
+
+    django_engine = engines["django"]
+    context = {"name": name}
+    tag = django_engine.from_string("{% load maillon_assets %}{% icon name %}").render(context)
+    static = django_engine.from_string(
+        """{% load static %}<svg class="icon" aria-hidden="true"><use href="{% static 'ui/img/icons.svg' %}#{{ name }}"></use></svg>""").render(context)
+    assert tag == static
