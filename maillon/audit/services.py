@@ -24,7 +24,9 @@ def record(action: str, *, actor=None, organisation=None, target: Model | None =
     """Append one entry. Runs inside the caller's transaction when there is one (without a
     savepoint of its own: an audit entry that fails fails the caller's whole write)."""
     with transaction.atomic(savepoint=False):
-        head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        # The head is locked until commit: take every other lock of the write before recording
+        # (leave.services._lock_person). FOR NO KEY UPDATE, as the update below takes it.
+        head, _created = AuditHead.objects.select_for_update(no_key=True).get_or_create(pk=1)
         entry = AuditEntry(
             organisation=organisation,
             actor=actor if actor is not None and getattr(actor, "pk", None) else None,

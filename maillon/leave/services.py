@@ -182,10 +182,15 @@ def _lock_person(membership) -> None:
     balance, so they run one after the other for one person (PostgreSQL; on SQLite every
     transaction is IMMEDIATE and already holds the database's write lock). Take it before writing
     to the audit log: ``record()`` locks the log's head until commit, and a transaction holding it
-    while waiting for this lock would wait for one that holds this lock and waits for the head."""
+    while waiting for this lock would wait for one that holds this lock and waits for the head.
+    FOR NO KEY UPDATE, not FOR UPDATE: it still excludes the other takers of this lock, but not a
+    row that merely points at the membership (a ledger entry, a booking, a role: a foreign key's
+    check takes FOR KEY SHARE). With FOR UPDATE, a transaction holding the audit head and adding
+    such a row waited for this lock's holder, itself waiting for the head: PostgreSQL's « deadlock
+    detected » with many people writing at once (issue 14; audit/tests/test_lock_order.py)."""
     from maillon.accounts.models import Membership
 
-    list(Membership.objects.select_for_update().filter(pk=membership.pk).values_list("pk", flat=True))
+    list(Membership.objects.select_for_update(no_key=True).filter(pk=membership.pk).values_list("pk", flat=True))
 
 
 def lock_person_of(organisation_id: int, user_id: int) -> None:
@@ -193,7 +198,7 @@ def lock_person_of(organisation_id: int, user_id: int) -> None:
     signature, see ``_lock_person``)."""
     from maillon.accounts.models import Membership
 
-    list(Membership.objects.select_for_update().filter(organisation_id=organisation_id, user_id=user_id).values_list("pk", flat=True))
+    list(Membership.objects.select_for_update(no_key=True).filter(organisation_id=organisation_id, user_id=user_id).values_list("pk", flat=True))
 
 
 DAYS_FIELD = DecimalField(max_digits=6, decimal_places=2)
