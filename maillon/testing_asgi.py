@@ -33,9 +33,28 @@ class AsgiServer:
     url: str
     loop: asyncio.AbstractEventLoop
 
+    def screenshot(self, page, name: str) -> None:
+        """The viewport only (where toasts float), in screenshots/ as ``browser.screenshot``."""
+        from maillon.testing_browser import SCREENSHOTS
+
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
     def in_server(self, function, *args, **kwargs):
-        call = sync_to_async(function, thread_sensitive=False)(*args, **kwargs)
+        call = sync_to_async(function, thread_sensitive=True)(*args, **kwargs)
         return asyncio.run_coroutine_threadsafe(call, self.loop).result(timeout=10)
+
+
+def close_server_connections() -> None:
+    """The database connections left in the pages' thread and the consumers' one, once the server
+    stopped (PostgreSQL drops the test database only when nobody is connected)."""
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    from maillon.asgi import PAGE_THREAD
+
+    for executor in (PAGE_THREAD, SyncToAsync.single_thread_executor):
+        executor.submit(connections.close_all).result(timeout=10)
 
 
 @pytest.fixture(name="asgi_server")
@@ -66,3 +85,4 @@ def asgi_server_fixture(transactional_db):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        close_server_connections()

@@ -1,4 +1,4 @@
-"""Live events in Chromium at 390 px, through the whole ASGI application (pages and WebSocket):
+"""Live events in Chromium (390 px, and 1280 px for the urgent one), through the whole ASGI application (pages and WebSocket):
 maillon.js shows a toast for an event with a title, posts its ack_url with the CSRF token, and
 writes a receipt's label into every ``[data-live-receipt]`` cell of the page."""
 
@@ -12,9 +12,9 @@ from maillon.testing_asgi import asgi_server_fixture  # noqa: F401  (the fixture
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _open(browser, asgi_server, user, path):
+def _open(browser, asgi_server, user, path, *, desktop=False):
     browser.url = asgi_server.url
-    page = browser.phone()
+    page = browser.desktop() if desktop else browser.phone()
     browser.force_login(page, user)
     page.goto(browser.url + path)
     page.locator("[data-unread-count][data-live]").wait_for(state="attached")  # the socket is open
@@ -36,18 +36,19 @@ def test_an_event_shows_a_toast_that_opens_its_page_and_posts_its_ack(browser, a
     assert "Appel de M. Martin" in toast.inner_text() and "Rappeler avant 17 h" in toast.inner_text()
     page.locator("[data-unread-count].is-hidden").wait_for(state="attached")
     assert badge.inner_text() == "0"
-    browser.screenshot(page, "live-toast-390")
+    asgi_server.screenshot(page, "live-toast-390")
     toast.get_by_role("link", name="Appel de M. Martin").click()
     page.wait_for_url(f"**/{people.org.slug}/notifications/")
     browser.assert_clean()
 
 
 def test_an_urgent_event_stays_and_closes_and_a_receipt_updates_its_cells(browser, asgi_server, people):
-    page = _open(browser, asgi_server, people.owner, f"/{people.org.slug}/tableau-de-bord/")
+    page = _open(browser, asgi_server, people.owner, f"/{people.org.slug}/tableau-de-bord/", desktop=True)
     asgi_server.in_server(live.send, people.owner.pk, {"type": "reception.message", "id": "m2", "title": "Urgent : l'école appelle", "url": "/", "urgent": True})
     urgent = page.get_by_role("alert").filter(has_text="l'école appelle")
     urgent.wait_for()
     page.wait_for_timeout(500)
+    asgi_server.screenshot(page, "live-toast-urgent-1280")
     urgent.get_by_role("button", name="Fermer ce message").click()
     urgent.wait_for(state="detached")
     # A page listing the item (the reception desk's list of the day) gets its receipt.
