@@ -76,7 +76,7 @@ def seed_health(context) -> None:
             "signed_on": datetime.date(school_year - 1 if index in (7, 30) else school_year, 9, 2 + index % 20),
         }
         contacts = [
-            {"name": f"{'Claire' if index % 2 else 'Julien'} {last}", "phone": _phone(index), "relationship": RELATIONSHIPS[index % 2],
+            {"name": f"{'Julien' if index % 2 else 'Claire'} {last}", "phone": _phone(index), "relationship": RELATIONSHIPS[index % 2],
              "is_guardian": True, "may_collect": True},
             {"name": f"{'Odile' if index % 3 else 'Marcel'} {LAST_NAMES[(index * 5 + 3) % len(LAST_NAMES)]}", "phone": _phone(index + 100),
              "relationship": RELATIONSHIPS[2 + index % 4], "is_guardian": False, "may_collect": index % 3 != 0},

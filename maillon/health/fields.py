@@ -13,6 +13,7 @@ import json
 
 from django import forms
 from django.db import models
+from django.utils.text import capfirst
 
 from . import crypto
 
@@ -69,7 +70,7 @@ class EncryptedTextField(EncryptedField):
         return "" if value is None else str(value)
 
     def formfield(self, **kwargs):
-        return forms.CharField(label=self.verbose_name, required=not self.blank, help_text=self.help_text,
+        return forms.CharField(label=capfirst(self.verbose_name), required=not self.blank, help_text=self.help_text,
                                max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), **kwargs)
 
 
@@ -86,7 +87,7 @@ class EncryptedCharField(EncryptedTextField):
         return name, path, args, kwargs
 
     def formfield(self, **kwargs):
-        return forms.CharField(label=self.verbose_name, required=not self.blank, help_text=self.help_text,
+        return forms.CharField(label=capfirst(self.verbose_name), required=not self.blank, help_text=self.help_text,
                                max_length=self.max_chars, **kwargs)
 
 
@@ -95,7 +96,7 @@ class EncryptedBooleanField(EncryptedField):
         return bool(value)
 
     def formfield(self, **kwargs):
-        return forms.BooleanField(label=self.verbose_name, required=False, help_text=self.help_text, **kwargs)
+        return forms.BooleanField(label=capfirst(self.verbose_name), required=False, help_text=self.help_text, **kwargs)
 
 
 class EncryptedDateField(EncryptedField):
@@ -113,7 +114,7 @@ class EncryptedDateField(EncryptedField):
         return datetime.date.fromisoformat(value) if value else None
 
     def formfield(self, **kwargs):
-        return forms.DateField(label=self.verbose_name, required=not self.blank, help_text=self.help_text,
+        return forms.DateField(label=capfirst(self.verbose_name), required=not self.blank, help_text=self.help_text,
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
 
 

@@ -85,8 +85,12 @@ def index(request):
 
 
 def _record_or_404(request, pk):
-    queryset = HealthRecord.objects.visible_to(request.membership).select_related("organisation").prefetch_related("sectors")
-    return get_object_or_404(queryset, pk=pk)
+    """The record if the person may read it (its sectors decide, see policies.can_read), else 404."""
+    record = get_object_or_404(HealthRecord.objects.for_organisation(request.organisation).prefetch_related("sectors"), pk=pk)
+    record.organisation = request.organisation  # the same row: no query to read it again
+    if not policies.can_read(request.membership, record):
+        raise Http404
+    return record
 
 
 @requires_mfa("health")
@@ -104,6 +108,8 @@ def detail(request, pk):
         "record": record, "contacts": list(record.contacts.all()), "documents": services.documents_of(record),
         "expired": record.is_expired(), "abilities": abilities, "readers_url": readers_url,
         "age": age_label(record.birth_date, timezone.localdate()),
+        "authorisations": [(_("Photos"), record.allows_photos), (_("Outings"), record.allows_outings),
+                           (_("Transport"), record.allows_transport), (_("Emergency care"), record.allows_emergency_care)],
     })
 
 
