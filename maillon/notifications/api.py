@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
@@ -91,15 +92,21 @@ class PreferenceOut(Schema):
     description: str
     channel: str = Field(description="in_app, immediate or digest")
     default: str
+    push: bool = Field(description="whether it reaches my devices by Web Push")
+    push_default: bool
 
 
 class PreferencesIn(Schema):
-    preferences: dict[str, str] = Field(description="kind → channel (in_app, immediate or digest); kinds left out keep theirs",
+    preferences: dict[str, str] = Field(default_factory=dict, description="kind → channel (in_app, immediate or digest); kinds left out keep theirs",
                                         examples=[{"meetings.task": "immediate", "meetings.minutes": "in_app"}])
+    push: dict[str, bool] = Field(default_factory=dict, description="kind → whether it reaches my devices; kinds left out keep theirs",
+                                  examples=[{"meetings.task": True}])
 
 
 def _preferences(user) -> list[dict]:
-    return [{"kind": k.code, "label": str(k.label), "description": str(k.help), "channel": channel, "default": k.default}
+    pushed = push.choices(user)
+    return [{"kind": k.code, "label": str(k.label), "description": str(k.help), "channel": channel, "default": k.default,
+             "push": pushed[k.code], "push_default": k.push}
             for k, channel in services.preferences(user)]
 
 
@@ -110,7 +117,9 @@ def get_preferences(request):
 
 @router.put("/notifications/preferences", response=list[PreferenceOut], summary="Change how kinds of notification reach me")
 def put_preferences(request, payload: PreferencesIn):
-    services.set_preferences(request.user, payload.preferences)  # a French 422 for an unknown kind or channel
+    with transaction.atomic():  # a French 422 for an unknown kind or channel, and nothing saved
+        services.set_preferences(request.user, payload.preferences)
+        push.set_choices(request.user, payload.push)
     return _preferences(request.user)
 
 

@@ -285,7 +285,8 @@ def test_the_api_reads_and_changes_ones_own_settings(people, login):
     assert [row["kind"] for row in body] == CONFIGURABLE
     task = next(row for row in body if row["kind"] == "meetings.task")
     assert task == {"kind": "meetings.task", "label": "Tâches qui me sont confiées en réunion",
-                    "description": "Une nouvelle tâche, et la veille de son échéance.", "channel": "digest", "default": "digest"}
+                    "description": "Une nouvelle tâche, et la veille de son échéance.", "channel": "digest", "default": "digest",
+                    "push": False, "push_default": False}
     response = client.put("/api/v1/notifications/preferences", {"preferences": {"meetings.task": "immediate"}},
                           content_type="application/json")
     assert response.status_code == 200

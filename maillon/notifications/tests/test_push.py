@@ -353,3 +353,48 @@ def test_kinds_push_by_default_when_they_mail_at_once():
         assert spec.push is True
     finally:
         del kinds.KINDS["tests.default"]
+
+
+def test_the_api_switches_push_per_kind(people, login):
+    client = login(people.owner)
+    rows = {row["kind"]: row for row in client.get("/api/v1/notifications/preferences").json()}
+    assert rows[URGENT]["push"] is True and rows[QUIET]["push"] is False and rows[QUIET]["push_default"] is False
+    response = client.put("/api/v1/notifications/preferences", {"push": {URGENT: False, QUIET: True}}, content_type="application/json")
+    rows = {row["kind"]: row for row in response.json()}
+    assert rows[URGENT]["push"] is False and rows[QUIET]["push"] is True and rows[QUIET]["channel"] == "digest"
+    bad = client.put("/api/v1/notifications/preferences", {"preferences": {QUIET: "in_app"}, "push": {"inconnu": True}},
+                     content_type="application/json")
+    assert bad.status_code == 422 and "Type de notification inconnu." in bad.json()["detail"][0]["msg"]
+    assert push.wanted(people.owner, URGENT) is False and rows[QUIET]["channel"] == "digest"
+    assert kinds.get(QUIET).code not in dict(people.owner.notification_preferences.values_list("kind", "channel"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_settings_page_asks_only_on_the_tap_and_answers_in_french(browser, people, vapid_key, settings):
+    """In Chromium at 390 px under the strict CSP: loading the page asks nothing; the tap asks for
+    permission (granted here) and, without a push service reachable from this machine, says so."""
+    settings.PUSH_SERVICES = ["https://fcm.googleapis.com"]
+    push.subscribe(people.owner, endpoint="https://fcm.googleapis.com/fcm/send/telephone", p256dh=Browser().p256dh,
+                   auth=b64url(os.urandom(16)), user_agent=ANDROID_CHROME)
+    page = browser.phone()
+    browser.force_login(page, people.owner)
+    page.goto(f"{browser.url}/essais/notifications/reglages/")
+    assert page.evaluate("navigator.permissions.query({name: 'notifications'}).then(p => p.state)") == "prompt"
+    section = page.locator("[data-push]")
+    assert section.get_by_role("heading", name="Notifications sur mon téléphone").is_visible()
+    assert section.locator(".row-primary", has_text="Chrome sur Android").is_visible()
+    assert not section.get_by_text("cet appareil", exact=True).is_visible()  # not this browser
+    browser.screenshot(page, "push-settings-390")
+    page.context.grant_permissions(["notifications"])
+    section.get_by_role("button", name="Activer sur cet appareil").click()
+    status = section.locator("[data-push-status]")
+    status.filter(has_text="pas pu être activé").wait_for(timeout=20000)
+    assert section.get_by_role("button", name="Activer sur cet appareil").is_enabled()
+    page.get_by_role("link", name="Retirer Chrome sur Android").click()
+    page.get_by_role("button", name="Retirer cet appareil").click()
+    assert page.get_by_text("« Chrome sur Android » ne reçoit plus vos notifications.").is_visible()
+    assert not PushSubscription.objects.exists()
+    # Chromium's own notice in a private window (the fixture's contexts), not an error of the page.
+    browser.problems[:] = [p for p in browser.problems if "does not support the Push API in incognito" not in p]
+    browser.assert_clean()

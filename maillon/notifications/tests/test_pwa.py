@@ -80,7 +80,7 @@ def test_icons_of_no_organisation_are_404(db, client, name):
     assert client.get(f"/appli/icones/{name}").status_code == 404
 
 
-def test_the_service_worker_keeps_only_the_static_shell(client):
+def test_the_service_worker_keeps_only_the_static_shell(db, client):
     response = client.get("/sw.js")
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Cache-Control"] == "no-cache" and response["Service-Worker-Allowed"] == "/"
