@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from hypothesis import given
 from hypothesis import settings as hsettings
@@ -134,3 +134,18 @@ def test_new_key_prints_a_usable_key():
     out = io.StringIO()
     call_command("health", "new-key", stdout=out)
     assert len(crypto.parse_key(out.getvalue().strip())) == 32
+
+
+def test_rotate_key_generate_makes_a_new_development_key_and_keeps_both_on_disk_until_done(people, settings, tmp_path):
+    (tmp_path / "health_key").write_text(KEY_A)
+    settings.DATA_DIR, settings.HEALTH_KEY, settings.HEALTH_OLD_KEYS = tmp_path, KEY_A, []
+    record = make_record(people.org)
+    call_command("health", "rotate-key", "--generate", stdout=io.StringIO())
+    new = (tmp_path / "health_key").read_text().strip()
+    assert new not in (KEY_A, "") and new == settings.HEALTH_KEY
+    assert not (tmp_path / "health_key.old").exists()  # removed once every value is under the new key
+    settings.HEALTH_OLD_KEYS = []
+    assert HealthRecord.objects.get(pk=record.pk).allergies == ALLERGY
+    settings.HEALTH_KEY = KEY_B  # a key that is not the file's: --generate refuses
+    with pytest.raises(CommandError, match="--generate"):
+        call_command("health", "rotate-key", "--generate", stdout=io.StringIO())

@@ -121,7 +121,7 @@ def test_opening_a_record_runs_a_fixed_number_of_queries(people, client):
     HealthContact.objects.create(record=record, name="Second contact", phone="0611223344")
     with QueryCounter() as more:
         client.get(f"{LIST}{record.pk}/")
-    assert len(q) == len(more) <= 22, [x["sql"] for x in q.captured_queries]
+    assert len(q) == len(more) <= 16, [x["sql"] for x in q.captured_queries]
 
 
 def form_data(**overrides):
