@@ -9,7 +9,8 @@ from datetime import datetime, time, timedelta
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -253,7 +254,10 @@ def notice_label(read: int, delivered: int, total: int) -> str:
 def _tell_author(message) -> None:
     if message.author_id is None:
         return
-    author_user = Membership.objects.filter(pk=message.author_id).values_list("user_id", flat=True).first()
+    if PhoneMessage.author.is_cached(message):  # read with the message (views, API): no query
+        author_user = message.author.user_id
+    else:
+        author_user = Membership.objects.filter(pk=message.author_id).values_list("user_id", flat=True).first()
     if author_user is not None:
         live.send(author_user, {"type": "reception.receipt", "id": live_id(message), "state": str(message.state),
                                 "label": message_label(message)})
@@ -282,9 +286,9 @@ def mark_read(membership, message, *, request=None) -> bool:
     """The recipient opened the message. True if it changed (the first time only)."""
     _own(membership, message)
     now = timezone.now()
-    if not PhoneMessage.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=now):
+    if not PhoneMessage.objects.filter(pk=message.pk, read_at__isnull=True).update(
+            read_at=now, delivered_at=Coalesce("delivered_at", Value(now))):
         return False
-    PhoneMessage.objects.filter(pk=message.pk, delivered_at__isnull=True).update(delivered_at=now)
     message.read_at = now
     message.delivered_at = message.delivered_at or now
     record("reception.message.read", actor=membership.user, organisation=membership.organisation, target=message, request=request)
