@@ -442,18 +442,24 @@ def main(argv=None) -> int:
     finally:
         if server is not None:
             stop_server(server)
-        if args.old_name:
-            from django.db import connection
+        drop(args)
 
-            with connection.cursor() as cursor:  # the approvers' thread may still hold a session on it
-                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                               [connection.settings_dict["NAME"]])
-            connection.close()
-            connection.creation.destroy_test_db(args.old_name, verbosity=0)
-        if not args.keep:
-            shutil.rmtree(args.data_dir, ignore_errors=True)
-        else:
-            print(f"data kept in {args.data_dir}", file=sys.stderr)
+
+def drop(args) -> None:
+    """The throw-away instance of prepare(): its PostgreSQL database, and its data directory
+    unless ``--keep``."""
+    if args.old_name:
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # the approvers' thread may still hold a session on it
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                           [connection.settings_dict["NAME"]])
+        connection.close()
+        connection.creation.destroy_test_db(args.old_name, verbosity=0)
+    if not args.keep:
+        shutil.rmtree(args.data_dir, ignore_errors=True)
+    else:
+        print(f"data kept in {args.data_dir}", file=sys.stderr)
 
 
 if __name__ == "__main__":
