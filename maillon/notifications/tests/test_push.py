@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.contrib.staticfiles import finders
 from django.core import checks
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 from py_vapid import Vapid02
 
 from maillon.notifications import kinds, push
@@ -398,3 +400,13 @@ def test_the_settings_page_asks_only_on_the_tap_and_answers_in_french(browser, p
     # Chromium's own notice in a private window (the fixture's contexts), not an error of the page.
     browser.problems[:] = [p for p in browser.problems if "does not support the Push API in incognito" not in p]
     browser.assert_clean()
+
+
+@given(host=st.from_regex(r"[a-z0-9-]{1,12}(\.[a-z0-9-]{1,12}){0,4}", fullmatch=True) | st.sampled_from(
+           ["fcm.googleapis.com", "updates.push.services.mozilla.com", "web.push.apple.com", "push.apple.com", "db5.notify.windows.com",
+            "fcm.googleapis.com.evil.example", "evilpush.apple.com", "localhost", "127.0.0.1"]),
+       scheme=st.sampled_from(["http", "https", "ftp"]), port=st.sampled_from(["", ":443", ":8443", ":80"]))
+def test_only_the_browsers_push_services_are_ever_posted_to(host, scheme, port):
+    expected = (scheme == "https" and port in ("", ":443")
+                and (host == "fcm.googleapis.com" or host.endswith((".push.services.mozilla.com", ".push.apple.com", ".notify.windows.com"))))
+    assert push.accepted_endpoint(f"{scheme}://{host}{port}/push/abc") is expected
