@@ -230,7 +230,9 @@ class LedgerEntry(TenantModel):
         # The person's ledger (balances); the organisation's latest movements (HR's movements page:
         # without it the created_at index was walked through every organisation's entries, issue 14).
         indexes = [models.Index(fields=["membership", "leave_type"], name="leave_entry_person_type"),
-                   models.Index(fields=["organisation", "created_at"], name="leave_entry_org_created")]
+                   models.Index(fields=["organisation", "created_at"], name="leave_entry_org_created"),
+                   # Who is away on a day (the staff directory, the agenda): the leave that ends from that day on.
+                   models.Index(fields=["organisation", "end_date"], name="leave_entry_org_debit_end", condition=models.Q(kind="debit"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["membership", "leave_type", "period_key"], condition=models.Q(kind="accrual"),
