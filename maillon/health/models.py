@@ -241,4 +241,4 @@ class HealthDocument(models.Model):
 
 
 # Roles an organisation may let write records (besides the sector's coordinator).
-WRITER_ROLE_CHOICES = [(r, r.label) for r in (Role.SUPERVISOR, Role.STAFF, Role.DIRECTOR)]
+WRITER_ROLE_CHOICES = [(r.value, r.label) for r in (Role.SUPERVISOR, Role.STAFF, Role.DIRECTOR)]

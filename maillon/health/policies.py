@@ -92,6 +92,11 @@ def can_write(membership, record, health_settings, record_sector_ids=None) -> bo
     return bool(writing_sector_ids(membership, health_settings) & set(sector_ids))
 
 
+def can_configure(membership) -> bool:
+    """Who else writes records, when they expire, how long they are kept: the director."""
+    return membership is not None and membership.has_role(Role.DIRECTOR)
+
+
 def can_see_readers(membership) -> bool:
     """Who read a record (the audit journal, filtered): the director."""
     return membership is not None and membership.has_role(Role.DIRECTOR)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_settings
 
 app_name = "health"
 
@@ -10,4 +10,5 @@ org_urlpatterns = [
     path("fiches-sanitaires/<int:pk>/", views.detail, name="detail"),
     path("fiches-sanitaires/<int:pk>/modifier/", views.edit, name="edit"),
     path("fiches-sanitaires/<int:pk>/documents/<int:document_pk>/", views.document, name="document"),
+    path("fiches-sanitaires/reglages/", views_settings.settings_page, name="settings"),
 ]

@@ -81,6 +81,7 @@ def index(request):
         "page_obj": page_obj, "rows": rows, "sectors": sectors, "sector": sector, "search": q, "state": state,
         "query": urlencode({k: v for k, v in {"secteur": sector, "q": q, "etat": state}.items() if v}),
         "can_create": policies.can_write_any(membership, health_settings),
+        "can_configure": policies.can_configure(membership),
     })
 
 
