@@ -18,3 +18,19 @@ class HealthConfig(AppConfig):
 
         register_nav("health", _("Health records"), "health:index", icon="shield", order=48, visible_if=can_use)
         register_demo_seeder(seed_health)
+        register_jobs()
+
+
+def register_jobs() -> None:
+    """The expiry reminder (monthly, acting in June by default) and the retention purge (daily)."""
+    from datetime import time
+
+    from maillon.core import periodic
+    from maillon.notifications import kinds
+
+    from . import retention, tasks
+
+    kinds.register(retention.REMINDER_KIND, _("Health records to renew"),
+                   _("Before the end of the school year: how many records of my sector will expire."), kinds.Channel.IMMEDIATE)
+    periodic.register("health.expiry_reminder", tasks.remind_expiring, "monthly", at=time(8, 0))
+    periodic.register("health.purge", tasks.purge_past_retention, "daily", at=time(3, 30))

@@ -106,4 +106,21 @@ def abilities(membership, record, health_settings, record_sector_ids=None) -> di
     return {
         "write": can_write(membership, record, health_settings, record_sector_ids),
         "see_readers": can_see_readers(membership),
+        "delete": can_delete(membership, record, health_settings, record_sector_ids),
     }
+
+
+def can_delete(membership, record, health_settings, record_sector_ids=None) -> bool:
+    """Delete a record by hand (GDPR): whoever may write it, and the director."""
+    return can_read(membership, record, record_sector_ids) and (
+        reads_every_record(membership) or can_write(membership, record, health_settings, record_sector_ids))
+
+
+def can_import(membership, health_settings) -> bool:
+    """Import records from a CSV file: whoever may create records."""
+    return can_write_any(membership, health_settings)
+
+
+def can_export(membership) -> bool:
+    """Export every record as CSV: the director."""
+    return reads_every_record(membership)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_settings
+from .urls_tools import org_urlpatterns as tool_urlpatterns
 
 app_name = "health"
 
@@ -12,3 +13,4 @@ org_urlpatterns = [
     path("fiches-sanitaires/<int:pk>/documents/<int:document_pk>/", views.document, name="document"),
     path("fiches-sanitaires/reglages/", views_settings.settings_page, name="settings"),
 ]
+org_urlpatterns += tool_urlpatterns  # outing sheet, import/export, deletion (urls_tools.py)

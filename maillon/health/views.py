@@ -43,8 +43,9 @@ def search_words(q: str) -> list[str]:
     return [w for w in search_key(q).split() if w][:5]
 
 
-def index(request):
-    """By sector, then by name; only names, age and whether the record expired (no medical field)."""
+def listed_pairs(request):
+    """(readable sectors, chosen sector, search, (sector, record) pairs filtered by them): what the
+    list and the outing sheet's picker show. 404 for someone who may read no record."""
     membership = request.membership
     if not policies.can_use(membership):
         raise Http404
@@ -58,6 +59,14 @@ def index(request):
     q = request.GET.get("q", "").strip()[:100]
     for word in search_words(q):
         pairs = pairs.filter(healthrecord__search_name__contains=word)
+    return sectors, sector, q, pairs
+
+
+def index(request):
+    """By sector, then by name; only names, age and whether the record expired (no medical field)."""
+    membership = request.membership
+    sectors, sector, q, pairs = listed_pairs(request)
+    org = request.organisation
     state = request.GET.get("etat", "")
     today = timezone.localdate()
     if state == "expirees":
@@ -82,6 +91,7 @@ def index(request):
         "query": urlencode({k: v for k, v in {"secteur": sector, "q": q, "etat": state}.items() if v}),
         "can_create": policies.can_write_any(membership, health_settings),
         "can_configure": policies.can_configure(membership),
+        "can_export": policies.can_export(membership),
     })
 
 
