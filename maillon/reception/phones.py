@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 _SEPARATORS = re.compile(r"[\s.\-/()]")
-_NATIONAL = re.compile(r"0([1-9]\d{8})")
-_INTERNATIONAL = re.compile(r"(?:\+|00)33(?:\(0\))?0?([1-9]\d{8})")
+# ASCII digits only: Python's \d also matches « ١٢٣ » or « ０６ », which a tel: link cannot dial.
+_NATIONAL = re.compile(r"0([1-9]\d{8})", re.ASCII)
+_INTERNATIONAL = re.compile(r"(?:\+|00)33(?:\(0\))?0?([1-9]\d{8})", re.ASCII)
 
 
 def normalise(value: str) -> str:
