@@ -21,13 +21,12 @@ def email_backend(app_configs, **kwargs):
 @checks.register(checks.Tags.security, deploy=True)
 def vapid_keys(app_configs, **kwargs):
     """Web Push keys (push.py): a key from the environment must be a P-256 key whose public half
-    is MAILLON_VAPID_PUBLIC_KEY when that is set; without one, the data directory's is used."""
+    is MAILLON_VAPID_PUBLIC_KEY when that is set; without one, the data directory's is used (one
+    node, or a data directory shared by all)."""
     from . import push
 
-    if not settings.VAPID_PRIVATE_KEY:
-        return [checks.Info(
-            "MAILLON_VAPID_PRIVATE_KEY is not set: Web Push uses a key generated into the data directory. "
-            "With several nodes, set the same key on each (the devices subscribed with it).", id="maillon.I002")]
+    if not settings.VAPID_PRIVATE_KEY:  # the data directory's key: right for one node (README says when to set one)
+        return []
     try:
         push.load_private_key(settings.VAPID_PRIVATE_KEY)
     except (ValueError, TypeError) as exc:
