@@ -112,22 +112,31 @@ def today(request):
         "notices": _decorate_notices(request, list(_with_counts(notices)))})
 
 
+def _told(membership):
+    """The notices sent to ``membership``, as a subquery: filtering through the ``recipients`` join
+    instead would make _with_counts count that one person only (« Lu par 1 sur 1 »)."""
+    return NoticeRecipient.objects.filter(membership=membership).values("notice_id")
+
+
 def history(request):
     """Reception and the director: every message, searched by person, caller, sector and date, 50 a
     page; anyone else: the messages for them."""
     everyone = policies.can_see_all(request.membership)
     form = HistoryFilter(request.GET or None, organisation=request.organisation, everyone=everyone)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # a field in error says so on the page; the other filters still apply
+        data = form.cleaned_data
     kind = data.get("kind") or "messages"
     words = (data.get("q") or "").split()
     if kind == "visites":
         rows = VisitorNotice.objects.for_organisation(request.organisation)
         if not everyone:
-            rows = rows.filter(recipients__membership=request.membership)
+            rows = rows.filter(pk__in=_told(request.membership))
         for word in words:
             rows = rows.filter(visitor_name__icontains=word)
         if data.get("person"):
-            rows = rows.filter(recipients__membership=data["person"])
+            rows = rows.filter(pk__in=_told(data["person"]))
         if data.get("sector"):
             rows = rows.filter(sector=data["sector"])
         rows = _with_counts(rows)

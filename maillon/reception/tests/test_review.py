@@ -45,3 +45,33 @@ def test_the_form_refuses_a_number_in_arabic_digits_and_keeps_nothing(desk, logi
     assert not PhoneMessage.objects.exists()
     with pytest.raises(ValidationError):
         services.send_message(desk.membership(desk.agent), recipient=owner, caller_name="X", text="Y", caller_number="٠٦١٢٣٤٥٦٧٨")
+
+
+@pytest.mark.django_db
+def test_a_notice_in_the_history_counts_all_its_recipients_even_filtered_by_one_of_them(desk, login):
+    from maillon.accounts.roles import Role
+
+    owner = desk.membership(desk.people.owner)
+    notice = services.send_notice(desk.membership(desk.agent), sector=owner.sector, visitor_name="Mme Capucine")
+    assert notice.recipient_count >= 2  # the owner and the colleague of Secteur Enfance
+    services.mark_notice_read(owner, notice)
+    expected = f"Lu par 1 sur {notice.recipient_count}"
+    for who, query in [(desk.agent, {"kind": "visites"}), (desk.agent, {"kind": "visites", "person": owner.pk}),
+                       (desk.people.with_role(Role.DIRECTOR), {"kind": "visites", "person": owner.pk}),
+                       (desk.people.owner, {"kind": "visites"}), (desk.people.colleague, {"kind": "visites"})]:
+        page = login(who).get(url("history"), query).content.decode()
+        assert "Mme Capucine" in page and expected in page, (who, query)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", [{"day": "2026-13-45"}, {"sector": "abc"}, {"kind": "zzz"}])
+def test_a_wrong_filter_says_so_and_the_other_filters_still_apply(desk, login, bad):
+    services.send_message(desk.membership(desk.agent), recipient=desk.membership(desk.people.owner), caller_name="Mme Pivoine",
+                          text="Rappeler.")
+    services.send_message(desk.membership(desk.agent), recipient=desk.membership(desk.people.colleague), caller_name="M. Quillon",
+                          text="Rappeler.")
+    response = login(desk.agent).get(url("history"), {"person": desk.membership(desk.people.colleague).pk, **bad})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert 'class="field has-error"' in page
+    assert "M. Quillon" in page and "Mme Pivoine" not in page
