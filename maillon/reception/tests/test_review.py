@@ -75,3 +75,24 @@ def test_a_wrong_filter_says_so_and_the_other_filters_still_apply(desk, login, b
     assert response.status_code == 200
     assert 'class="field has-error"' in page
     assert "M. Quillon" in page and "Mme Pivoine" not in page
+
+
+@pytest.mark.django_db
+def test_the_pages_read_well_a_person_s_list_does_not_repeat_their_name_and_the_day_is_lowercase(desk, login):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from maillon.accounts.roles import Role
+
+    owner = desk.membership(desk.people.owner)
+    message = services.send_message(desk.membership(desk.agent), recipient=owner, caller_name="Mme Pivoine", text="Rappeler.")
+    name = desk.people.owner.display_name
+    own = html.unescape(login(desk.people.owner).get(url("history")).content.decode())
+    assert "Mme Pivoine" in own and f"pour {name}" not in own
+    agent = html.unescape(login(desk.agent).get(url("history")).content.decode())
+    assert f"pour {name}" in agent
+    weekday = date_format(timezone.localtime(message.created_at), "l")
+    page = html.unescape(login(desk.people.owner).get(url("message", pk=message.pk)).content.decode())
+    assert f", {weekday.lower()} " in page and f", {weekday.capitalize()} " not in page
+    settings = login(desk.people.with_role(Role.DIRECTOR)).get(url("settings")).content.decode()
+    assert f'href="{url("history")}">Annuler</a>' in settings
