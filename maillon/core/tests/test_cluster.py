@@ -70,7 +70,7 @@ def cluster(transactional_db, tmp_path):
     ]
     try:
         for port in ports:
-            wait_until_up(port)
+            wait_until_up(port, timeout=120)  # two nodes and two workers starting at once on a busy machine
         yield ports
     finally:
         for process in processes:
