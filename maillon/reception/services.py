@@ -305,13 +305,16 @@ def mark_handled(membership, message, *, note: str = "", request=None) -> PhoneM
     if len(note) > NOTE_MAX:
         raise ValidationError({"note": _("The note is too long: at most %(max)s characters (%(count)s typed).") % {
             "max": NOTE_MAX, "count": len(note)}})
-    if message.handled_at:
-        raise ValidationError({"note": _("This message is already marked handled.")})
     now = timezone.now()
+    # One UPDATE that only one request can win: a double tap on « Marquer traité » (two requests
+    # that both read the message unhandled) marks it, audits it and tells reception once.
+    if message.handled_at or not PhoneMessage.objects.filter(pk=message.pk, handled_at__isnull=True).update(
+            handled_at=now, handled_note=note, read_at=Coalesce("read_at", Value(now)),
+            delivered_at=Coalesce("delivered_at", Value(now))):
+        raise ValidationError({"note": _("This message is already marked handled.")})
     message.handled_at, message.handled_note = now, note
     message.read_at = message.read_at or now
     message.delivered_at = message.delivered_at or now
-    message.save(update_fields=["handled_at", "handled_note", "read_at", "delivered_at"])
     record("reception.message.handled", actor=membership.user, organisation=membership.organisation, target=message, request=request)
     _mark_notifications_read(membership.user, message_url(message))
     _tell_author(message)

@@ -96,3 +96,19 @@ def test_the_pages_read_well_a_person_s_list_does_not_repeat_their_name_and_the_
     assert f", {weekday.lower()} " in page and f", {weekday.capitalize()} " not in page
     settings = login(desk.people.with_role(Role.DIRECTOR)).get(url("settings")).content.decode()
     assert f'href="{url("history")}">Annuler</a>' in settings
+
+
+@pytest.mark.django_db
+def test_a_double_tap_on_mark_handled_marks_it_once(desk):
+    from maillon.audit.models import AuditEntry
+
+    owner = desk.membership(desk.people.owner)
+    sent = services.send_message(desk.membership(desk.agent), recipient=owner, caller_name="Mme Pivoine", text="Rappeler.")
+    first, second = PhoneMessage.objects.get(pk=sent.pk), PhoneMessage.objects.get(pk=sent.pk)  # two requests, read at once
+    services.mark_handled(owner, first, note="Rappelée à 15 h.")
+    with pytest.raises(ValidationError) as error:
+        services.mark_handled(owner, second, note="Rappelée, doublon.")
+    assert error.value.message_dict["note"] == ["Ce message est déjà marqué traité."]
+    stored = PhoneMessage.objects.get(pk=sent.pk)
+    assert stored.handled_note == "Rappelée à 15 h." and stored.read_at and stored.delivered_at
+    assert AuditEntry.objects.filter(action="reception.message.handled").count() == 1
