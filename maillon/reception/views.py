@@ -118,6 +118,24 @@ def _told(membership):
     return NoticeRecipient.objects.filter(membership=membership).values("notice_id")
 
 
+def _caller_matches(query: str) -> Q:
+    """The caller's name or number, as reception types it: « 06 98 76 54 32 » or « 0698 » find the
+    number stored as +33698765432; otherwise every word in the name or the number."""
+    try:
+        number = phones.normalise(query)
+    except ValidationError:
+        number = ""
+    if number:
+        return Q(caller_number=number)
+    found = Q()
+    for word in query.split():
+        match = Q(caller_name__icontains=word) | Q(caller_number__icontains=word)
+        if len(word) > 1 and word.isascii() and word.isdigit() and word.startswith("0"):
+            match |= Q(caller_number__startswith="+33" + word[1:])
+        found &= match
+    return found
+
+
 def history(request):
     """Reception and the director: every message, searched by person, caller, sector and date, 50 a
     page; anyone else: the messages for them."""
@@ -144,8 +162,7 @@ def history(request):
         rows = PhoneMessage.objects.for_organisation(request.organisation).select_related("recipient__user")
         if not everyone:
             rows = rows.filter(recipient=request.membership)
-        for word in words:
-            rows = rows.filter(Q(caller_name__icontains=word) | Q(caller_number__icontains=word))
+        rows = rows.filter(_caller_matches(data.get("q") or ""))
         if data.get("person"):
             rows = rows.filter(recipient=data["person"])
         if data.get("sector"):

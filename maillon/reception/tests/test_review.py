@@ -112,3 +112,20 @@ def test_a_double_tap_on_mark_handled_marks_it_once(desk):
     stored = PhoneMessage.objects.get(pk=sent.pk)
     assert stored.handled_note == "Rappelée à 15 h." and stored.read_at and stored.delivered_at
     assert AuditEntry.objects.filter(action="reception.message.handled").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_history_finds_a_caller_by_the_number_as_reception_types_it(desk, login):
+    agent, owner = desk.membership(desk.agent), desk.membership(desk.people.owner)
+    services.send_message(agent, recipient=owner, caller_name="M. Fontvieille", caller_number="06 98 76 54 32", text="Rappeler.")
+    services.send_message(agent, recipient=owner, caller_name="Mme Pivoine", caller_number="01 44 55 66 77", text="Rappeler.")
+    client = login(desk.agent)
+
+    def found(q):
+        page = client.get(url("history"), {"q": q}).content.decode()
+        return {name for name in ("M. Fontvieille", "Mme Pivoine") if name in page}
+
+    for typed in ["06 98 76 54 32", "0698765432", "+33 6 98 76 54 32", "0698", "98 76", "fontvieille 0698"]:
+        assert found(typed) == {"M. Fontvieille"}, typed
+    assert found("01 44") == {"Mme Pivoine"}
+    assert found("07 00 00 00 00") == set()
