@@ -129,3 +129,51 @@ def test_the_history_finds_a_caller_by_the_number_as_reception_types_it(desk, lo
         assert found(typed) == {"M. Fontvieille"}, typed
     assert found("01 44") == {"Mme Pivoine"}
     assert found("07 00 00 00 00") == set()
+
+
+@pytest.mark.django_db
+def test_nobody_but_the_recipient_marks_or_reads_a_notice_or_message_by_guessing_ids(desk, login):
+    """Pages and API, another organisation's agent (with either slug) and a colleague who is not a
+    recipient: 404 every time, and nothing changes."""
+    from .test_api import client_for, post
+
+    owner = desk.membership(desk.people.owner)
+    message = services.send_message(desk.membership(desk.agent), recipient=owner, caller_name="Mme Pivoine", text="Rappeler.")
+    notice = services.send_notice(desk.membership(desk.agent), sector=desk.membership(desk.people.other_sector).sector)
+    assert not notice.recipients.filter(membership__user__in=[desk.people.colleague, desk.outsider_agent]).exists()
+    for user, org in ((desk.outsider_agent, "autre"), (desk.outsider_agent, "essais"), (desk.people.colleague, "essais")):
+        client = login(user)
+        for name, pk in (("message", message.pk), ("notice", notice.pk)):
+            assert client.get(url(name, org=org, pk=pk)).status_code == 404, (user, org, name)
+        for name, pk in (("message_handled", message.pk), ("message_delivered", message.pk), ("notice_delivered", notice.pk)):
+            assert client.post(url(name, org=org, pk=pk), {"note": "x"}).status_code == 404, (user, org, name)
+        api = client_for(user, org)
+        for path in (f"messages/{message.pk}/read", f"messages/{message.pk}/delivered", f"messages/{message.pk}/handled",
+                     f"notices/{notice.pk}/read", f"notices/{notice.pk}/delivered"):
+            response = post(api, path)
+            assert response.status_code == 404 and "detail" in response.json(), (user, org, path)
+    stored = PhoneMessage.objects.get(pk=message.pk)
+    assert (stored.delivered_at, stored.read_at, stored.handled_at) == (None, None, None)
+    assert not notice.recipients.filter(delivered_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_member_who_has_left_is_not_a_recipient(desk, login):
+    from maillon.accounts.models import Membership
+
+    from .test_api import client_for, post
+
+    gone = desk.membership(desk.people.colleague)
+    Membership.objects.filter(pk=gone.pk).update(is_active=False)
+    data = {"recipient": gone.pk, "caller_name": "Mme Pivoine", "text": "Rappeler.", "action": "call_back", "urgency": "normal"}
+    response = login(desk.agent).post(url("new_message"), data)
+    assert response.status_code == 400
+    assert "Choisissez une personne de l'organisation." in html.unescape(response.content.decode())
+    response = post(client_for(desk.agent), "messages", {"recipient": gone.pk, "caller_name": "X", "text": "Y"})
+    assert response.status_code == 422 and response.json()["detail"][0]["msg"] == "Choisissez une personne de l'organisation."
+    gone.is_active = False
+    with pytest.raises(ValidationError):
+        services.send_message(desk.membership(desk.agent), recipient=gone, caller_name="X", text="Y")
+    notice = services.send_notice(desk.membership(desk.agent), sector=desk.membership(desk.people.owner).sector)
+    assert not notice.recipients.filter(membership=gone).exists()
+    assert not PhoneMessage.objects.exists()
