@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillon.core.reversing import row_url
@@ -73,7 +74,8 @@ def new_notice(request):
         except ValidationError as error:
             _apply(form, error)
         else:
-            messages.success(request, _("Notice sent to %(count)s people of %(sector)s.") % {
+            messages.success(request, ngettext("Notice sent to %(count)s person of %(sector)s.",
+                                               "Notice sent to %(count)s people of %(sector)s.", notice.recipient_count) % {
                 "count": notice.recipient_count, "sector": notice.sector_name})
             return redirect("reception:today", org=request.organisation.slug)
     return render(request, "reception/notice_form.html", {"form": form}, status=400 if form.errors else 200)

@@ -177,3 +177,16 @@ def test_a_member_who_has_left_is_not_a_recipient(desk, login):
     notice = services.send_notice(desk.membership(desk.agent), sector=desk.membership(desk.people.owner).sector)
     assert not notice.recipients.filter(membership=gone).exists()
     assert not PhoneMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_notice_confirmation_says_personne_or_personnes(desk, login):
+    from maillon.accounts.models import Membership
+
+    client = login(desk.agent)
+    enfance = desk.membership(desk.people.owner).sector
+    page = html.unescape(client.post(url("new_notice"), {"sector": enfance.pk}, follow=True).content.decode())
+    assert "Avis envoyé à 2 personnes (Secteur Enfance)." in page
+    Membership.objects.filter(user=desk.people.colleague, organisation=desk.org).update(is_active=False)
+    page = html.unescape(client.post(url("new_notice"), {"sector": enfance.pk}, follow=True).content.decode())
+    assert "Avis envoyé à 1 personne (Secteur Enfance)." in page and "personne(s)" not in page
