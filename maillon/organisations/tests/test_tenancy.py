@@ -88,3 +88,25 @@ def test_reserved_slugs_are_refused(slug):
     organisation = Organisation(name="X", slug=slug)
     with pytest.raises(ValidationError):
         organisation.full_clean()
+
+
+def test_the_middleware_loads_each_membership_with_its_own_roles_as_with_roles_does(people, django_assert_num_queries):
+    """organisations.middleware._memberships builds the roles' prefetch itself (issue 14): the same
+    memberships, each with its own roles and their sectors, in two queries; no role of someone else."""
+    from maillon.accounts.roles import Role
+    from maillon.organisations.middleware import _memberships
+    from maillon.testing import make_member
+
+    user = make_member(people.org, Role.COORDINATOR, Role.HR, sector_name="Secteur Enfance")
+    make_member(people.other_org, Role.DIRECTOR, sector_name=None, user=user)
+    make_member(people.org, Role.ADMIN)  # someone else's roles
+    expected = list(Membership.objects.active().with_roles().select_related("organisation", "sector")
+                    .filter(user=user, organisation__is_active=True).order_by("organisation__name"))
+    with django_assert_num_queries(2):
+        loaded = _memberships(user=user.pk)
+        roles = {m.pk: sorted((a.role, a.sector.name if a.sector else None) for a in m.role_assignments.all()) for m in loaded}
+    assert [m.pk for m in loaded] == [m.pk for m in expected]
+    assert roles == {m.pk: sorted((a.role, a.sector.name if a.sector else None) for a in m.role_assignments.all()) for m in expected}
+    assert all(m.roles == e.roles for m, e in zip(loaded, expected, strict=True))
+    assert {"coordinator", "hr", "staff"} <= set(next(m for m in loaded if m.organisation_id == people.org.pk).roles)
+    assert _memberships(user=people.owner.pk)[0].roles == frozenset({"staff"})
