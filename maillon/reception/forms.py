@@ -102,6 +102,12 @@ class SettingsForm(forms.ModelForm):
         return data
 
 
+def _person_label(membership) -> str:
+    if membership.is_active and membership.user.is_active:
+        return membership.user.display_name
+    return _("%(name)s (has left)") % {"name": membership.user.display_name}
+
+
 class HistoryFilter(forms.Form):
     """The history's search: caller (free text), person, sector, day; messages or visitor notices."""
 
@@ -120,9 +126,10 @@ class HistoryFilter(forms.Form):
         super().__init__(*args, **kwargs)
         if everyone:
             people = self.fields["person"]
-            people.queryset = Membership.objects.for_organisation(organisation).active().select_related("user").order_by(
+            # Those who have left too: their messages stay in the history for the retention period.
+            people.queryset = Membership.objects.for_organisation(organisation).select_related("user").order_by(
                 "user__last_name", "user__first_name")
-            people.label_from_instance = lambda m: m.user.display_name
+            people.label_from_instance = _person_label
             self.fields["sector"].queryset = Sector.objects.for_organisation(organisation)
         else:  # a person's own messages: no one else to choose
             del self.fields["person"], self.fields["sector"]

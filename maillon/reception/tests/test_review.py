@@ -190,3 +190,20 @@ def test_the_notice_confirmation_says_personne_or_personnes(desk, login):
     Membership.objects.filter(user=desk.people.colleague, organisation=desk.org).update(is_active=False)
     page = html.unescape(client.post(url("new_notice"), {"sector": enfance.pk}, follow=True).content.decode())
     assert "Avis envoyé à 1 personne (Secteur Enfance)." in page and "personne(s)" not in page
+
+
+@pytest.mark.django_db
+def test_the_director_finds_the_messages_of_a_person_who_has_left(desk, login):
+    from maillon.accounts.models import Membership
+    from maillon.accounts.roles import Role
+
+    gone = desk.membership(desk.people.colleague)
+    services.send_message(desk.membership(desk.agent), recipient=gone, caller_name="M. Quillon", text="Rappeler.")
+    services.send_message(desk.membership(desk.agent), recipient=desk.membership(desk.people.owner), caller_name="Mme Pivoine",
+                          text="Rappeler.")
+    Membership.objects.filter(pk=gone.pk).update(is_active=False)
+    response = login(desk.people.with_role(Role.DIRECTOR)).get(url("history"), {"person": gone.pk})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200 and 'class="field has-error"' not in page
+    assert "M. Quillon" in page and "Mme Pivoine" not in page
+    assert f"{desk.people.colleague.display_name} (parti·e)" in page
