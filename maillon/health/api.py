@@ -22,8 +22,7 @@ from maillon.core.registry import register_api_router
 from maillon.organisations.models import Sector
 
 from . import policies, services
-from .models import HealthRecord
-from .views import search_words
+from .models import HealthRecord, search_words
 
 router = Router(tags=["health"])
 PAGE_SIZE = 100

@@ -39,6 +39,11 @@ def search_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
 
 
+def search_words(q: str) -> list[str]:
+    """The first five words of a search, as search_key writes names."""
+    return [w for w in search_key(q).split() if w][:5]
+
+
 class HealthSettings(models.Model):
     """One row per organisation (created on first use with the defaults)."""
 

@@ -22,7 +22,7 @@ from maillon.organisations.models import Sector
 
 from . import policies, services
 from .forms import ContactFormSet, RecordForm
-from .models import DocumentKind, HealthDocument, HealthRecord, search_key
+from .models import DocumentKind, HealthDocument, HealthRecord, search_words
 
 PAGE_SIZE = 100
 
@@ -37,10 +37,6 @@ def _readable_sectors(membership, sectors):
 def age_label(birth, today) -> str:
     age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
     return ngettext("%(n)s year old", "%(n)s years old", age) % {"n": age}
-
-
-def search_words(q: str) -> list[str]:
-    return [w for w in search_key(q).split() if w][:5]
 
 
 def listed_pairs(request):
