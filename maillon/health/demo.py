@@ -29,7 +29,10 @@ ALLERGIES = ["Arachides (choc anaphylactique possible)", "Pollens de graminées"
 DIETS = ["Sans porc", "Végétarien", "Sans gluten (maladie cœliaque)"]
 TREATMENTS = ["Ventoline avant l'effort (dans le sac à dos)", "Antihistaminique le matin, donné par la famille"]
 DOCTORS = [("Dr Camille Brunelle", "04 72 10 20 30"), ("Dr Idriss Malaterre", "04 78 55 66 77"), ("Dr Solène Vautrin", "04 72 88 12 45")]
-RELATIONSHIPS = ["Mère", "Père", "Grand-mère", "Grand-père", "Tante", "Voisine"]
+RELATIONSHIPS = ["Mère", "Père"]
+# The second contact's relationship agrees with the first name it is given (Odile, Marcel).
+WOMEN_RELATIVES = ["Grand-mère", "Tante", "Voisine"]
+MEN_RELATIVES = ["Grand-père", "Oncle"]
 
 
 def _phone(index: int) -> str:
@@ -79,6 +82,7 @@ def seed_health(context) -> None:
             {"name": f"{'Julien' if index % 2 else 'Claire'} {last}", "phone": _phone(index), "relationship": RELATIONSHIPS[index % 2],
              "is_guardian": True, "may_collect": True},
             {"name": f"{'Odile' if index % 3 else 'Marcel'} {LAST_NAMES[(index * 5 + 3) % len(LAST_NAMES)]}", "phone": _phone(index + 100),
-             "relationship": RELATIONSHIPS[2 + index % 4], "is_guardian": False, "may_collect": index % 3 != 0},
+             "relationship": WOMEN_RELATIVES[index % 5 % 3] if index % 3 else MEN_RELATIVES[index % 2],
+             "is_guardian": False, "may_collect": index % 3 != 0},
         ]
         services.save_record(writers[sector.name], None, values, [sector], contacts)
