@@ -122,6 +122,10 @@ def test_chromium_can_install_it_and_shows_the_offline_page(live_server, people,
             page.on("console", lambda m: m.type == "error" and errors.append(m.text))
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(f"{live_server.url}/comptes/login/")
+            page.wait_for_load_state("load")
+            # The first page of this browser registers nothing (a cold first visit stays light).
+            assert page.evaluate("navigator.serviceWorker.getRegistrations().then(rs => rs.length)") == 0
+            page.reload()
             assert page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)") == f"{live_server.url}/"
             page.reload()
             assert page.evaluate("navigator.serviceWorker.controller !== null")

@@ -228,8 +228,13 @@
   });
   if (!flash.querySelector(".alert")) { flash.remove(); }
 })();
-// The service worker (notifications/pwa.py: the offline page, notifications on this device), once
-// the page has loaded: it never competes with the page itself.
+// The service worker (notifications/pwa.py: the offline page, notifications on this device), from
+// this browser's second page on, once the page has loaded: the very first visit on a slow phone
+// network fetches the page and nothing else (sw.js, its cached shell and icons wait a page).
 if ("serviceWorker" in navigator && document.querySelector("link[rel=manifest]")) {
-  window.addEventListener("load", function () { navigator.serviceWorker.register("/sw.js").catch(function () {}); });
+  window.addEventListener("load", function () {
+    var seen = true;
+    try { seen = localStorage.getItem("maillon.seen") === "1"; if (!seen) localStorage.setItem("maillon.seen", "1"); } catch (e) { seen = true; }
+    if (seen || navigator.serviceWorker.controller) navigator.serviceWorker.register("/sw.js").catch(function () {});
+  });
 }
