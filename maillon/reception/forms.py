@@ -23,6 +23,15 @@ class RecipientPicker(forms.RadioSelect):
 
     template_name = "reception/widgets/recipient_picker.html"
     presence: dict = {}
+    # Called once when the picker is drawn: (choices, presence). A form sent and valid is never
+    # drawn, so it never reads everyone's presence today (a third of a message's POST).
+    loader = None
+
+    def get_context(self, name, value, attrs):
+        if self.loader is not None:
+            self.choices, self.presence = self.loader()
+            self.loader = None
+        return super().get_context(name, value, attrs)
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
@@ -55,14 +64,17 @@ class MessageForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        people = list(Membership.objects.for_organisation(organisation).active().select_related("user")
-                      .order_by("user__last_name", "user__first_name"))
         field = self.fields["recipient"]
         field.queryset = Membership.objects.for_organisation(organisation).active()
-        field.widget.presence = presence_of(organisation, people)
         chosen = str(self["recipient"].value() or "") if self.is_bound else ""
-        people.sort(key=lambda m: str(m.pk) != chosen)  # a form sent back shows the chosen person first
-        field.widget.choices = [(m.pk, m.user.display_name) for m in people]
+
+        def picker():
+            people = list(Membership.objects.for_organisation(organisation).active().select_related("user")
+                          .order_by("user__last_name", "user__first_name"))
+            people.sort(key=lambda m: str(m.pk) != chosen)  # a form sent back shows the chosen person first
+            return [(m.pk, m.user.display_name) for m in people], presence_of(organisation, people)
+
+        field.widget.loader = picker
         field.widget.attrs["required"] = False
 
     def clean_caller_number(self):
