@@ -236,9 +236,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: channel layer and shared cache when REDIS_URL is set.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "maillon"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL], "prefix": "maillon"}}}
-    # Sessions read from the shared cache first (a logout clears it for every node).
+    # Both carry on without Redis while it is unreachable (a log line says so): maillon/core/resilient.py.
+    CACHES = {"default": {"BACKEND": "maillon.core.resilient.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "maillon"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "maillon.core.resilient.ResilientRedisChannelLayer", "CONFIG": {
+        "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 0.5}], "prefix": "maillon"}}}
+    # Sessions read from the shared cache first (a logout clears it for every node), from the
+    # database alone while Redis is down: nobody is logged out by an outage.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Several `maillon serve` processes on one machine share one cache through files in the
