@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "maillon.procedures",
     "maillon.content",
     "maillon.directory",
+    "maillon.backups",
     "maillon.meetings",
     "maillon.reception",
     "maillon.health",
@@ -260,6 +261,26 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # all, then marked failed (maillon/core/worker.py).
 MAILLON_TASK_LEASE_SECONDS = envint("MAILLON_TASK_LEASE_SECONDS", 300)
 MAILLON_TASK_MAX_ATTEMPTS = envint("MAILLON_TASK_MAX_ATTEMPTS", 3)
+
+# Backups (maillon/backups, docs/operations.md): `maillon backup`, and the worker daily at 02:30.
+# Archives go to BACKUP_DIR, pruned to the last of each of 7 days, 4 weeks and 12 months, encrypted
+# with the passphrase or the key file when one is set, copied to BACKUP_COPY_DIR and/or an
+# S3-compatible bucket; an alert when one fails or none succeeded for BACKUP_ALERT_HOURS.
+BACKUP_DIR = Path(env("BACKUP_DIR", str(DATA_DIR / "backups")))
+BACKUP_KEEP_DAILY = envint("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = envint("BACKUP_KEEP_WEEKLY", 4)
+BACKUP_KEEP_MONTHLY = envint("BACKUP_KEEP_MONTHLY", 12)
+BACKUP_PASSPHRASE_FILE = os.environ.get("BACKUP_PASSPHRASE_FILE", "")
+BACKUP_KEY_FILE = os.environ.get("BACKUP_KEY_FILE", "")
+BACKUP_COPY_DIR = env("BACKUP_COPY_DIR")
+BACKUP_S3_ENDPOINT = env("BACKUP_S3_ENDPOINT")  # empty: AWS itself
+BACKUP_S3_BUCKET = env("BACKUP_S3_BUCKET")
+BACKUP_S3_PREFIX = env("BACKUP_S3_PREFIX", "maillon")
+BACKUP_S3_REGION = env("BACKUP_S3_REGION")
+BACKUP_S3_KEY = env("BACKUP_S3_KEY")
+BACKUP_S3_SECRET = env("BACKUP_S3_SECRET")
+BACKUP_ALERT_HOURS = envint("BACKUP_ALERT_HOURS", 26)
+BACKUP_ALERT_ROLES = env("BACKUP_ALERT_ROLES", "director,admin")
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"
