@@ -7,6 +7,8 @@
     maillon audit verify    verify the audit log: hash chain, chain head, signed checkpoints
     maillon audit checkpoint  sign the chain head into data/audit-checkpoints.jsonl (daily job too)
     maillon health rotate-key  re-encrypt the health records under HEALTH_KEY (new-key prints a key)
+    maillon backup          write one archive now: database, media, data files, manifest (--to, --passphrase-file, --key-file)
+    maillon restore ARCHIVE  check an archive whole, restore it into an empty database and media (--into DIR, --database-url)
     maillon <django command> …
 """
 
