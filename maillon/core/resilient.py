@@ -75,7 +75,7 @@ class Outage:
             self.retry_at = now + self.retry_seconds
         if first:
             logger.error("Redis unreachable for the %s (%s: %s): carrying on without it, trying again every %g s",
-                         self.part, exc.__class__.__name__, exc or "no answer", self.retry_seconds)
+                         self.part, exc.__class__.__name__, str(exc) or "no answer", self.retry_seconds)
 
     def succeeded(self) -> bool:
         """Record a successful call; True when it ends an outage."""
@@ -235,6 +235,6 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
 
     async def ping(self) -> None:
         """Ask Redis directly (``/readyz``); raises when it does not answer."""
-        connection = self.connection(self.consistent_hash(self.prefix))
-        await connection.ping()
+        async with asyncio.timeout(LAYER_CALL_SECONDS):
+            await self.connection(self.consistent_hash(self.prefix)).ping()
         self.outage.succeeded()

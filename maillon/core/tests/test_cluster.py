@@ -30,10 +30,26 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+_GIVEN: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nobody listens on, within MAILLON_TEST_PORTS (e.g. ``8200-8260``) when set: on a
+    machine shared with others, each keeps to their range."""
+    wanted = os.environ.get("MAILLON_TEST_PORTS")
+    low, high = (int(p) for p in wanted.split("-")) if wanted else (0, 0)
+    for port in range(low, high + 1):
+        if port in _GIVEN:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            found = s.getsockname()[1]
+        _GIVEN.add(found)
+        return found
+    raise RuntimeError(f"no free port in MAILLON_TEST_PORTS={wanted}")
 
 
 def wait_until_up(port: int, timeout: float = 40) -> None:
