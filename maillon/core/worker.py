@@ -28,7 +28,8 @@ from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 30.0
+# MAILLON_WORKER_HEARTBEAT_SECONDS: the fault drill (core/tests/test_fault_drill.py) beats faster.
+HEARTBEAT_SECONDS = float(os.environ.get("MAILLON_WORKER_HEARTBEAT_SECONDS", "30"))
 
 
 class WorkerLost(Exception):
