@@ -1,0 +1,18 @@
+"""Periodic jobs of the statistics (registered in apps.py)."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def aggregate_today() -> int:
+    """Hourly: today's figures on the page within the hour (today only; no purge)."""
+    return services.aggregate_recent(days=1)
+
+
+@task()
+def aggregate_daily() -> int:
+    """Nightly: yesterday and the day before, complete, then the purge (raw views after
+    STATS_RAW_DAYS days, aggregates after STATS_KEEP_MONTHS months)."""
+    return services.aggregate_recent(days=3)
