@@ -130,10 +130,12 @@ INSTALLED_APPS = [
     "maillon.meetings",
     "maillon.reception",
     "maillon.health",
+    "maillon.stats",
     # Third party
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",  # the person's open sessions (accounts/services_sessions.py)
     "ninja",  # serves the API docs' assets locally (the CSP forbids a CDN)
     "django_tasks",
     "django_tasks_db",
@@ -167,16 +169,19 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    "maillon.core.integrity.SubresourceIntegrityMiddleware",  # inside GZip: reads the page before compression
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "maillon.core.edge.EdgeLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "maillon.accounts.middleware.AllauthSessionMiddleware",
+    "maillon.accounts.middleware.SessionActivityMiddleware",  # « last seen » of the session, every 5 minutes
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "maillon.organisations.middleware.OrganisationMiddleware",
+    "maillon.stats.middleware.PageViewMiddleware",  # counts page views in memory, written in batches (stats app)
     "maillon.accounts.middleware.RequireMFAMiddleware",
     "maillon.content.cms.CmsTenancyMiddleware",  # /cms/ stays inside the editor's organisation
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -326,6 +331,14 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Maillon"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Sessions are listed by allauth's usersessions; « last seen » is written by our own middleware,
+# every five minutes at most, instead of allauth's on every request (USERSESSIONS_TRACK_ACTIVITY).
+USERSESSIONS_TRACK_ACTIVITY = False
+# A login from a browser, system and network prefix not seen for this many days is notified.
+MAILLON_NEW_DEVICE_DAYS = envint("MAILLON_NEW_DEVICE_DAYS", 90)
+# /.well-known/security.txt (core/securitytxt.py): an e-mail address, mailto: or https: address;
+# by default security@ the host of MAILLON_BASE_URL.
+MAILLON_SECURITY_CONTACT = env("MAILLON_SECURITY_CONTACT")
 # Roles that must have a second factor (issue #2).
 MAILLON_MFA_REQUIRED_ROLES = {"hr", "director", "admin"}
 
@@ -407,6 +420,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Whole request body, files included (core/edge.py): refused with 413 before it is read.
 MAILLON_MAX_REQUEST_BYTES = envint("MAILLON_MAX_REQUEST_MB", 30) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Usage statistics (stats app, README « Statistics »): raw page views kept STATS_RAW_DAYS days,
+# daily aggregates STATS_KEEP_MONTHS months (the CNIL's exemption: 25 at most); page views wait in
+# each process's memory and are written every STATS_FLUSH_SECONDS s or STATS_BATCH_SIZE views.
+STATS_RAW_DAYS = envint("MAILLON_STATS_RAW_DAYS", 7)
+STATS_KEEP_MONTHS = min(envint("MAILLON_STATS_KEEP_MONTHS", 25), 25)
+STATS_FLUSH_SECONDS = envint("MAILLON_STATS_FLUSH_SECONDS", 5)
+STATS_BATCH_SIZE = envint("MAILLON_STATS_BATCH_SIZE", 200)
+STATS_BACKGROUND_FLUSH = MAILLON_ENV != "test"  # tests write the buffer themselves (stats/tests)
 
 # Wagtail (content back office; see the content issue)
 WAGTAIL_SITE_NAME = "Maillon"
