@@ -65,16 +65,24 @@ def _primary(nav: list[dict], path: str) -> list[dict]:
     return primary
 
 
+def _nav_key(entries: list[dict]) -> tuple:
+    """What a navigation list shows (the key of its ``{% memo %}``): each entry and whether it is the current one."""
+    return tuple((item["entry"].key, item["url"], item["active"]) for item in entries)
+
+
 def layout(request):
     org = getattr(request, "organisation", None)
     if org is None or not request.user.is_authenticated:
         return {"organisation": org}
     nav = nav_entries(request)
+    primary = _primary(nav, request.path)
     return {
         "organisation": org,
         "membership": request.membership,
         "nav_entries": nav,
-        "primary_nav": _primary(nav, request.path),
+        "nav_key": _nav_key(nav),
+        "primary_nav": primary,
+        "primary_key": _nav_key(primary),
         "docks": visible(registry.docks.values(), request.membership),
         "unread_count": SimpleLazyObject(lambda: _unread(request)),
         "other_memberships": SimpleLazyObject(lambda: _other_memberships(request)),

@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 from django import template
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.dispatch import receiver
+from django.test.signals import setting_changed
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -38,9 +40,21 @@ def small_logo_url(logo) -> str:
     return reverse("organisations:logo_small", args=[Path(logo.name).stem + ".webp"])
 
 
+_icons: dict[str, str] = {}
+
+
+@receiver(setting_changed)
+def _forget_icons(setting, **kwargs) -> None:
+    if setting in {"STATIC_URL", "STORAGES"}:
+        _icons.clear()
+
+
 @register.simple_tag
 def icon(name) -> str:
     """``<svg class="icon" aria-hidden="true"><use href="…/icons.svg#name"></use></svg>``, as the
     templates wrote it with ``{% static %}`` (whose installed-apps check, at every icon, was a
-    twentieth of the dashboard's time: issue 14)."""
-    return mark_safe(f'<svg class="icon" aria-hidden="true"><use href="{staticfiles_storage.url("ui/img/icons.svg")}#{conditional_escape(name)}"></use></svg>')  # noqa: S308 - the name is escaped
+    twentieth of the dashboard's time: issue 14); each icon's markup is made once per process."""
+    found = _icons.get(name)
+    if found is None:
+        found = _icons[name] = mark_safe(f'<svg class="icon" aria-hidden="true"><use href="{staticfiles_storage.url("ui/img/icons.svg")}#{conditional_escape(name)}"></use></svg>')  # noqa: S308 - the name is escaped
+    return found

@@ -45,3 +45,25 @@ def active_filters(form, search: str = "") -> int:
     """How many filters of a GET filter form are set, its free-text search apart (the count on the sheet)."""
     data = getattr(form, "data", {}) or {}
     return sum(1 for name in form.fields if name != search and any(v.strip() for v in (data.getlist(form.add_prefix(name)) if hasattr(data, "getlist") else [str(data.get(form.add_prefix(name), ""))])))
+
+
+@register.filter
+def unbound_key(form):
+    """What an unbound filter form draws, as the key of its ``{% memo %}`` (issue 14: a filter bar's
+    fields and options drawn by Django's widget templates were a fifth of the movements page): per
+    field its name, label, help, requirement, widget, attributes, initial value and options. The
+    options are read once here (a queryset's) and the widget draws from that list: no query more.
+    None for a bound form: its values and errors are the request's, drawn every time."""
+    if form.is_bound:
+        return None
+    fields = []
+    for bound in form:
+        field, widget = bound.field, bound.field.widget
+        options = None
+        if getattr(widget, "choices", None) is not None:
+            widget.choices = [choice for choice in widget.choices]  # not list(): it would count a queryset's rows first  # noqa: C416
+            options = tuple((str(value), str(label)) for value, label in widget.choices)
+        value = bound.value()
+        fields.append((bound.name, str(bound.label), str(bound.help_text), field.required, type(widget).__qualname__,
+                       tuple(sorted((k, str(v)) for k, v in widget.attrs.items())), repr(getattr(value, "pk", value)), options))
+    return (type(form).__module__, type(form).__qualname__, form.prefix, str(form.auto_id), tuple(fields))
