@@ -9,6 +9,8 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -104,7 +106,7 @@ def staff(request):
     page_obj = Paginator(people, 40).get_page(request.GET.get("page"))
     sectors = list(Sector.objects.for_organisation(org))  # the filter's options, and the rows' sector names
     return render(request, "directory/staff.html", {
-        "page_obj": page_obj, "rows": _staff_rows(org, page_obj.object_list, sectors), "sectors": sectors,
+        "page_obj": page_obj, "rows": _staff_rows_html(_staff_rows(org, page_obj.object_list, sectors)), "sectors": sectors,
         "sector": sector, "search": q, "shown": shown, "away_count": on_leave, "query": f"secteur={sector}&q={q}&presence={shown}",
     })
 
@@ -130,6 +132,26 @@ def _staff_rows(org, memberships, sectors) -> list[dict]:
             "status": m.presence.label, "status_css": m.presence.css,
         })
     return rows
+
+
+def _staff_rows_html(rows: list[dict]) -> str:
+    """The staff rows' list, drawn here rather than by a template loop (40 rows of ten values were
+    a tenth of the page's CPU: issue 14). Same markup as the loop had; empty without rows."""
+    if not rows:
+        return ""
+    vcard = escape(_("vCard"))
+    items = []
+    for r in rows:
+        lines = "".join(f"<br>{escape(line)}" for line in r["lines"])
+        phone = f'<a href="tel:{escape(r["phone"])}">{escape(r["phone"])}</a>' if r["phone"] else ""
+        email = f'<a href="mailto:{escape(r["email"])}">{escape(r["email"])}</a>' if r["email"] else ""
+        items.append(
+            f'\n  <li class="row">\n    <div class="row-main">\n      <p class="row-primary">{escape(r["name"])}</p>\n'
+            f'      <p class="row-secondary">{escape(r["summary"])}{lines}</p>\n      </div>\n'
+            f'    <div class="row-tools">{phone}{email}<a href="{escape(r["vcard_url"])}">{vcard}</a></div>\n'
+            f'    <div class="row-end"><span class="status {escape(r["status_css"])}">{escape(r["status"])}</span></div>\n  </li>'
+        )
+    return mark_safe(f'<ul class="rows staff-rows">{"".join(items)}\n</ul>')  # noqa: S308 - every value in it is escaped
 
 
 def edit(request, kind, pk=None):

@@ -13,8 +13,11 @@ from .queries import all_assignments, queue
 @prepared(organisation=-830_001, applicant=-830_002)
 def _latest(organisation, applicant):
     waiting = Window(Count("pk", filter=Q(status__in=[Submission.Status.PENDING, Submission.Status.CHANGES])))
+    # Only what the panel shows (issue 14: the versions' form schemas and the organisation's row were
+    # two thirds of the SQL's time and most of the rows' decoding).
     return (Submission.objects.for_organisation(organisation).filter(applicant_id=applicant)
-            .select_related("version", "organisation").annotate(open_total=waiting).order_by("-updated_at")[:5])
+            .select_related("version").only("pk", "status", "updated_at", "version__title")
+            .annotate(open_total=waiting).order_by("-updated_at")[:5])
 
 
 @dashboard_place("mine", 20)

@@ -1,7 +1,8 @@
 from django import template
-from django.utils import dateformat
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
+
+from maillon.ui.dates import format_date
 
 register = template.Library()
 
@@ -25,7 +26,7 @@ def news_items(items, organisation_slug):
         intro = f"<br>{escape(n.intro)}" if n.intro else ""
         rows.append(
             f'<li><a href="{escape(MaillonPage.maillon_url(n, organisation_slug))}"><strong>{escape(n.title)}</strong></a><br>'
-            f'<span class="muted"><time datetime="{dateformat.format(n.date, "Y-m-d")}">{escape(dateformat.format(n.date, "j F Y"))}</time>'
+            f'<span class="muted"><time datetime="{format_date(n.date, "Y-m-d")}">{escape(format_date(n.date, "j F Y"))}</time>'
             f" · {escape(n.get_category_display())}</span>{intro}</li>"
         )
     return mark_safe(f'<ul class="list news-list">{"".join(rows)}</ul>')  # noqa: S308 - every value in it is escaped

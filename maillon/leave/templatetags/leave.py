@@ -1,12 +1,13 @@
 from decimal import Decimal
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from maillon.leave.services import format_days
+from maillon.ui.dates import format_date
 
 register = template.Library()
 
@@ -43,11 +44,11 @@ def day_number(value) -> str:
 
 
 def _day(value) -> str:
-    return dateformat.format(value, "j F Y")
+    return format_date(value, "j F Y")
 
 
 def _recorded(moment, fmt: str) -> str:
-    return dateformat.format(timezone.localtime(moment), fmt)
+    return format_date(timezone.localtime(moment), fmt)
 
 
 def _entry_when(e) -> str:

@@ -6,9 +6,11 @@ Here the panel's context is pushed on the page's context, which already holds wh
 processors give, and popped after."""
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
+
+from maillon.ui.dates import format_date
 
 register = template.Library()
 
@@ -29,6 +31,6 @@ def notification_items(notifications) -> str:
         moment = timezone.localtime(n.created_at)
         rows.append(
             f'<li class="{"" if n.read_at else "unread"}"><a href="{escape(n.url or "#")}">{escape(n.title)}</a>'
-            f'<time class="li-meta" datetime="{moment.isoformat()}">{escape(dateformat.format(moment, "j N, H:i"))}</time></li>'
+            f'<time class="li-meta" datetime="{moment.isoformat()}">{escape(format_date(moment, "j N, H:i"))}</time></li>'
         )
     return mark_safe(f'<ul class="list">{"".join(rows)}</ul>')  # noqa: S308 - every value in it is escaped
