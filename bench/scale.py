@@ -946,17 +946,11 @@ def measure_one(args) -> int:
     each with ``bench/pages.py``'s ``measure`` of that page as one JSON line on stdout."""
     setup_django(args.data_dir)
     import pages
+    from ab import answer_measures
 
     from maillon.organisations.models import Organisation
 
-    org = Organisation.objects.get(slug=MEASURED_ORG)
-    known = {name: (pages.fill(path, org), user) for name, path, user in pages.PAGES}
-    print("ready", flush=True)
-    for line in sys.stdin:
-        name = line.strip()
-        path, user = known[name]
-        print(json.dumps(pages.measure(name, path, user, args.runs)), flush=True)
-    return 0
+    return answer_measures(pages, Organisation.objects.get(slug=MEASURED_ORG), args.runs)
 
 
 def data_dir_for(scale: int, cache: str) -> str:
