@@ -99,3 +99,19 @@ class AllauthSessionMiddleware:
         if opened_elsewhere(request.session):
             logout(request)
         return self.get_response(request)
+
+
+class SessionActivityMiddleware:
+    """Records when and from where each session was last used, for the person's list of
+    connected devices (``services_sessions.track``): a write at most every five minutes per
+    session, none at all on most requests."""
+
+    def __init__(self, get_response):
+        from .services_sessions import track
+
+        self.get_response = get_response
+        self.track = track
+
+    def __call__(self, request):
+        self.track(request)
+        return self.get_response(request)

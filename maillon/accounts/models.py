@@ -208,3 +208,24 @@ class Signature(TenantModel):
     def display_code(self) -> str:
         """The code in groups of four, easier to read aloud and type: ABCD-EFGH-JKMN."""
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+
+class KnownDevice(models.Model):
+    """A browser family, system and network prefix a person logged in from (accounts/devices.py):
+    a login from a combination not seen for MAILLON_NEW_DEVICE_DAYS tells the person. Never the
+    full address nor the user agent; rows not seen for a year are deleted at the person's logins."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_devices", verbose_name=_("person"))
+    browser = models.CharField(_("browser"), max_length=40, blank=True)
+    system = models.CharField(_("system"), max_length=40, blank=True)
+    place = models.CharField(_("network prefix"), max_length=64, blank=True)
+    first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("known device")
+        verbose_name_plural = _("known devices")
+        constraints = [models.UniqueConstraint(fields=["user", "browser", "system", "place"], name="known_device_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.browser} / {self.system} / {self.place}"

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views, views_members, views_signing, views_tokens
+from . import views, views_members, views_sessions, views_signing, views_tokens
 
 app_name = "accounts"
 
 urlpatterns = [
     path("comptes/securite/", views.security, name="security"),
+    # The person's open sessions (views_sessions.py)
+    path("comptes/securite/appareils/", views_sessions.sessions, name="sessions"),
+    path("comptes/securite/appareils/<int:pk>/deconnecter/", views_sessions.end, name="session_end"),
+    path("comptes/securite/appareils/deconnecter-ailleurs/", views_sessions.end_others, name="sessions_end_others"),
     # Personal access tokens (views_tokens.py)
     path("comptes/jetons/", views_tokens.tokens, name="tokens"),
     path("comptes/jetons/<int:pk>/revoquer/", views_tokens.revoke, name="token_revoke"),
