@@ -1,5 +1,9 @@
 """Middleware of the platform: health probes answered first, and the headers Django does not set
-itself (a strict Content-Security-Policy, no caching of what a logged-in person sees)."""
+itself (a strict Content-Security-Policy, Permissions-Policy, Cross-Origin-Resource-Policy, no
+caching of what a logged-in person sees). Django's SecurityMiddleware sets the others from the
+settings: X-Content-Type-Options, Referrer-Policy, Cross-Origin-Opener-Policy, HSTS in production;
+XFrameOptionsMiddleware X-Frame-Options. core/tests/test_production_headers.py checks them all on
+a response of the production settings."""
 
 import secrets
 
@@ -40,6 +44,12 @@ PROBES = {"/healthz", "/readyz"}
 # A response to a request that carries credentials is not stored by the browser nor any proxy,
 # unless the view chose its own caching (static files, logos, calendar feeds, images).
 NO_STORE = "no-store, private"
+# Powerful browser features no page of Maillon uses, refused to every page and to anything it frames
+# (only features Chromium knows: an unknown name is a console error). WebAuthn (passkeys) and
+# fullscreen keep their default, this origin only.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "hid", "magnetometer",
+    "microphone", "midi", "payment", "serial", "usb"))
 
 
 def content_security_policy(request) -> str:
@@ -63,7 +73,10 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = content_security_policy(request)
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # No other site may embed our responses (a page, a file, a photo) with <img>, <script>…;
+        # the pages' opener isolation (Cross-Origin-Opener-Policy) is Django's (settings).
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if "Cache-Control" not in response and (carries_credentials(request) or _authenticated(request)):
             response["Cache-Control"] = NO_STORE
         return response
