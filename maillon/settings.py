@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",  # the person's open sessions (accounts/services_sessions.py)
     "ninja",  # serves the API docs' assets locally (the CSP forbids a CDN)
     "django_tasks",
     "django_tasks_db",
@@ -168,12 +169,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    "maillon.core.integrity.SubresourceIntegrityMiddleware",  # inside GZip: reads the page before compression
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "maillon.core.edge.EdgeLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "maillon.accounts.middleware.AllauthSessionMiddleware",
+    "maillon.accounts.middleware.SessionActivityMiddleware",  # « last seen » of the session, every 5 minutes
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -328,6 +331,14 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Maillon"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Sessions are listed by allauth's usersessions; « last seen » is written by our own middleware,
+# every five minutes at most, instead of allauth's on every request (USERSESSIONS_TRACK_ACTIVITY).
+USERSESSIONS_TRACK_ACTIVITY = False
+# A login from a browser, system and network prefix not seen for this many days is notified.
+MAILLON_NEW_DEVICE_DAYS = envint("MAILLON_NEW_DEVICE_DAYS", 90)
+# /.well-known/security.txt (core/securitytxt.py): an e-mail address, mailto: or https: address;
+# by default security@ the host of MAILLON_BASE_URL.
+MAILLON_SECURITY_CONTACT = env("MAILLON_SECURITY_CONTACT")
 # Roles that must have a second factor (issue #2).
 MAILLON_MFA_REQUIRED_ROLES = {"hr", "director", "admin"}
 

@@ -46,6 +46,8 @@ def _discover():
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    # allauth's list of sessions (usersessions) leads to ours, which can end one at a time.
+    path("comptes/sessions/", RedirectView.as_view(pattern_name="accounts:sessions", query_string=False), name="usersessions_redirect"),
     path("comptes/", include("allauth.urls")),
     path("api/v1/", api.urls),
     # Every login and password form goes through allauth (MFA, rate limits, password policy):
