@@ -346,7 +346,9 @@ def pending_changes(planning: Planning, shifts: list[Shift]) -> list[pending.Cha
 
 
 def _utc_text(moment: datetime) -> str:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    if moment.tzinfo is None:  # SQLite's driver: naive, in UTC
+        return moment.replace(tzinfo=UTC).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 def list_figures(plannings: list[Planning], *, pending_changes: bool) -> dict[int, tuple[int, int]]:
