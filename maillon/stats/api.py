@@ -13,6 +13,7 @@ from maillon.api import current_membership
 from maillon.core.registry import register_api_router
 
 from . import policies, reports, services
+from .labels import page_label
 
 router = Router(tags=["stats"])
 
@@ -95,8 +96,6 @@ def page(request, route: str, filters: Query[PeriodIn]):
         raise Http404
     period = _period(filters)
     days = reports.per_day(org, period, route)
-    from .labels import page_label
-
     return {"route": route, "label": page_label(route), "first": period.first, "last": period.last,
             "views": sum(d["views"] for d in days), "days": days, "roles": _groups(reports.by_role(org, period, route), "role")}
 

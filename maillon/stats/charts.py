@@ -1,12 +1,12 @@
 """Geometry of the server-rendered SVG charts (templates/stats/partials/*.svg.html draw it).
-Sizes are in viewBox units: the SVG scales to its box, 360 units wide fits a 390 px phone at
-about one unit per pixel, so a 12-unit text stays readable."""
+Sizes are in viewBox units: the SVG scales to its box; 320 units wide is about the box of a
+390 px phone, so a 13-unit label is drawn at about 13 px there."""
 
 from __future__ import annotations
 
 from django.utils.formats import date_format
 
-WIDTH = 360
+WIDTH = 320
 
 
 def _scale(top: int) -> int:
@@ -36,13 +36,13 @@ def columns(points: list[dict], key: str, height: int = 140) -> dict:
 
 def rows(items: list[dict], key: str = "views", label: str = "label") -> dict:
     """Horizontal bars, the label above each bar and the number at its end."""
-    line = 34
+    line = 36
     top = _scale(max((item[key] for item in items), default=0))
     bars = []
     for index, item in enumerate(items):
         y = index * line
         bar_width = round(item[key] / top * (WIDTH - 60), 1)
-        bars.append({"y": y, "bar_y": y + 16, "w": bar_width, "value_x": bar_width + 6, "label": item[label], "value": item[key]})
+        bars.append({"y": y, "bar_y": y + 18, "w": bar_width, "value_x": bar_width + 6, "label": item[label], "value": item[key]})
     return {"width": WIDTH, "height": max(len(items) * line, line), "bars": bars}
 
 

@@ -13,6 +13,7 @@ written) and is never stored.
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import hmac
 import logging
@@ -60,15 +61,16 @@ def role_profile(roles) -> str:
     return str(Role.STAFF)
 
 
-def _daily_key(day: date) -> bytes:
+@functools.lru_cache(maxsize=4)
+def _daily_key(secret: str, day: date) -> bytes:
     """Derived from SECRET_KEY and the day: never stored, different every day."""
-    return hmac.new(settings.SECRET_KEY.encode(), f"maillon.stats.visit:{day.isoformat()}".encode(), hashlib.sha256).digest()
+    return hmac.new(secret.encode(), f"maillon.stats.visit:{day.isoformat()}".encode(), hashlib.sha256).digest()
 
 
 def visitor_key(session_key: str, day: date) -> str:
     """The session's pseudonym for one day (16 hex characters): the same all day, unlinkable to
     the next day's and to the session key without SECRET_KEY."""
-    return hmac.new(_daily_key(day), (session_key or "").encode(), hashlib.sha256).hexdigest()[:16]
+    return hmac.new(_daily_key(settings.SECRET_KEY, day), (session_key or "").encode(), hashlib.sha256).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

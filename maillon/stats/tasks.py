@@ -7,7 +7,7 @@ from . import services
 
 @task()
 def aggregate_today() -> int:
-    """Hourly: today's figures on the page within the hour (today only; no purge)."""
+    """Hourly: today's figures on the page within the hour (then the purge, cheap when nothing is due)."""
     return services.aggregate_recent(days=1)
 
 

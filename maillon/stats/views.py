@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dates import WEEKDAYS
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import charts, policies, reports, services
@@ -118,7 +117,3 @@ def opt_out(request):
                          else _("Your visits are counted again, anonymously."))
         return redirect("stats:opt_out")
     return render(request, "stats/opt_out.html", {"opted_out": services.is_opted_out(request.user)})
-
-
-def day_label(day) -> str:
-    return date_format(day, "l j F Y")

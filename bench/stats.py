@@ -1,0 +1,158 @@
+"""Usage statistics bench (issue 16): what counting a page view adds to a request (budget 1 ms).
+
+Run with ``.venv/bin/python bench/stats.py`` (SQLite in a throw-away data directory, or
+PostgreSQL when DATABASE_URL is set). It builds one organisation and one staff member, then:
+
+1. the middleware alone: ``PageViewMiddleware`` around a view that returns at once, against
+   that view called directly, on a real request of the member (session, membership, route):
+   what a counted page pays (the checks, two HMACs, the User-Agent class, the append under the
+   lock), median and p95 of ``--calls`` calls, in microseconds;
+2. the write behind it: ``write_views`` of batches of ``STATS_BATCH_SIZE`` views (one opt-out
+   query, one bulk insert), per batch and per view: the background thread's work, off the
+   request;
+3. whole requests: the member's « Mes congés » page through the test client with and without
+   the middleware, interleaved (``--runs`` each), with the background thread writing; the
+   difference of the medians of the process's CPU time (all threads, so the write counts) and
+   of the wall clock.
+
+Writes bench/results/stats.json; exits 1 when (1)'s p95 or (3)'s CPU difference is over 1 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import RESULTS, setup_django  # noqa: E402
+
+BUDGET_MS = 1.0
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, int(len(values) * q) - 1))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=20000)
+    parser.add_argument("--runs", type=int, default=300)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="maillon-bench-stats-") as data_dir:
+        setup_django(data_dir)
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.http import HttpResponse
+        from django.test import Client, override_settings
+
+        from maillon.stats import services
+        from maillon.stats.middleware import PageViewMiddleware
+        from maillon.stats.models import PageView
+        from maillon.stats.recording import buffer, make_view
+        from maillon.testing import OrganisationFactory, allauth_login, make_member
+
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        org = OrganisationFactory(name="Centre social du Banc d'essai", slug="banc")
+        member = make_member(org, sector_name=None, username="animateur")
+        path = f"/{org.slug}/conges/"
+        agent = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0 Mobile Safari/537.36"
+
+        # 1. The middleware alone, on a real request of the member.
+        captured = {}
+
+        class Capture:
+            def __init__(self, get_response):
+                self.get_response = get_response
+
+            def __call__(self, request):
+                response = self.get_response(request)
+                captured.setdefault("request", request)
+                return response
+
+        client = Client(HTTP_USER_AGENT=agent)
+        allauth_login(client, member)
+        middleware = [*settings.MIDDLEWARE, "bench_stats_capture.Capture"]
+        sys.modules["bench_stats_capture"] = type(sys)("bench_stats_capture")
+        sys.modules["bench_stats_capture"].Capture = Capture
+        with override_settings(MIDDLEWARE=middleware):
+            probe = Client(HTTP_USER_AGENT=agent)
+            probe.cookies = client.cookies
+            assert probe.get(path).status_code == 200
+        request = captured["request"]
+        response = HttpResponse("<p>page</p>")
+        counted = PageViewMiddleware(lambda r: response)
+        buffer.clear()
+        with_mw, without = [], []
+        for _ in range(args.calls):
+            start = time.perf_counter_ns()
+            counted(request)
+            with_mw.append(time.perf_counter_ns() - start)
+            start = time.perf_counter_ns()
+            (lambda r: response)(request)
+            without.append(time.perf_counter_ns() - start)
+        assert buffer.pending() >= args.calls - 20000, "the page was not counted"
+        added = [max(a - b, 0) / 1000 for a, b in zip(with_mw, without, strict=True)]
+        alone = {"median_us": round(statistics.median(added), 1), "p95_us": round(pct(added, 0.95), 1), "p99_us": round(pct(added, 0.99), 1)}
+        buffer.clear()
+
+        # 2. The background write, per batch.
+        from django.utils import timezone
+
+        batch = [make_view(user_id=member.pk, organisation_id=org.pk, route="leave:mine", roles={"staff"}, user_agent=agent,
+                           session_key=f"s{n % 40}", now=timezone.now()) for n in range(settings.STATS_BATCH_SIZE)]
+        writes = []
+        for _ in range(20):
+            start = time.perf_counter()
+            services.write_views(batch)
+            writes.append((time.perf_counter() - start) * 1000)
+        write = {"batch": len(batch), "median_ms": round(statistics.median(writes), 2), "per_view_us": round(statistics.median(writes) * 1000 / len(batch), 1)}
+
+        # 3. Whole requests, with and without the middleware, interleaved.
+        without_mw = [m for m in settings.MIDDLEWARE if not m.startswith("maillon.stats.")]
+        plain = Client(HTTP_USER_AGENT=agent)
+        plain.cookies = client.cookies
+        with override_settings(MIDDLEWARE=without_mw):
+            assert plain.get(path).status_code == 200  # its middleware chain is built now, without ours
+        assert client.get(path).status_code == 200
+        buffer.flush()  # the warm-up's view
+        before = PageView.objects.count()
+        cpu = {"with": [], "without": []}
+        wall = {"with": [], "without": []}
+        for _ in range(args.runs):
+            for name, c in (("with", client), ("without", plain)):
+                cpu_start, wall_start = time.process_time(), time.perf_counter()
+                assert c.get(path).status_code == 200
+                cpu[name].append((time.process_time() - cpu_start) * 1000)
+                wall[name].append((time.perf_counter() - wall_start) * 1000)
+        time.sleep(settings.STATS_FLUSH_SECONDS + 1)
+        buffer.flush()
+        written = PageView.objects.count() - before
+        whole = {
+            "runs": args.runs, "views_written": written,
+            "cpu_median_with_ms": round(statistics.median(cpu["with"]), 2), "cpu_median_without_ms": round(statistics.median(cpu["without"]), 2),
+            "wall_median_with_ms": round(statistics.median(wall["with"]), 2), "wall_median_without_ms": round(statistics.median(wall["without"]), 2),
+        }
+        whole["cpu_added_ms"] = round(whole["cpu_median_with_ms"] - whole["cpu_median_without_ms"], 2)
+        whole["wall_added_ms"] = round(whole["wall_median_with_ms"] - whole["wall_median_without_ms"], 2)
+
+        result = {"database": settings.DATABASES["default"]["ENGINE"], "middleware_alone": alone, "background_write": write, "whole_request": whole,
+                  "budget_ms": BUDGET_MS}
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "stats.json").write_text(json.dumps(result, indent=2))
+        print(json.dumps(result, indent=2))
+        over = alone["p95_us"] / 1000 > BUDGET_MS or whole["cpu_added_ms"] > BUDGET_MS
+        if written != args.runs:
+            print(f"counted {written} page views for {args.runs} counted requests")
+            return 1
+        return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
