@@ -116,12 +116,16 @@ def dump_database(staging: Path) -> tuple[Path, str]:
     """The database, copied consistently into ``staging``: (file, archive member)."""
     if engine() == "sqlite":
         target = staging / "maillon.sqlite3"
-        connection.ensure_connection()
+        name = str(connection.settings_dict["NAME"])
+        # A connection of its own (WAL: reading never waits for a writer), through the online
+        # backup API: one consistent snapshot of what was committed, while people write.
+        source = sqlite3.connect(name, uri=name.startswith("file:"), timeout=60)
         copy = sqlite3.connect(target)
         try:
-            connection.connection.backup(copy)  # the online backup API: one consistent snapshot
+            source.backup(copy)
         finally:
             copy.close()
+            source.close()
         return target, SQLITE_MEMBER
     target = staging / "maillon.pgdump"
     _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(target)], _pg_env(connection.settings_dict))
