@@ -133,9 +133,14 @@ def test_the_security_page_links_to_the_list(people):
     assert SESSIONS in real_login(people.owner).get("/comptes/securite/").content.decode()
 
 
-def test_allauths_own_list_leads_to_ours(people):
-    response = real_login(people.owner).get("/comptes/sessions/")
+def test_allauths_own_list_leads_to_ours_and_its_form_ends_nothing(people, client):
+    desk = real_login(people.owner)
+    phone = real_login(people.owner, agent=SAFARI_IPHONE)
+    response = desk.get("/comptes/sessions/")
     assert response.status_code in {301, 302} and response["Location"] == SESSIONS
+    assert desk.post("/comptes/sessions/").status_code in {301, 302}  # allauth's « sign out the others » is not mounted
+    assert is_logged_in(phone)
+    assert client.get("/comptes/sessions/", follow=True).redirect_chain[-1][0].startswith("/comptes/login/")
 
 
 # Ending sessions --------------------------------------------------------------------------------
