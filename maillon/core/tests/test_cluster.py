@@ -63,39 +63,53 @@ def wait_until_up(port: int, timeout: float = 40) -> None:
     raise AssertionError(f"node on port {port} did not start")
 
 
-@pytest.fixture
-def cluster(transactional_db, tmp_path):
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "MAILLON_ENV": "development",
-        "DEBUG": "1",
-        "MAILLON_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "SECRET_KEY": settings.SECRET_KEY,
-    }
-    ports = [free_port(), free_port()]
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "maillon.cli", "serve", "--port", str(p)], env=env)  # noqa: S603
-        for p in ports
-    ]
-    processes += [
-        subprocess.Popen([sys.executable, "-m", "maillon.cli", "worker", "--interval", "0.2"], env=env)  # noqa: S603
-        for _ in range(2)
-    ]
-    try:
-        for port in ports:
-            wait_until_up(port, timeout=120)  # two nodes and two workers starting at once on a busy machine
-        yield ports
-    finally:
+class Cluster:
+    """``maillon serve`` nodes and ``maillon worker`` processes on loopback, sharing the test
+    database and Redis."""
+
+    def __init__(self, data_dir, *, nodes: int = 2, workers: int = 2, env: dict | None = None):
+        db = connection.settings_dict
+        self.env = {
+            **os.environ,
+            "MAILLON_ENV": "development",
+            "DEBUG": "1",
+            "MAILLON_DATA_DIR": str(data_dir),
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "REDIS_URL": settings.REDIS_URL,
+            "SECRET_KEY": settings.SECRET_KEY,
+            **(env or {}),
+        }
+        self.ports = [free_port() for _ in range(nodes)]
+        self.nodes = [self._start("serve", "--port", str(port)) for port in self.ports]
+        self.workers = [self._start("worker", "--interval", "0.2") for _ in range(workers)]
+
+    def _start(self, *command: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "maillon.cli", *command], env=self.env)  # noqa: S603
+
+    def wait_until_up(self, timeout: float = 120) -> None:  # several processes starting at once on a busy machine
+        for port in self.ports:
+            wait_until_up(port, timeout=timeout)
+
+    def stop(self) -> None:
+        processes = self.nodes + self.workers
         for process in processes:
-            process.terminate()
+            if process.poll() is None:
+                process.terminate()
         for process in processes:
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture
+def cluster(transactional_db, tmp_path):
+    nodes = Cluster(tmp_path)
+    try:
+        nodes.wait_until_up()
+        yield nodes.ports
+    finally:
+        nodes.stop()
 
 
 def log_in(port: int, username: str) -> requests.Session:
