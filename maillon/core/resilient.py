@@ -14,8 +14,8 @@ its cache reads. Here:
   back, so a session closed during the outage is not revived from the cache afterwards.
 - ``ResilientRedisChannelLayer``: ``send``, ``group_send``, ``group_add`` and ``group_discard``
   fail quietly (live updates are best effort; the data is in the database and the next page
-  shows it). ``receive`` still raises, so an open WebSocket closes and the page's script
-  reconnects with its back-off once Redis answers again.
+  shows it). An open WebSocket stays open without live updates and, once Redis answers again,
+  is closed so that the page's script reconnects and joins its groups again.
 - One log line (``maillon.core.resilient``, ERROR) when a process sees Redis go away, one
   (WARNING) when it is back: per process and per outage, never per request.
 - ``ping()`` on both, for ``/readyz``: it asks Redis directly, whatever the state above.
@@ -232,6 +232,23 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
 
     async def group_discard(self, group, channel):
         return await self._guard(lambda: super(ResilientRedisChannelLayer, self).group_discard(group, channel))
+
+    async def receive(self, channel):
+        """A consumer's next message. While Redis is unreachable its socket stays open, without
+        live updates; once Redis answers again the consumer is told to disconnect (1012, « service
+        restart »): the page's script reconnects and joins its groups again, which a restarted
+        Redis has forgotten. No traceback per open socket."""
+        try:
+            return await super().receive(channel)
+        except REDIS_DOWN as exc:
+            self.outage.failed(exc)
+        while True:
+            await asyncio.sleep(self.outage.retry_seconds)
+            try:
+                await self.ping()
+            except REDIS_DOWN:
+                continue
+            return {"type": "websocket.disconnect", "code": 1012}
 
     async def ping(self) -> None:
         """Ask Redis directly (``/readyz``); raises when it does not answer."""

@@ -9,6 +9,7 @@ that accepts connections and never answers) by the test, on either database. Ski
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
@@ -151,6 +152,29 @@ def test_pages_work_while_redis_is_away_and_all_comes_back_without_a_restart(peo
     # A frozen Redis kept the session it had cached: it was dropped, the person stays logged out.
     assert leaver.get(DASHBOARD).status_code == 302
     assert len(outage_lines(caplog, logging.ERROR)) == len(down)
+
+
+@needs_redis_server
+def test_an_open_socket_waits_out_the_outage_then_is_asked_to_reconnect(own_redis):
+    """A page's WebSocket stays open while Redis is away (no traceback, no live update), and is
+    closed once Redis is back so that the page reconnects and joins its group again."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+
+    async def outage():
+        channel = await layer.new_channel()
+        await layer.group_add("people", channel)
+        waiting = asyncio.ensure_future(layer.receive(channel))  # the consumer of an open page
+        await asyncio.sleep(0.2)
+        await asyncio.to_thread(own_redis.stop)
+        await asyncio.sleep(2 * RETRY_SECONDS)
+        assert not waiting.done()
+        await layer.group_send("people", {"type": "unread.changed"})  # dropped quietly
+        await asyncio.to_thread(own_redis.start)
+        return await asyncio.wait_for(waiting, 10)
+
+    assert asyncio.run(outage()) == {"type": "websocket.disconnect", "code": 1012}
 
 
 # The cache's answers while Redis is unreachable, one call at a time (nothing listens).
