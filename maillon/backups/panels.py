@@ -27,5 +27,6 @@ def last_backup(request):
     trouble = last.result == BackupRun.Result.FAILED or stale
     context = {"last": last, "stale": stale, "trouble": trouble, "alert_hours": settings.BACKUP_ALERT_HOURS}
     if trouble:
-        context.update(section="waiting", waiting=[{"count": 1, "label": _("Backups")}])
+        label = _("Failed backup") if last.result == BackupRun.Result.FAILED else _("Backup overdue")
+        context.update(section="waiting", waiting=[{"count": 1, "label": label}])
     return context
