@@ -6,7 +6,8 @@ PostgreSQL when DATABASE_URL is set). It builds one organisation and one staff m
 1. the middleware alone: ``PageViewMiddleware`` around a view that returns at once, against
    that view called directly, on a real request of the member (session, membership, route):
    what a counted page pays (the checks, two HMACs, the User-Agent class, the append under the
-   lock), median and p95 of ``--calls`` calls, in microseconds;
+   lock), median, p95 and p99 of ``--calls`` calls, in microseconds: first with no writer
+   thread, then with the writer thread writing a batch every 200 views beside it;
 2. the write behind it: ``write_views`` of batches of ``STATS_BATCH_SIZE`` views (one opt-out
    query, one bulk insert), per batch and per view: the background thread's work, off the
    request;
@@ -15,7 +16,8 @@ PostgreSQL when DATABASE_URL is set). It builds one organisation and one staff m
    difference of the medians of the process's CPU time (all threads, so the write counts) and
    of the wall clock.
 
-Writes bench/results/stats.json; exits 1 when (1)'s p95 or (3)'s CPU difference is over 1 ms.
+Writes bench/results/stats.json; exits 1 when (1)'s p95 (either way) or (3)'s CPU difference is
+over 1 ms.
 """
 
 from __future__ import annotations
@@ -81,25 +83,38 @@ def main() -> int:
         middleware = [*settings.MIDDLEWARE, "bench_stats_capture.Capture"]
         sys.modules["bench_stats_capture"] = type(sys)("bench_stats_capture")
         sys.modules["bench_stats_capture"].Capture = Capture
-        with override_settings(MIDDLEWARE=middleware):
+        with override_settings(MIDDLEWARE=middleware, STATS_BACKGROUND_FLUSH=False):
             probe = Client(HTTP_USER_AGENT=agent)
             probe.cookies = client.cookies
             assert probe.get(path).status_code == 200
         request = captured["request"]
         response = HttpResponse("<p>page</p>")
         counted = PageViewMiddleware(lambda r: response)
-        buffer.clear()
-        with_mw, without = [], []
-        for _ in range(args.calls):
-            start = time.perf_counter_ns()
+
+        def added_time(calls: int) -> dict:
+            buffer.clear()
+            with_mw, without = [], []
+            for _ in range(calls):
+                start = time.perf_counter_ns()
+                counted(request)
+                with_mw.append(time.perf_counter_ns() - start)
+                start = time.perf_counter_ns()
+                (lambda r: response)(request)
+                without.append(time.perf_counter_ns() - start)
+                if buffer.pending() >= 5000:
+                    buffer.clear()  # no writer here: keep the list the size it has in production
+            added = [max(a - b, 0) / 1000 for a, b in zip(with_mw, without, strict=True)]
+            return {"median_us": round(statistics.median(added), 1), "p95_us": round(pct(added, 0.95), 1), "p99_us": round(pct(added, 0.99), 1)}
+
+        # Alone (no writer thread), then with the writer thread writing a batch every 200 views
+        # (the p99 then shows the thread taking its turn at the interpreter lock).
+        with override_settings(STATS_BACKGROUND_FLUSH=False):
+            buffer.clear()
             counted(request)
-            with_mw.append(time.perf_counter_ns() - start)
-            start = time.perf_counter_ns()
-            (lambda r: response)(request)
-            without.append(time.perf_counter_ns() - start)
-        assert buffer.pending() >= args.calls - 20000, "the page was not counted"
-        added = [max(a - b, 0) / 1000 for a, b in zip(with_mw, without, strict=True)]
-        alone = {"median_us": round(statistics.median(added), 1), "p95_us": round(pct(added, 0.95), 1), "p99_us": round(pct(added, 0.99), 1)}
+            assert buffer.pending() == 1, "the page was not counted"
+            alone = added_time(args.calls)
+        with_writer = added_time(args.calls)
+        time.sleep(settings.STATS_FLUSH_SECONDS + 1)
         buffer.clear()
 
         # 2. The background write, per batch.
@@ -142,12 +157,13 @@ def main() -> int:
         whole["cpu_added_ms"] = round(whole["cpu_median_with_ms"] - whole["cpu_median_without_ms"], 2)
         whole["wall_added_ms"] = round(whole["wall_median_with_ms"] - whole["wall_median_without_ms"], 2)
 
-        result = {"database": settings.DATABASES["default"]["ENGINE"], "middleware_alone": alone, "background_write": write, "whole_request": whole,
+        result = {"database": settings.DATABASES["default"]["ENGINE"], "middleware_alone": alone, "middleware_with_writer": with_writer,
+                  "background_write": write, "whole_request": whole,
                   "budget_ms": BUDGET_MS}
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / "stats.json").write_text(json.dumps(result, indent=2))
         print(json.dumps(result, indent=2))
-        over = alone["p95_us"] / 1000 > BUDGET_MS or whole["cpu_added_ms"] > BUDGET_MS
+        over = max(alone["p95_us"], with_writer["p95_us"]) / 1000 > BUDGET_MS or whole["cpu_added_ms"] > BUDGET_MS
         if written != args.runs:
             print(f"counted {written} page views for {args.runs} counted requests")
             return 1

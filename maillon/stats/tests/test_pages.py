@@ -138,3 +138,17 @@ def test_a_federation_office_sees_its_organisations_side_by_side(people, login, 
     # An organisation's own director has no federation table.
     own = login(people.with_role(Role.DIRECTOR)).get(url(people.org))
     assert "Organisations de la fédération" not in own.text
+
+
+def test_the_navigation_shows_statistiques_to_the_director_only(people, login):
+    director_page = login(people.with_role(Role.DIRECTOR)).get(f"/{people.org.slug}/tableau-de-bord/").text
+    assert f'href="/{people.org.slug}/statistiques/"' in director_page
+    staff_page = login(people.owner).get(f"/{people.org.slug}/tableau-de-bord/").text
+    assert f'href="/{people.org.slug}/statistiques/"' not in staff_page
+
+
+def test_the_exemptions_limits_hold_in_the_settings():
+    """CNIL: aggregates kept 25 months at most (the setting is capped), raw rows a week."""
+    from django.conf import settings
+
+    assert settings.STATS_KEEP_MONTHS <= 25 and settings.STATS_RAW_DAYS <= 31
