@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillon.core.registry import dashboard_place
 
+from . import services
 from .models import BackupRun
 
 
@@ -22,7 +23,12 @@ def last_backup(request):
             .annotate(last_ok_at=Subquery(ok.values("finished_at")[:1]), last_ok_size=Subquery(ok.values("size")[:1]))
             .first())
     if last is None:
-        return {"last": None}
+        # Nothing yet: an incident once the app has been installed for BACKUP_ALERT_HOURS.
+        since = services.installed_at()
+        if since is None or since > timezone.now() - timedelta(hours=settings.BACKUP_ALERT_HOURS):
+            return {"last": None}
+        return {"last": None, "stale": True, "trouble": True, "alert_hours": settings.BACKUP_ALERT_HOURS,
+                "section": "waiting", "waiting": [{"count": 1, "label": _("Backup overdue")}]}
     stale = last.last_ok_at is None or last.last_ok_at < timezone.now() - timedelta(hours=settings.BACKUP_ALERT_HOURS)
     trouble = last.result == BackupRun.Result.FAILED or stale
     context = {"last": last, "stale": stale, "trouble": trouble, "alert_hours": settings.BACKUP_ALERT_HOURS}

@@ -163,15 +163,28 @@ def run_backup(*, to: Path | None = None, secret: crypto.Secret | None | bool = 
 
 # The dashboard and the alerts ---------------------------------------------------------------
 
+def installed_at() -> datetime | None:
+    """When the backups app was installed (its first migration): with no backup since then for
+    BACKUP_ALERT_HOURS, the nightly job is not running (no worker?)."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    return MigrationRecorder.Migration.objects.filter(app="backups").order_by("applied").values_list("applied", flat=True).first()
+
+
 def status(now: datetime | None = None) -> dict:
     """The last run, the last success and whether something is wrong: for the panel and alerts."""
     now = now or timezone.now()
+    limit = now - timedelta(hours=settings.BACKUP_ALERT_HOURS)
     last = BackupRun.objects.exclude(result=BackupRun.Result.RUNNING).order_by("-started_at").first()
     last_ok = last if last is not None and last.result == BackupRun.Result.OK else (
         BackupRun.objects.filter(result=BackupRun.Result.OK).order_by("-started_at").first())
-    stale = last_ok is None or last_ok.finished_at < now - timedelta(hours=settings.BACKUP_ALERT_HOURS)
+    if last_ok is not None:
+        stale = last_ok.finished_at < limit
+    else:
+        since = installed_at()
+        stale = last is not None or (since is not None and since < limit)
     failed = last is not None and last.result == BackupRun.Result.FAILED
-    return {"last": last, "last_ok": last_ok, "failed": failed, "stale": last is not None and stale}
+    return {"last": last, "last_ok": last_ok, "failed": failed, "stale": stale}
 
 
 def alert_recipients():

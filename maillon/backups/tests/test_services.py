@@ -133,3 +133,20 @@ def test_the_panel_says_when_no_backup_succeeded_for_26_hours(people, place, log
                              result=BackupRun.Result.OK, size=1000)
     html = login(people.with_role(Role.DIRECTOR)).get(DASHBOARD.format(slug=people.org.slug)).content.decode()
     assert "Aucune sauvegarde n'a réussi depuis plus de 26 heures." in html
+
+
+def test_an_install_that_never_made_a_backup_in_26_hours_is_an_incident_too(people, place, login):
+    """No worker, so no nightly job: the panel and the hourly check (once a worker runs) say so."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    director = people.with_role(Role.DIRECTOR)
+    assert services.check_alerts() is None  # just installed: nothing to say yet
+    html = login(director).get(DASHBOARD.format(slug=people.org.slug)).content.decode()
+    assert "Aucune sauvegarde pour l'instant." in html
+    MigrationRecorder.Migration.objects.filter(app="backups").update(applied=timezone.now() - timedelta(days=3))
+    html = login(director).get(DASHBOARD.format(slug=people.org.slug)).content.decode()
+    assert "Aucune sauvegarde n'a réussi depuis plus de 26 heures." in html and "Sauvegarde en retard" in html
+    alert = services.check_alerts()
+    assert alert.key == "since:0" and alert.reason == "stale"
+    assert Notification.objects.get(kind="backups.alert", recipient=director).title == "Aucune sauvegarde n'a réussi depuis plus de 26 heures"
+    assert services.check_alerts() is None
