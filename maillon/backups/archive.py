@@ -117,10 +117,18 @@ def dump_database(staging: Path) -> tuple[Path, str]:
     if engine() == "sqlite":
         target = staging / "maillon.sqlite3"
         name = str(connection.settings_dict["NAME"])
+        copy = sqlite3.connect(target)
+        if connection.is_in_memory_db():
+            # The tests' shared-cache memory database has no WAL: another connection would wait
+            # for the test's open transaction for ever (Python's backup() retries a locked
+            # source without end). Copy through the connection that holds it.
+            connection.ensure_connection()
+            connection.connection.backup(copy)
+            copy.close()
+            return target, SQLITE_MEMBER
         # A connection of its own (WAL: reading never waits for a writer), through the online
         # backup API: one consistent snapshot of what was committed, while people write.
         source = sqlite3.connect(name, uri=name.startswith("file:"), timeout=60)
-        copy = sqlite3.connect(target)
         try:
             source.backup(copy)
         finally:
