@@ -6,12 +6,15 @@ and toasts across nodes). Django's ``RedisCache`` and channels-redis raise on ev
 Redis is unreachable, and a request would either fail or wait for a socket timeout on each of
 its cache reads. Here:
 
-- ``ResilientRedisCache``: every call that meets a connection error or a timeout answers what a
-  cache miss answers (``get`` → default, ``add`` → False, ``get_many`` → {}), so pages are built
-  from the database. After a failure the process does not try Redis again for
-  ``RETRY_SECONDS`` (5): a dead Redis costs one short timeout per process every few seconds,
-  not one per request. Keys written or deleted during the outage are deleted when Redis is
-  back, so a session closed during the outage is not revived from the cache afterwards.
+- ``ResilientRedisCache``: while Redis is unreachable, the process's own memory stands in for
+  it (a small ``LocMemCache``): pages are built as on a cache miss, the login rate limits keep
+  counting (per process rather than across nodes), the host map and compiled forms stay cached.
+  Sessions are the exception: their cached copy is skipped and they are read from the database,
+  so a logout on one node holds on every node. After a failure the process does not try Redis
+  again for ``RETRY_SECONDS`` (5): a dead Redis costs one short timeout per process every few
+  seconds, not one per request. When it is back, the stand-in is emptied and the keys written
+  or deleted meanwhile are deleted from Redis, so a session closed during the outage is not
+  revived from the cache afterwards.
 - ``ResilientRedisChannelLayer``: ``send``, ``group_send``, ``group_add`` and ``group_discard``
   fail quietly (live updates are best effort; the data is in the database and the next page
   shows it). An open WebSocket stays open without live updates and, once Redis answers again,
@@ -34,6 +37,8 @@ from collections.abc import Callable, Iterable
 
 from channels_redis.core import RedisChannelLayer
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -46,6 +51,10 @@ CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
 RETRY_SECONDS = 5.0
 LAYER_CALL_SECONDS = 1.0  # a send to a Redis that accepts connections but never answers
 STALE_KEYS_KEPT = 10_000  # beyond that, every key of the cache's prefix is dropped on recovery
+STAND_IN_ENTRIES = 5000  # the process's memory standing in for Redis during an outage
+# Keys never kept in the stand-in: sessions (cached_db reads the database on a miss), so that a
+# session closed on one node is closed on all of them during an outage too.
+NOT_STOOD_IN = ("django.contrib.sessions.cached_db",)
 
 
 class Outage:
@@ -101,10 +110,13 @@ class ResilientRedisCache(RedisCache):
         self._stale: set[str] = set()
         self._stale_overflow = False
         self._stale_lock = threading.Lock()
+        self._stand_in = LocMemCache(f"maillon-redis-outage-{id(self)}", {
+            "TIMEOUT": params.get("TIMEOUT", 300), "OPTIONS": {"MAX_ENTRIES": STAND_IN_ENTRIES}})
+        self._nothing = DummyCache("", {})
 
     # The guard: one place decides whether Redis is tried and what a failure answers.
 
-    def _guard(self, call: Callable, default, written: Iterable[str] = ()):
+    def _guard(self, call: Callable, stand_in: Callable, written: Iterable[str] = ()):
         if self.outage.may_try():
             try:
                 result = call()
@@ -112,10 +124,18 @@ class ResilientRedisCache(RedisCache):
                 self.outage.failed(exc)
             else:
                 if self.outage.succeeded():
-                    self._drop_stale()
+                    self._recovered()
                 return result
         self._remember(written)
-        return default
+        return stand_in()
+
+    def _local(self, key):
+        """The stand-in for one key during an outage: memory, or nothing at all for a session."""
+        return self._nothing if str(key).startswith(NOT_STOOD_IN) else self._stand_in
+
+    def _recovered(self) -> None:
+        self._stand_in.clear()
+        self._drop_stale()
 
     def _remember(self, keys: Iterable[str]) -> None:
         """Keys whose write (or delete) did not reach Redis: what Redis holds for them may be
@@ -152,52 +172,58 @@ class ResilientRedisCache(RedisCache):
         """Ask Redis directly (``/readyz``); raises when it does not answer."""
         self._cache.get_client(write=True).ping()
         if self.outage.succeeded():
-            self._drop_stale()
+            self._recovered()
 
     # Django's cache API.
 
     def get(self, key, default=None, version=None):
-        return self._guard(lambda: RedisCache.get(self, key, default, version), default)
+        return self._guard(lambda: RedisCache.get(self, key, default, version),
+                           lambda: self._local(key).get(key, default, version))
 
     def get_many(self, keys, version=None):
-        return self._guard(lambda: RedisCache.get_many(self, keys, version), {})
+        keys = list(keys)
+        return self._guard(lambda: RedisCache.get_many(self, keys, version), lambda: self._stand_in.get_many(keys, version))
 
     def has_key(self, key, version=None):
-        return self._guard(lambda: RedisCache.has_key(self, key, version), False)
+        return self._guard(lambda: RedisCache.has_key(self, key, version), lambda: self._local(key).has_key(key, version))
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard(lambda: RedisCache.add(self, key, value, timeout, version), False, [self._key(key, version)])
+        return self._guard(lambda: RedisCache.add(self, key, value, timeout, version),
+                           lambda: self._local(key).add(key, value, timeout, version), [self._key(key, version)])
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self._guard(lambda: RedisCache.set(self, key, value, timeout, version), None, [self._key(key, version)])
+        self._guard(lambda: RedisCache.set(self, key, value, timeout, version),
+                    lambda: self._local(key).set(key, value, timeout, version), [self._key(key, version)])
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard(lambda: RedisCache.touch(self, key, timeout, version), False, [self._key(key, version)])
+        return self._guard(lambda: RedisCache.touch(self, key, timeout, version),
+                           lambda: self._local(key).touch(key, timeout, version), [self._key(key, version)])
 
     def delete(self, key, version=None):
-        return self._guard(lambda: RedisCache.delete(self, key, version), False, [self._key(key, version)])
+        return self._guard(lambda: RedisCache.delete(self, key, version),
+                           lambda: self._local(key).delete(key, version), [self._key(key, version)])
 
     def incr(self, key, delta=1, version=None):
-        missing = object()
-        found = self._guard(lambda: RedisCache.incr(self, key, delta, version), missing, [self._key(key, version)])
-        if found is missing:
-            raise ValueError(f"Key '{key}' not found.")  # what a miss says; the caller then sets it
-        return found
+        return self._guard(lambda: RedisCache.incr(self, key, delta, version),
+                           lambda: self._local(key).incr(key, delta, version), [self._key(key, version)])
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard(lambda: RedisCache.set_many(self, data, timeout, version), list(data),
-                           [self._key(key, version) for key in data])
+        return self._guard(lambda: RedisCache.set_many(self, data, timeout, version),
+                           lambda: self._stand_in.set_many(data, timeout, version), [self._key(key, version) for key in data])
 
     def delete_many(self, keys, version=None):
         keys = list(keys)
-        self._guard(lambda: RedisCache.delete_many(self, keys, version), None, [self._key(key, version) for key in keys])
+        self._guard(lambda: RedisCache.delete_many(self, keys, version), lambda: self._stand_in.delete_many(keys, version),
+                    [self._key(key, version) for key in keys])
 
     def clear(self):
-        cleared = self._guard(lambda: RedisCache.clear(self), None)
-        if cleared is None:
+        def stand_in():
+            self._stand_in.clear()
             with self._stale_lock:
-                self._stale_overflow = True
-        return bool(cleared)
+                self._stale_overflow = True  # Redis is emptied of this prefix when it is back
+            return False
+
+        return bool(self._guard(lambda: RedisCache.clear(self), stand_in))
 
 
 class ResilientRedisChannelLayer(RedisChannelLayer):

@@ -1,5 +1,5 @@
-"""Redis going away: pages still work (the cache answers like a miss, sessions come from the
-database), live updates are dropped quietly, ``/readyz`` names the part that is down, one log
+"""Redis going away: pages still work (the process's memory stands in for the cache, sessions
+come from the database), live updates are dropped quietly, ``/readyz`` names the part that is down, one log
 line says so per outage, and all comes back when Redis does, without a restart.
 
 Runs against a ``redis-server`` of its own, stopped and started (or frozen with SIGSTOP: a Redis
@@ -20,6 +20,7 @@ import time
 
 import pytest
 import redis
+from django.core.cache import cache
 from django.test import Client
 
 from maillon.core import views
@@ -129,6 +130,9 @@ def test_pages_work_while_redis_is_away_and_all_comes_back_without_a_restart(peo
         notify(people.owner, "Réunion d'équipe déplacée", organisation=people.org, email=False)
     assert people.owner.notifications.filter(title="Réunion d'équipe déplacée").exists()
 
+    cache.set("written-during-the-outage", outage)  # kept in this process's memory meanwhile
+    assert cache.get("written-during-the-outage") == outage
+
     ready = Client().get("/readyz")
     assert ready.status_code == 503
     assert ready.json()["failing"] == ["cache", "channel_layer"]
@@ -149,6 +153,7 @@ def test_pages_work_while_redis_is_away_and_all_comes_back_without_a_restart(peo
     back = outage_lines(caplog, logging.WARNING)
     assert any("back for the cache" in line for line in back), back
     assert any("back for the channel layer" in line for line in back), back
+    assert cache.get("written-during-the-outage") is None  # the stand-in is emptied, Redis never had it
     # A frozen Redis kept the session it had cached: it was dropped, the person stays logged out.
     assert leaver.get(DASHBOARD).status_code == 302
     assert len(outage_lines(caplog, logging.ERROR)) == len(down)
@@ -184,21 +189,31 @@ def dead_cache():
     return ResilientRedisCache(f"redis://127.0.0.1:{free_port()}/0", {"KEY_PREFIX": "maillon", "OPTIONS": {"RETRY_SECONDS": 60}})
 
 
-def test_a_dead_redis_answers_like_a_cache_miss_and_is_logged_once(dead_cache, caplog):
+def test_while_redis_is_dead_the_process_memory_stands_in_except_for_sessions(dead_cache, caplog):
     caplog.set_level(logging.WARNING, logger="maillon.core.resilient")
     assert dead_cache.get("host-map") is None
     assert dead_cache.get("host-map", "fallback") == "fallback"
-    assert dead_cache.get_many(["a", "b"]) == {}
-    assert dead_cache.has_key("a") is False
-    assert dead_cache.add("a", 1) is False
-    assert dead_cache.set("a", 1) is None
-    assert dead_cache.set_many({"a": 1, "b": 2}) == ["a", "b"]  # the keys not stored
-    assert dead_cache.touch("a") is False
-    assert dead_cache.delete("a") is False
-    dead_cache.delete_many(["a", "b"])
-    with pytest.raises(ValueError, match="not found"):  # as for a missing key: the caller sets it
-        dead_cache.incr("attempts")
+    dead_cache.set("host-map", {"intranet.exemple.test": "essais"})
+    assert dead_cache.get("host-map") == {"intranet.exemple.test": "essais"}
+    # Login rate limits keep counting, in this process.
+    assert dead_cache.add("attempts", 1) is True
+    assert dead_cache.add("attempts", 1) is False
+    assert dead_cache.incr("attempts") == 2
+    assert dead_cache.has_key("attempts") is True
+    assert dead_cache.get_many(["host-map", "unknown"]) == {"host-map": {"intranet.exemple.test": "essais"}}
+    assert dead_cache.set_many({"a": 1, "b": 2}) == []
+    assert dead_cache.touch("a") is True
+    assert dead_cache.delete("a") is True
+    dead_cache.delete_many(["b"])
+    assert dead_cache.get("b") is None
+    with pytest.raises(ValueError, match="not found"):
+        dead_cache.incr("never-set")
+    # Sessions are not kept in memory: they are read from the database, so a logout holds everywhere.
+    session_key = "django.contrib.sessions.cached_dbk3y"
+    dead_cache.set(session_key, {"_auth_user_id": "1"})
+    assert dead_cache.get(session_key) is None
     assert dead_cache.clear() is False
+    assert dead_cache.get("host-map") is None
     assert len(outage_lines(caplog, logging.ERROR)) == 1
     assert dead_cache.outage.down
 
