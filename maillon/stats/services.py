@@ -44,9 +44,12 @@ def count_day(rows) -> tuple[Counter, Counter]:
 
 @transaction.atomic
 def aggregate_day(day: date) -> int:
-    """Replace ``day``'s aggregates (every organisation) by the count of its raw views."""
+    """Replace ``day``'s aggregates (every organisation) by the count of its raw views. A day
+    without raw views keeps its aggregates (purged raw rows, figures of the demo)."""
     rows = PageView.objects.filter(date=day).values_list("pk", "organisation_id", "visitor", "route", "role", "hour", "weekday", "device")
     views, visits = count_day(rows.iterator(chunk_size=2000))
+    if not views:
+        return 0
     DailyStat.objects.filter(date=day).delete()
     DailyStat.objects.bulk_create([
         DailyStat(organisation_id=org, date=day, route=route, role=role, hour=hour, weekday=weekday, device=device,

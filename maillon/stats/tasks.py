@@ -1,5 +1,6 @@
 """Periodic jobs of the statistics (registered in apps.py)."""
 
+from django.conf import settings
 from django_tasks import task
 
 from . import services
@@ -13,6 +14,7 @@ def aggregate_today() -> int:
 
 @task()
 def aggregate_daily() -> int:
-    """Nightly: yesterday and the day before, complete, then the purge (raw views after
-    STATS_RAW_DAYS days, aggregates after STATS_KEEP_MONTHS months)."""
-    return services.aggregate_recent(days=3)
+    """Nightly: every day whose raw views are still kept (a worker stopped for a few days loses
+    nothing), then the purge (raw views after STATS_RAW_DAYS days, aggregates after
+    STATS_KEEP_MONTHS months)."""
+    return services.aggregate_recent(days=settings.STATS_RAW_DAYS + 1)

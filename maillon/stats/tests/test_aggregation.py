@@ -106,3 +106,10 @@ def test_the_demo_gives_both_demo_organisations_weeks_of_figures_once(people):
     assert DailyStat.objects.for_organisation(people.other_org).exists()
     seed_stats(context)
     assert DailyStat.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_a_day_without_raw_views_keeps_its_figures(org, stat):
+    stat(DAY, views=8)
+    assert services.aggregate_day(DAY) == 0
+    assert DailyStat.objects.get().views == 8
