@@ -157,3 +157,11 @@ def pdf_text(content: bytes) -> str:
             literal = re.sub(rb"\\([()\\])", rb"\1", literal)
             text.append(literal.decode("windows-1252"))
     return "\n".join(text)
+
+
+def only_jobs(monkeypatch, *names: str) -> None:
+    """Leave only these periodic jobs registered, so a test that runs the due jobs runs its own
+    (not tonight's backup or any other app's job)."""
+    from maillon.core import periodic
+
+    monkeypatch.setattr(periodic, "JOBS", {name: periodic.JOBS[name] for name in names})

@@ -9,6 +9,7 @@ from maillon.content.models import NewsPage, SearchEntry
 from maillon.content.tests.helpers import news
 from maillon.core import periodic
 from maillon.core.models import PeriodicRun
+from maillon.testing import only_jobs
 
 
 def schedule(org, title, when):
@@ -31,7 +32,8 @@ def test_it_is_registered_as_an_hourly_job():
     assert job.period == "hourly"
 
 
-def test_it_publishes_news_scheduled_in_the_past_and_not_the_future(people, login):
+def test_it_publishes_news_scheduled_in_the_past_and_not_the_future(people, login, monkeypatch):
+    only_jobs(monkeypatch, "content.publish_scheduled")
     due = schedule(people.org, "Fermeture estivale", timezone.now() - timedelta(minutes=5))
     later = schedule(people.org, "Rentrée des ateliers", timezone.now() + timedelta(days=2))
     assert not due.live and not later.live
