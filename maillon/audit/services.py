@@ -15,9 +15,12 @@ from .models import GENESIS_HASH, AuditEntry, AuditHead
 
 
 def _client_ip(request) -> str | None:
+    """The client's address; behind a proxy, through ALLAUTH_TRUSTED_PROXY_COUNT."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from maillon.accounts.services_sessions import client_ip
+
+    return client_ip(request) or None
 
 
 def record(action: str, *, actor=None, organisation=None, target: Model | None = None, data: dict | None = None, request=None) -> AuditEntry:
