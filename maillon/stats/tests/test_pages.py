@@ -135,9 +135,12 @@ def test_a_federation_office_sees_its_organisations_side_by_side(people, login, 
     assert people.org.name in response.text and people.other_org.name not in response.text
     api = client.get("/api/v1/stats/federation", headers={"X-Organisation": office.slug}).json()
     assert {row["slug"]: (row["views"], row["visits"]) for row in api} == {people.org.slug: (9, 4), office.slug: (0, 0)}
-    # An organisation's own director has no federation table.
-    own = login(people.with_role(Role.DIRECTOR)).get(url(people.org))
-    assert "Organisations de la fédération" not in own.text
+    lines = client.get(url(office, "?export=federation")).content.decode("utf-8-sig").splitlines()
+    assert lines == ["Organisation;Vues de pages;Visites", f"{people.org.name};9;4", "Fédération (bureau);0;0"]  # by name
+    # An organisation's own director has no federation table, nor its export.
+    own_client = login(people.with_role(Role.DIRECTOR))
+    assert "Organisations de la fédération" not in own_client.get(url(people.org)).text
+    assert own_client.get(url(people.org, "?export=federation")).status_code == 404
 
 
 def test_the_navigation_shows_statistiques_to_the_director_only(people, login):
