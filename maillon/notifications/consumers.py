@@ -24,6 +24,13 @@ from maillon.accounts.sessions import opened_elsewhere
 from .services import unread_count, user_group
 
 
+def _session_alive(session) -> bool:
+    """The page's session still exists: not logged out, not ended from « Mes appareils
+    connectés », not expired. Checked before anything is sent, so an ended session's open
+    socket receives nothing more."""
+    return bool(session.session_key) and session.exists(session.session_key)
+
+
 def _organisation(user, slug: str):
     """The organisation of ``slug`` if the person is an active member of it, else None."""
     from maillon.accounts.models import Membership
@@ -63,6 +70,12 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
+    async def _still_logged_in(self) -> bool:
+        if await database_sync_to_async(_session_alive)(self.scope["session"]):
+            return True
+        await self.close(code=4401)
+        return False
+
     async def _count(self) -> int:
         return await database_sync_to_async(unread_count)(self.user, self.organisation)
 
@@ -73,12 +86,16 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def _poll(self, seconds: float):
         while True:
             await asyncio.sleep(seconds)
+            if not await self._still_logged_in():
+                return
             count = await self._count()
             if count != self.sent:
                 await self._send_count(count)
 
     async def unread_changed(self, event):
-        await self._send_count()
+        if await self._still_logged_in():
+            await self._send_count()
 
     async def live_event(self, message):
-        await self.send_json({"event": message["event"]})
+        if await self._still_logged_in():
+            await self.send_json({"event": message["event"]})

@@ -211,3 +211,23 @@ def test_a_live_event_reaches_every_open_page_of_its_person_after_commit():
             await communicator.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_socket_whose_session_was_ended_receives_nothing_more():
+    """Logged out elsewhere (« Mes appareils connectés », logout, expiry): the page's open socket
+    is closed at the next event instead of carrying it."""
+    people = build_people()
+    client = Client()
+    client.force_login(people.owner)
+
+    async def scenario():
+        communicator = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client))
+        connected, _ = await communicator.connect()
+        assert connected
+        assert await communicator.receive_json_from(timeout=5) == {"unread": 0}
+        await database_sync_to_async(client.logout)()  # the session is deleted from the store
+        await database_sync_to_async(notify)(people.owner, "Après la déconnexion", organisation=people.org, email=False)
+        closed = await communicator.receive_output(timeout=5)
+        assert closed == {"type": "websocket.close", "code": 4401}
+
+    async_to_sync(scenario)()
