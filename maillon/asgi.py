@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP (Django) and WebSocket (Channels) on one port."""
 
+import gc
 import os
 import sys
 import warnings
@@ -62,3 +63,9 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(registry.websockets))),
     }
 )
+
+# Everything loaded so far (Django, Wagtail, the URL map, the apps' registries) lives as long as
+# the process. Moved out of the collector's reach, a full collection no longer walks its
+# ≈ 260,000 objects on some unlucky request: 1.44 → 0.16 ms of GC per dashboard on average
+# (issue 14, profiled at 10×).
+gc.freeze()
