@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -20,6 +19,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from maillon.accounts.models import Membership
+from maillon.core.csvexport import csv_response
 from maillon.core.reversing import row_url
 
 from . import insight, policies, services
@@ -172,24 +172,14 @@ def entries(request):
 
 
 def _csv(queryset) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="conges-mouvements-{timezone.localdate():%Y-%m-%d}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Recorded at"), _("Login"), _("Person"), _("Leave type"), _("Movement"), _("Days"), pgettext("date range", "From"), pgettext("date range", "To"), _("Reference"), _("Reason"), _("By")])
-    for e in queryset.iterator(chunk_size=1000):
-        writer.writerow([
-            timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"), e.membership.user.username, e.membership.user.get_full_name(),
-            e.leave_type.code, e.get_kind_display(), services.format_days(e.amount),
-            f"{e.start_date} {e.start_half}" if e.start_date else "", f"{e.end_date} {e.end_half}" if e.end_date else "",
-            e.reference, _safe_cell(e.reason), e.created_by.username if e.created_by else "",
-        ])
-    return response
-
-
-def _safe_cell(value: str) -> str:
-    """No formula injection in spreadsheets."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    header = [_("Recorded at"), _("Login"), _("Person"), _("Leave type"), _("Movement"), _("Days"), pgettext("date range", "From"), pgettext("date range", "To"), _("Reference"), _("Reason"), _("By")]
+    rows = ([
+        timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"), e.membership.user.username, e.membership.user.get_full_name(),
+        e.leave_type.code, e.get_kind_display(), services.format_days(e.amount),
+        f"{e.start_date} {e.start_half}" if e.start_date else "", f"{e.end_date} {e.end_half}" if e.end_date else "",
+        e.reference, e.reason, e.created_by.username if e.created_by else "",
+    ] for e in queryset.iterator(chunk_size=1000))
+    return csv_response(f"conges-mouvements-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
 def correction(request):

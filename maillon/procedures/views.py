@@ -3,8 +3,6 @@ withdrawal, the approval queue, delegations, HR follow-up with CSV export, the p
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from maillon.core.csvexport import csv_response
 from maillon.core.reversing import row_url
 
 from . import effects, pdf, policies, queries, services
@@ -352,20 +351,19 @@ def oversee(request):
 
 
 def _csv(request, qs):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="demarches-{timezone.localdate():%Y-%m-%d}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Reference"), _("Procedure"), _("Version"), _("Applicant"), _("Sector"), _("Status"), _("Submitted at"),
-                     _("Closed at"), _("Amount"), _("Answers")])
-    for sub in qs.iterator(chunk_size=500):
-        answers = " | ".join(f"{r['label']} : {r['value'] or '; '.join(' / '.join(line) for line in r.get('lines', []))}"
-                             for r in s.answer_rows(sub.version.schema, sub.data))
-        writer.writerow([sub.reference, sub.version.title, sub.version.number, sub.applicant_label, sub.sector.name if sub.sector else "",
-                         sub.get_status_display(), timezone.localtime(sub.submitted_at).strftime("%d/%m/%Y %H:%M") if sub.submitted_at else "",
-                         timezone.localtime(sub.closed_at).strftime("%d/%m/%Y %H:%M") if sub.closed_at else "",
-                         str(sub.amount).replace(".", ",") if sub.amount is not None else "", answers])
-    return response
+    header = [_("Reference"), _("Procedure"), _("Version"), _("Applicant"), _("Sector"), _("Status"), _("Submitted at"),
+              _("Closed at"), _("Amount"), _("Answers")]
+
+    def rows():
+        for sub in qs.iterator(chunk_size=500):
+            answers = " | ".join(f"{r['label']} : {r['value'] or '; '.join(' / '.join(line) for line in r.get('lines', []))}"
+                                 for r in s.answer_rows(sub.version.schema, sub.data))
+            yield [sub.reference, sub.version.title, sub.version.number, sub.applicant_label, sub.sector.name if sub.sector else "",
+                   sub.get_status_display(), timezone.localtime(sub.submitted_at).strftime("%d/%m/%Y %H:%M") if sub.submitted_at else "",
+                   timezone.localtime(sub.closed_at).strftime("%d/%m/%Y %H:%M") if sub.closed_at else "",
+                   str(sub.amount).replace(".", ",") if sub.amount is not None else "", answers]
+
+    return csv_response(f"demarches-{timezone.localdate():%Y-%m-%d}.csv", header, rows())
 
 
 def recap(request, pk):

@@ -3,8 +3,6 @@ policies, reports (one query per table), charts (geometry only)."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
+
+from maillon.core import csvexport
 
 from . import charts, policies, reports, services
 from .labels import page_label
@@ -27,21 +27,8 @@ def _period(request) -> reports.Period:
     return reports.Period.ending(services.today(), int(raw) if raw.isdigit() else reports.PERIODS[0])
 
 
-def _safe(value) -> str:
-    """No formula injection when the file opens in a spreadsheet."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def csv_response(name: str, period: reports.Period, header: list[str], lines) -> HttpResponse:
-    """A CSV the way the project's other exports write it: UTF-8 with BOM, « ; », French headers."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="statistiques-{name}-{period.first:%Y-%m-%d}-{period.last:%Y-%m-%d}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    writer.writerows([_safe(cell) for cell in line] for line in lines)
-    return response
+    return csvexport.csv_response(f"statistiques-{name}-{period.first:%Y-%m-%d}-{period.last:%Y-%m-%d}.csv", header, lines)
 
 
 def _day_names() -> list[str]:
