@@ -1,18 +1,10 @@
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from maillon.accounts.models import Membership
 from maillon.accounts.roles import Role
 from maillon.procedures import services
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
