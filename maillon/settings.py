@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "maillon.reception",
     "maillon.health",
     "maillon.stats",
+    "maillon.spaces",
     # Third party
     "allauth",
     "allauth.account",

@@ -102,6 +102,7 @@ def build_world() -> World:
     b_member = make_member(b, *ROLE_SETS["direction"], sector_name="Secteur Enfance", username="matrice.org-b")
     give_totp(b_member)
     world = World(a=a, b=b, attackers=attackers, b_member=b_member)
+    _spaces_of_b_only(a, b)
     for name, user in attackers.items():
         raw = PersonalAccessToken.generate()
         PersonalAccessToken.objects.create(user=user, name="matrice", token_hash=PersonalAccessToken.hash(raw), hint=raw[:12])
@@ -113,6 +114,18 @@ def build_world() -> World:
     world.b_ids, world.b_strings = collect(world.b_rows)
     world.a_ids, world.a_strings = collect(owned_rows(a))
     return world
+
+
+def _spaces_of_b_only(a, b) -> None:
+    """Spaces are the one place where content crosses organisations, on purpose (DESIGN.md): a
+    space's members see each other whatever their organisation. Here B owns every space and A
+    is in none of them (nor in B's federation's open ones), so the matrix checks the other half
+    of the rule: someone who is not a member sees nothing of a space."""
+    from maillon.spaces.models import Space, SpaceMember, SpaceOrganisation
+
+    Space.objects.update(organisation=b, visibility=Space.Visibility.MEMBERS)
+    SpaceOrganisation.objects.filter(organisation=a).delete()
+    SpaceMember.objects.filter(user__memberships__organisation=a).delete()
 
 
 def _org_path(model, depth: int = 3):

@@ -5,11 +5,12 @@ Each Maillon app's ``urls.py`` may define ``org_urlpatterns`` (mounted under
 domain app adds its pages without editing this file.
 """
 
+import re
 from importlib import import_module, util
 
 from django.apps import apps
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
@@ -18,11 +19,28 @@ from wagtail.documents.views import serve as wagtaildocs_serve
 
 from maillon.api import api
 from maillon.core import views as core_views
+from maillon.organisations.models import RESERVED_SLUGS
 
 
 def to_allauth(url_name: str):
     """A library's password or logout form, shadowed by a redirect to allauth's (no query string)."""
     return RedirectView.as_view(pattern_name=url_name, query_string=False)
+
+
+class OrganisationSlug:
+    """``<org:org>``: an organisation's identifier, never a reserved one, so that /espaces/ (an
+    app's root page) is not read as the organisation « espaces » by another app's pages."""
+
+    regex = "(?!(?:" + "|".join(sorted(re.escape(s) for s in RESERVED_SLUGS)) + ")(?:/|$))[-a-zA-Z0-9_]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(OrganisationSlug, "org")
 
 
 def _discover():
@@ -37,7 +55,7 @@ def _discover():
         module = import_module(module_name)
         patterns = list(getattr(module, "urlpatterns", []))
         if getattr(module, "org_urlpatterns", None):
-            patterns.append(path("<slug:org>/", include(module.org_urlpatterns)))
+            patterns.append(path("<org:org>/", include(module.org_urlpatterns)))
         namespace = getattr(module, "app_name", None)
         found.append(path("", include((patterns, namespace), namespace=namespace) if namespace else include(patterns)))
     return found

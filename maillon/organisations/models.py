@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 # Path segments used by the platform itself: an organisation may not take them as slug.
 RESERVED_SLUGS = {
     "accounts", "comptes", "api", "admin", "cms", "django-admin", "static", "media", "healthz",
-    "readyz", "ws", "o", "documents", "images", "i18n", "jsi18n", "favicon.ico", "robots.txt",
+    "readyz", "ws", "espaces", "o", "documents", "images", "i18n", "jsi18n", "favicon.ico", "robots.txt",
 }
 
 # Seed 001 §3.5: the sectors of a social centre, where staff work (and visits are announced).

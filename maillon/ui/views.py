@@ -22,6 +22,11 @@ def home(request):
         return redirect("dashboard", org=preferred)
     if len(memberships) == 1:
         return redirect("dashboard", org=slugs[0])
+    if not memberships:
+        from maillon.spaces.models import Space
+
+        if Space.objects.visible_to(request.user).exists():  # invited into spaces, in no organisation
+            return redirect("spaces:index")
     return render(request, "ui/choose_organisation.html", {"memberships": memberships})
 
 
