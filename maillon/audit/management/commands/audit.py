@@ -2,21 +2,20 @@
 checkpoints, report what does not match (exit 1). ``maillon audit checkpoint``: write a signed
 checkpoint of the head now (the periodic job does it daily)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from maillon.audit.checkpoints import read_checkpoints, write_checkpoint
 from maillon.audit.services import verify_chain
+from maillon.core.commands import TranslatedCommand
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):  # argparse needs a str, not a lazy translation
-        return str(gettext_lazy(
+class Command(TranslatedCommand):
+    help_text = gettext_lazy(
             "Audit log tools. « verify »: check the hash chain, the chain head and the signed checkpoints, "
             "and report what was tampered with. « checkpoint »: write a signed checkpoint of the chain head."
-        ))
+        )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="verify|checkpoint")

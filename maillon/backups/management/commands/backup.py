@@ -3,13 +3,14 @@ backup directory, copy it to the second places. The worker does the same daily a
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from maillon.backups import crypto, services
 from maillon.backups.models import BackupRun
+from maillon.core.commands import TranslatedCommand
 
 
 def secret_from(options, *, default=True):
@@ -26,13 +27,11 @@ def add_secret_arguments(parser) -> None:
     group.add_argument("--key-file", metavar="FILE", help="file holding a random key (maillon backup --new-key-file FILE)")
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):  # argparse needs a str, not a lazy translation
-        return str(gettext_lazy(
+class Command(TranslatedCommand):
+    help_text = gettext_lazy(
             "Write one backup archive now: the database, the media files, the data files to keep and a manifest with "
             "the SHA-256 of each. Encrypted with a passphrase or key file if given (or configured: BACKUP_PASSPHRASE_FILE, "
-            "BACKUP_KEY_FILE), then the old archives are pruned and the new one copied (BACKUP_COPY_DIR, BACKUP_S3_*)."))
+            "BACKUP_KEY_FILE), then the old archives are pruned and the new one copied (BACKUP_COPY_DIR, BACKUP_S3_*).")
 
     def add_arguments(self, parser):
         parser.add_argument("--to", metavar="DIR", help="directory to write into (default: BACKUP_DIR)")

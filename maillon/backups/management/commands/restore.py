@@ -6,23 +6,22 @@ passphrase, 5 target not empty, 6 nothing to restore into (see the message)."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from maillon.backups import restore
 from maillon.backups.archive import Refused
 from maillon.backups.management.commands.backup import add_secret_arguments, secret_from
+from maillon.core.commands import TranslatedCommand
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     requires_system_checks = []  # nothing may touch the database before it is restored
 
-    @property
-    def help(self):  # argparse needs a str, not a lazy translation
-        return str(gettext_lazy(
+    help_text = gettext_lazy(
             "Restore a backup archive into an empty database and media directory, after checking every member's "
-            "SHA-256, the version and the passphrase. Into the configured instance, or a new data directory (--into)."))
+            "SHA-256, the version and the passphrase. Into the configured instance, or a new data directory (--into).")
 
     def add_arguments(self, parser):
         parser.add_argument("archive", help="the archive (maillon-….tar.gz or .tar.gz.enc)")

@@ -1,18 +1,16 @@
 """``maillon jobs``: the declared periodic jobs and when each last ran."""
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillon.core import periodic
+from maillon.core.commands import TranslatedCommand
 from maillon.core.models import PeriodicRun
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):  # argparse needs a str, not a lazy translation
-        return str(gettext_lazy("List the declared periodic jobs with their period, start time and last run."))
+class Command(TranslatedCommand):
+    help_text = gettext_lazy("List the declared periodic jobs with their period, start time and last run.")
 
     def handle(self, *args, **options):
         jobs = sorted(periodic.JOBS.values(), key=lambda j: j.name)

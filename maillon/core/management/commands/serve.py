@@ -8,8 +8,9 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy as _
+
+from maillon.core.commands import TranslatedCommand
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
@@ -78,10 +79,8 @@ def default_workers() -> int:
     return max(1, min(4, cores))
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):  # argparse needs a str, not a lazy translation
-        return str(_("Start the ASGI server (HTTP, WebSocket and static files)."))
+class Command(TranslatedCommand):
+    help_text = _("Start the ASGI server (HTTP, WebSocket and static files).")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("MAILLON_HOST", "127.0.0.1"))

@@ -1,12 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillon.core.commands import TranslatedCommand
 
-class Command(BaseCommand):
-    @property
-    def help(self):  # argparse needs a str, not a lazy translation
-        return str(gettext_lazy("Print the current TOTP code of a demo account (never in production)."))
+
+class Command(TranslatedCommand):
+    help_text = gettext_lazy("Print the current TOTP code of a demo account (never in production).")
 
     def add_arguments(self, parser):
         parser.add_argument("username")

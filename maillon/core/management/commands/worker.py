@@ -2,12 +2,12 @@ import logging
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.db import OperationalError
 from django.utils.translation import gettext_lazy as _
 
 from maillon.core import periodic, worker
 from maillon.core.busy import database_busy
+from maillon.core.commands import TranslatedCommand
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +27,8 @@ def drain(args, verbosity) -> None:
             time.sleep(1)
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):  # argparse needs a str, not a lazy translation
-        return str(_("Run background tasks and start the periodic jobs (once per period)."))
+class Command(TranslatedCommand):
+    help_text = _("Run background tasks and start the periodic jobs (once per period).")
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between queue polls")

@@ -11,20 +11,19 @@ In development (no HEALTH_KEY in the environment), ``rotate-key --generate`` doe
 itself with the key file of the data directory."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillon.core.commands import TranslatedCommand
 from maillon.health import crypto
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):  # argparse needs a str, not a lazy translation
-        return str(gettext_lazy(
+class Command(TranslatedCommand):
+    help_text = gettext_lazy(
             "Health records keys. « new-key »: print a new key for HEALTH_KEY. « rotate-key »: re-encrypt every "
             "record, contact and document under HEALTH_KEY, reading them with HEALTH_KEY or HEALTH_OLD_KEYS."
-        ))
+        )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="new-key|rotate-key")
