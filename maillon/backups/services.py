@@ -127,6 +127,23 @@ class Outcome:
     deleted: list[str]
 
 
+def explain(exc: Exception, directory: Path) -> str:
+    """What a director reads on the panel and in the alert: a French sentence first, then the
+    technical detail for whoever repairs it (the traceback is in the log)."""
+    import errno
+
+    place = getattr(exc, "filename", None) or directory
+    if isinstance(exc, PermissionError):
+        sentence = _("Maillon may not write in %(place)s: give it the right to, or choose another folder (BACKUP_DIR).")
+    elif isinstance(exc, FileNotFoundError):
+        sentence = _("The folder %(place)s does not exist or cannot be reached.")
+    elif isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        sentence = _("The disk of %(place)s is full: free some space or keep fewer backups.")
+    else:
+        sentence = _("The backup could not be written (%(place)s).")
+    return sentence % {"place": place} + "\n" + _("Technical detail: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
+
+
 def run_backup(*, to: Path | None = None, secret: crypto.Secret | None | bool = True,
                trigger: str = BackupRun.Trigger.COMMAND, now: datetime | None = None) -> Outcome:
     """One backup, recorded. ``secret=True``: the configured passphrase or key file (if any).
@@ -150,7 +167,7 @@ def run_backup(*, to: Path | None = None, secret: crypto.Secret | None | bool = 
                 errors.append(_("copy to %(place)s failed: %(error)s") % {"place": label, "error": exc})
     except Exception as exc:
         logger.exception("backup failed")
-        errors.insert(0, f"{type(exc).__name__}: {exc}")
+        errors.insert(0, explain(exc, directory))
     run.finished_at = timezone.now()
     run.duration = round(time.monotonic() - started, 3)
     run.result = BackupRun.Result.FAILED if errors else BackupRun.Result.OK

@@ -150,3 +150,15 @@ def test_an_install_that_never_made_a_backup_in_26_hours_is_an_incident_too(peop
     assert alert.key == "since:0" and alert.reason == "stale"
     assert Notification.objects.get(kind="backups.alert", recipient=director).title == "Aucune sauvegarde n'a réussi depuis plus de 26 heures"
     assert services.check_alerts() is None
+
+
+def test_a_backup_that_cannot_be_written_says_why_in_french(db, place, settings):
+    """The director reads a French sentence on the panel, the repairer the technical detail after it."""
+    blocker = place / "occupé"
+    blocker.write_text("a file where the backup folder should be")
+    outcome = services.run_backup(to=blocker / "sauvegardes")
+    first, *rest = outcome.run.error.splitlines()
+    assert outcome.run.result == BackupRun.Result.FAILED
+    assert first.startswith(("Le dossier ", "La sauvegarde n’a pas pu être écrite", "La sauvegarde n'a pas pu être écrite")), first
+    assert str(blocker) in first
+    assert rest and rest[0].startswith("Détail technique : ")
