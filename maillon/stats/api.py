@@ -8,6 +8,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
 from maillon.api import current_membership
 from maillon.core.registry import register_api_router
@@ -19,7 +20,14 @@ router = Router(tags=["stats"])
 
 
 class PeriodIn(Schema):
-    days: int = Field(default=30, description="30, 90 or 365: the period ending today")
+    days: int = Field(default=30, description="30, 90 or 365: the period ending today (anything else: 422)")
+
+    @field_validator("days")
+    @classmethod
+    def offered(cls, value: int) -> int:
+        if value not in reports.PERIODS:
+            raise ValueError("days: 30, 90 or 365")
+        return value
 
 
 class DayOut(Schema):

@@ -22,6 +22,8 @@ def test_the_director_reads_the_summary_and_a_pages_detail(people, login, stat):
     assert data["heat"][today.weekday()][14] == 5
     assert {d["key"]: d["views"] for d in data["devices"]} == {"phone": 0, "tablet": 0, "desktop": 5}
     assert client.get("/api/v1/stats/summary?days=90", headers=headers).json()["views"] == 105
+    for bad in ("7", "abc", "-30"):  # a period the page does not offer: said, not silently replaced by 30 days
+        assert client.get(f"/api/v1/stats/summary?days={bad}", headers=headers).status_code == 422
     detail = client.get("/api/v1/stats/pages/leave:mine", headers=headers).json()
     assert detail["label"] == "Mes congés" and detail["roles"][0]["key"] == "hr"
     assert client.get("/api/v1/stats/pages/nope:nope", headers=headers).status_code == 404
