@@ -28,6 +28,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from maillon.audit.services import record as audit
+from maillon.core.csvexport import FORMULA_START, safe_cell
 from maillon.organisations.models import Sector
 
 from . import policies, services
@@ -56,7 +57,6 @@ REQUIRED = ("prenom", "nom", "date_naissance", "secteurs", "annee_scolaire")
 YES = {"oui", "o", "yes", "y", "1", "x", "vrai", "true"}
 NO = {"non", "n", "no", "0", "", "faux", "false"}
 SEXES = {"f": "f", "fille": "f", "m": "m", "g": "m", "garcon": "m", "": ""}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def contact_columns(n: int) -> list[tuple[str, str, str]]:
@@ -316,8 +316,7 @@ def _cell(value) -> str:
         return "oui" if value else "non"
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_START) else value  # never a formula in a spreadsheet
+    return safe_cell(value)  # never a formula in a spreadsheet
 
 
 def export_csv(membership, request=None) -> tuple[bytes, int]:
@@ -331,7 +330,7 @@ def export_csv(membership, request=None) -> tuple[bytes, int]:
         row = []
         for _column, name, kind in RECORD_COLUMNS:
             if kind == "sectors":
-                row.append(", ".join(s.name for s in r.sectors.all()))
+                row.append(_cell(", ".join(s.name for s in r.sectors.all())))
             elif kind == "sex":
                 row.append(r.sex.upper())
             else:
