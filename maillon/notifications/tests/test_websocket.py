@@ -56,6 +56,11 @@ def _headers(client=None):
     return headers
 
 
+def _socket(client=None, query_string=b""):
+    """The notifications socket as a page opens it: same origin, the test client's session cookie."""
+    return WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client), query_string=query_string)
+
+
 def test_an_authenticated_person_gets_the_count_then_live_updates():
     people = build_people()
     notify(people.owner, "Déjà là", organisation=people.org, email=False)
@@ -63,7 +68,7 @@ def test_an_authenticated_person_gets_the_count_then_live_updates():
     client.force_login(people.owner)
 
     async def scenario():
-        communicator = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client))
+        communicator = _socket(client)
         connected, _ = await communicator.connect()
         assert connected
         assert await communicator.receive_json_from(timeout=5) == {"unread": 1}
@@ -91,7 +96,7 @@ def test_the_live_count_is_the_one_of_the_page_organisation():
     client.force_login(people.owner)
 
     async def scenario():
-        here = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client), query_string=b"org=essais")
+        here = _socket(client, b"org=essais")
         assert (await here.connect())[0]
         assert await here.receive_json_from(timeout=5) == {"unread": 2}
         # A new notice of the other organisation: this page's count does not move.
@@ -101,7 +106,7 @@ def test_the_live_count_is_the_one_of_the_page_organisation():
         assert await here.receive_json_from(timeout=5) == {"unread": 3}
         await here.disconnect()
         # An organisation the person does not belong to: refused.
-        foreign = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client), query_string=b"org=inconnue")
+        foreign = _socket(client, b"org=inconnue")
         connected, code = await foreign.connect()
         assert not connected and code == 4404
 
@@ -110,7 +115,7 @@ def test_the_live_count_is_the_one_of_the_page_organisation():
 
 def test_an_anonymous_visitor_is_closed():
     async def scenario():
-        communicator = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers())
+        communicator = _socket()
         connected, code = await communicator.connect()
         assert not connected
         assert code == 4401
@@ -143,7 +148,7 @@ def test_without_redis_a_notification_from_another_process_still_reaches_the_bad
     client.force_login(people.owner)
 
     async def scenario():
-        communicator = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client), query_string=b"org=essais")
+        communicator = _socket(client, b"org=essais")
         assert (await communicator.connect())[0]
         assert await communicator.receive_json_from(timeout=5) == {"unread": 0}
         assert await communicator.receive_nothing(timeout=0.6)  # nothing changed: nothing sent
@@ -164,7 +169,7 @@ def test_with_redis_the_connection_does_not_poll(settings):
     client.force_login(people.owner)
 
     async def scenario():
-        communicator = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client), query_string=b"org=essais")
+        communicator = _socket(client, b"org=essais")
         assert (await communicator.connect())[0]
         assert await communicator.receive_json_from(timeout=5) == {"unread": 0}
         await database_sync_to_async(Notification.objects.create)(recipient=people.owner, organisation=people.org, title="Sans signal")
@@ -195,9 +200,8 @@ def test_a_live_event_reaches_every_open_page_of_its_person_after_commit():
             raise RuntimeError
 
     async def scenario():
-        pages = [WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(owner), query_string=q)
-                 for q in (b"org=essais", b"")]
-        other = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(colleague), query_string=b"org=essais")
+        pages = [_socket(owner, q) for q in (b"org=essais", b"")]
+        other = _socket(colleague, b"org=essais")
         for communicator in [*pages, other]:
             assert (await communicator.connect())[0]
             assert await communicator.receive_json_from(timeout=5) == {"unread": 0}
@@ -221,7 +225,7 @@ def test_a_socket_whose_session_was_ended_receives_nothing_more():
     client.force_login(people.owner)
 
     async def scenario():
-        communicator = WebsocketCommunicator(_application(), "/ws/notifications/", headers=_headers(client))
+        communicator = _socket(client)
         connected, _ = await communicator.connect()
         assert connected
         assert await communicator.receive_json_from(timeout=5) == {"unread": 0}
