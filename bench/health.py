@@ -22,19 +22,17 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import RESULTS, measure, setup_django  # noqa: E402
+from run import RESULTS, measure, percentile, throwaway_instance  # noqa: E402
 
 BUDGETS = {"list_queries": 12, "list_html_gzip": 14 * 1024, "open_p95_ms": 50.0}
 
 
 def p95(values: list[float]) -> float:
-    values = sorted(values)
-    return round(values[max(0, int(len(values) * 0.95) - 1)], 2)
+    return round(percentile(values, 0.95), 2)
 
 
 def seed(org, count: int) -> list[int]:
@@ -76,18 +74,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="maillon-bench-health-") as data_dir:
-        setup_django(data_dir)
-        from django.core.management import call_command
+    with throwaway_instance("health") as org:
         from django.db import connection
         from django.test import Client
 
         from maillon.audit.models import AuditEntry
-        from maillon.testing import OrganisationFactory, allauth_login, give_totp, make_member
+        from maillon.testing import allauth_login, give_totp, make_member
 
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
-        org = OrganisationFactory(name="Centre social du Banc d'essai", slug="banc")
         director = make_member(org, "director", sector_name=None, username="directrice")
         give_totp(director)
         t = time.perf_counter()

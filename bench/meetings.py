@@ -21,21 +21,19 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import RESULTS, measure, setup_django  # noqa: E402
+from run import RESULTS, measure, percentile, throwaway_instance  # noqa: E402
 
 BUDGETS = {"minutes_queries": 12, "minutes_p95_ms": 200.0, "task_list_queries": 12, "save_p95_ms": 100.0,
            "save_http_p95_ms": 100.0, "dashboard_meetings_queries": 1}
 
 
 def p95(values: list[float]) -> float:
-    values = sorted(values)
-    return round(values[max(0, int(len(values) * 0.95) - 1)], 2)
+    return round(percentile(values, 0.95), 2)
 
 
 def main() -> int:
@@ -46,20 +44,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="maillon-bench-meetings-") as data_dir:
-        setup_django(data_dir)
-        from django.core.management import call_command
+    with throwaway_instance("meetings") as org:
         from django.db import connection
 
         from maillon.accounts.models import Membership
         from maillon.agenda.recurrence import PARIS
-        from maillon.meetings import services
+        from maillon.meetings import services, services_minutes
         from maillon.meetings.models import Minutes, Task
-        from maillon.testing import OrganisationFactory, allauth_login, make_member
+        from maillon.testing import allauth_login, make_member
 
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
-        org = OrganisationFactory(name="Centre social du Banc d'essai", slug="banc")
         users = [make_member(org, "coordinator", username=f"bench{i}") for i in range(8)]
         members = list(Membership.objects.with_roles().select_related("organisation", "user").filter(organisation=org).order_by("pk"))
         organiser, others = members[0], members[1:]
@@ -82,10 +75,10 @@ def main() -> int:
         last.save(update_fields=["agenda"])
         everyone = {m.pk for m in members}
         for j in range(args.outcomes):
-            services.add_outcome(organiser, last.minutes, item=j % 5, kind=("information", "decision", "task")[j % 3],
+            services_minutes.add_outcome(organiser, last.minutes, item=j % 5, kind=("information", "decision", "task")[j % 3],
                                  text=f"Suite {j}", assignee=others[j % len(others)], participant_ids=everyone)
         for m in meetings[:-1]:
-            services.ask_contributions(organiser, m.minutes, [others[0].pk])
+            services_minutes.ask_contributions(organiser, m.minutes, [others[0].pk])
         page = measure("minutes", f"/banc/reunions/{last.pk}/compte-rendu/", users[0].username, args.runs)
         task_list = measure("tasks", f"/banc/reunions/{last.pk}/taches/toutes/?page=2", users[0].username, 50)
         sheet = measure("attendance", f"/banc/reunions/{last.pk}/emargement/", users[0].username, 20)
@@ -100,7 +93,7 @@ def main() -> int:
             base = max(1, minutes.version - (i % 2))  # every other save starts from a stale version
             key = "s1" if i % 2 else "s2"
             t = time.perf_counter()
-            services.save_minutes(writers[i % 2], minutes, {key: f"Contribution {i} le 12 mars à 14h"}, base, ids)
+            services_minutes.save_minutes(writers[i % 2], minutes, {key: f"Contribution {i} le 12 mars à 14h"}, base, ids)
             saves.append((time.perf_counter() - t) * 1000)
 
         from django.test import Client

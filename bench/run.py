@@ -9,6 +9,7 @@ client. Writes bench/results/latest.json and exits 1 when a budget is exceeded.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -42,6 +43,27 @@ def setup_django(data_dir: str) -> None:
     import django
 
     django.setup()
+
+
+@contextlib.contextmanager
+def throwaway_instance(name: str):
+    """A development instance in a temporary data directory, migrated, static files collected;
+    yields its one organisation « banc » (for the benches that build their own data)."""
+    with tempfile.TemporaryDirectory(prefix=f"maillon-bench-{name}-") as data_dir:
+        setup_django(data_dir)
+        from django.core.management import call_command
+
+        from maillon.testing import OrganisationFactory
+
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield OrganisationFactory(name="Centre social du Banc d'essai", slug="banc")
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The value under which a share ``q`` of ``values`` lies (nearest rank, no interpolation)."""
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, int(len(values) * q) - 1))]
 
 
 def prepare(notifications: int) -> None:

@@ -26,19 +26,16 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import RESULTS, setup_django  # noqa: E402
+from run import RESULTS, percentile, throwaway_instance  # noqa: E402
 
 BUDGET_MS = 1.0
 
 
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, max(0, int(len(values) * q) - 1))]
+pct = percentile
 
 
 def main() -> int:
@@ -46,10 +43,8 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=300)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="maillon-bench-stats-") as data_dir:
-        setup_django(data_dir)
+    with throwaway_instance("stats") as org:
         from django.conf import settings
-        from django.core.management import call_command
         from django.http import HttpResponse
         from django.test import Client, override_settings
 
@@ -57,11 +52,8 @@ def main() -> int:
         from maillon.stats.middleware import PageViewMiddleware
         from maillon.stats.models import PageView
         from maillon.stats.recording import buffer, make_view
-        from maillon.testing import OrganisationFactory, allauth_login, make_member
+        from maillon.testing import allauth_login, make_member
 
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
-        org = OrganisationFactory(name="Centre social du Banc d'essai", slug="banc")
         member = make_member(org, sector_name=None, username="animateur")
         path = f"/{org.slug}/conges/"
         agent = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0 Mobile Safari/537.36"
