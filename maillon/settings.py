@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "maillon.health",
     "maillon.stats",
     "maillon.spaces",
+    "maillon.space_events",
     "maillon.expertise",
     # Third party
     "allauth",
