@@ -185,3 +185,4 @@ class Invitation(models.Model):
     def new_token(cls) -> tuple[str, str]:
         token = secrets.token_urlsafe(32)
         return token, _hash(token)
+from .models_feed import *  # noqa

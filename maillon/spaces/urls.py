@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feed_urls, views
 
 app_name = "spaces"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("espaces/<slug:space>/membres/<int:pk>/role/", views.change_role, name="change_role"),
     path("espaces/<slug:space>/membres/<int:pk>/retirer/", views.remove, name="remove"),
 ]
+urlpatterns += feed_urls.urlpatterns
 
 # The same list inside an organisation's pages (its navigation entry).
 org_urlpatterns = [path("espaces/", views.index, name="org_index")]
