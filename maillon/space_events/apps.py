@@ -18,7 +18,7 @@ class SpaceEventsConfig(AppConfig):
         from .demo import seed_space_events
 
         kinds.register("space_events.registration", _("Events of the spaces"),
-                       _("A place freed up for an event I was waiting for, or an event I registered for changed."),
+                       _("A place freed up for an event of a space I was waiting for."),
                        kinds.Channel.IMMEDIATE)
         register_tab("events", _("Events"), "space_events:index", order=30)
         register_demo_seeder(seed_space_events)

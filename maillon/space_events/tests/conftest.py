@@ -8,7 +8,10 @@ from maillon.meetings import services as meetings
 from maillon.space_events import services
 from maillon.spaces import services as spaces
 from maillon.spaces.models import Role
-from maillon.spaces.tests.conftest import World
+from maillon.spaces.tests.conftest import (
+    World,
+    federation,  # noqa: F401  (the spaces' fixture, used here too)
+)
 from maillon.testing import make_member
 
 
@@ -40,3 +43,4 @@ class EventWorld(World):
 @pytest.fixture
 def world(people):
     return EventWorld(people)
+

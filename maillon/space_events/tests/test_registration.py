@@ -152,3 +152,16 @@ def test_it_always_matches_a_first_come_first_served_queue(world, capacity, ops)
             assert [r.user_id for r in found.filter(status="waiting").order_by("queued_at", "pk")] == [u.pk for u in queue]
             assert len(held) <= capacity and (not queue or len(held) == capacity)
         transaction.set_rollback(True)
+
+
+def test_a_federation_reader_registers_and_an_archived_space_takes_no_registration(world, federation):
+    world.space.visibility, world.space.federation = "federation", federation
+    world.space.save()
+    event = world.event(capacity=3)
+    reader = world.people.colleague  # of « Essais », in the federation, not added to the space
+    assert services.register(event, reader).status == "registered"
+    assert Registration.objects.get(event=event, user=reader).organisation == world.people.org
+    world.space.archived_at = world.space.created_at
+    world.space.save()
+    with pytest.raises(PermissionDenied):
+        services.register(event, world.people.owner)

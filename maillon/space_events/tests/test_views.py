@@ -229,3 +229,25 @@ def test_query_counts_do_not_grow_with_events_and_registrations(world):
     for user in world.members(5, prefix="foule"):
         services.register(event, user)
     assert counts() == few
+
+
+def test_a_host_changes_the_places_and_cancels_someone_from_the_waiting_list(world, login):
+    event = world.event(capacity=1)
+    first, second, third = world.members(3)
+    for user in (first, second, third):
+        services.register(event, user)
+    client = login(world.host)
+    page = text(client.get(url("detail", event)))
+    assert "Liste d'attente" in page and "Membre 1" in page and "Membre 2" in page
+    response = client.post(url("capacity", event), {"capacity": "2"}, follow=True)
+    assert "1 personnes de la liste d'attente ont obtenu une place." in text(response)
+    response = client.post(url("capacity", event), {"capacity": "abc"}, follow=True)
+    assert "Indiquez entre 1 et 10 000 places." in text(response)
+    waiting = Registration.objects.get(event=event, user=third)
+    response = client.post(url("cancel", event), {"registration": waiting.pk})
+    assert response.status_code == 302 and response["Location"] == url("reception", event)
+    waiting.refresh_from_db()
+    assert waiting.status == "cancelled"
+    # a contributor cannot cancel someone else's registration
+    response = login(world.people.owner).post(url("cancel", event), {"registration": Registration.objects.get(event=event, user=first).pk})
+    assert response.status_code == 403
