@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "maillon.health",
     "maillon.stats",
     "maillon.spaces",
+    "maillon.reports",
     "maillon.space_events",
     "maillon.kb",
     "maillon.expertise",

@@ -1,0 +1,1 @@
+from maillon.spaces.tests.conftest import world  # noqa: F401  (a space across two organisations)
