@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "maillon.stats",
     "maillon.spaces",
     "maillon.reports",
+    "maillon.mailings",
     "maillon.space_events",
     "maillon.kb",
     "maillon.expertise",
