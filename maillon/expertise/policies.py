@@ -32,19 +32,30 @@ def _authenticated(user) -> bool:
     return user is not None and user.is_authenticated
 
 
+def reach(viewer) -> tuple[list[int], list[int]]:
+    """The spaces ``viewer`` is a member of, and the organisations whose active members they find
+    (their own, those that accepted one of these spaces, those of the federation of a space open to
+    it): two small queries, whose lists keep the people query simple to build and to plan."""
+    spaces = list(Space.objects.visible_to(viewer).values_list("pk", "visibility", "federation_id"))
+    space_ids = [pk for pk, _visibility, _federation in spaces]
+    open_federations = sorted({federation for _pk, visibility, federation in spaces
+                               if visibility == Space.Visibility.FEDERATION and federation})
+    organisations = _active_organisations(viewer).order_by().values_list("organisation", flat=True).union(
+        SpaceOrganisation.objects.filter(space_id__in=space_ids, accepted_at__isnull=False).order_by().values_list("organisation", flat=True),
+        Organisation.federations.through.objects.filter(federation_id__in=open_federations).order_by()
+        .values_list("organisation", flat=True))
+    return space_ids, list(organisations)
+
+
 def findable_people(viewer):
     """The people ``viewer`` may find (themselves included), as one queryset without duplicates."""
     User = get_user_model()
     if not _authenticated(viewer):
         return User.objects.none()
-    spaces = Space.objects.visible_to(viewer)
-    organisations = _active_organisations(viewer)
-    through_organisation = SpaceOrganisation.objects.filter(space__in=spaces.values("pk"), accepted_at__isnull=False).values("organisation")
-    open_federations = spaces.filter(visibility=Space.Visibility.FEDERATION, federation__isnull=False).values("federation")
-    through_federation = Organisation.federations.through.objects.filter(federation__in=open_federations).values("organisation")
-    reachable = Membership.objects.active().filter(user=OuterRef("pk"), organisation__is_active=True).filter(
-        Q(organisation__in=organisations) | Q(organisation__in=through_organisation) | Q(organisation__in=through_federation))
-    added = SpaceMember.objects.filter(user=OuterRef("pk"), space__in=spaces.values("pk"))
+    space_ids, organisation_ids = reach(viewer)
+    reachable = Membership.objects.active().filter(user=OuterRef("pk"), organisation_id__in=organisation_ids,
+                                                   organisation__is_active=True)
+    added = SpaceMember.objects.filter(user=OuterRef("pk"), space_id__in=space_ids)
     hidden = Profile.objects.filter(user=OuterRef("pk"), hidden=True)
     return (User.objects.filter(is_active=True).filter(Exists(reachable) | Exists(added))
             .filter(Q(pk=viewer.pk) | ~Exists(hidden)))

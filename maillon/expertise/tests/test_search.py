@@ -126,3 +126,17 @@ def test_free_text_matches_whatever_the_accents_and_case(data):
     typed = "".join(data.draw(st.sampled_from([c, *ACCENTED.get(c, c.upper())])) for c in word)
     assert services.matching_skill_ids([skill, other], typed) == [1]
     assert services.matching_skill_ids([skill, other], "") == []
+
+
+def test_the_demo_seeder_declares_skills_once(people):
+    from types import SimpleNamespace
+
+    from maillon.expertise.demo import DECLARATIONS, seed_expertise
+    from maillon.expertise.models import Profile
+
+    demo_people = {username: make_member(people.org, username=username) for username in {d[0] for d in DECLARATIONS}}
+    context = SimpleNamespace(federation=Federation.objects.create(name="Démo", slug="demo"), people=demo_people)
+    seed_expertise(context)
+    seed_expertise(context)  # a second run adds nothing
+    assert Declaration.objects.filter(user__in=demo_people.values()).count() == len(DECLARATIONS)
+    assert Profile.objects.filter(hidden=True).count() == 1
