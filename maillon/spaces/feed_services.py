@@ -82,13 +82,12 @@ def post_url(post: Post, space: Space | None = None) -> str:
 
 def feed_posts(space: Space):
     """The feed of a space: pinned posts first (latest pinned first), then newest first; each
-    post carries its comment count, its last comments and its files (three queries for a page,
-    whatever its size; the mentions are drawn into the post's html when it is written)."""
+    post carries its comment count and its last comments (two queries for a page, whatever its
+    size; its files and mentions are drawn into the post when they change)."""
     recent = Comment.objects.select_related("author").order_by("-created_at", "-pk")
     return (Post.objects.filter(space=space).select_related("author")
             .annotate(comment_count=Count("comments", distinct=True))
-            .prefetch_related(Prefetch("comments", queryset=recent[:COMMENTS_SHOWN], to_attr="last_comments"),
-                              Prefetch("files", queryset=SpaceFile.objects.order_by("pk")))
+            .prefetch_related(Prefetch("comments", queryset=recent[:COMMENTS_SHOWN], to_attr="last_comments"))
             .order_by(F("pinned_at").desc(nulls_last=True), "-created_at", "-pk"))
 
 
@@ -136,7 +135,15 @@ def _add_files(space: Space, post: Post | None, uploads, user) -> list[SpaceFile
         item.file.save(upload.name, upload, save=False)
         item.save()
         created.append(item)
+    if post is not None and created:
+        _draw_attachments(post)
     return created
+
+
+def _draw_attachments(post: Post) -> None:
+    post.attachments = [{"pk": f.pk, "name": f.original_name, "ext": f.extension, "size": f.size}
+                        for f in SpaceFile.objects.filter(post=post).order_by("pk")]
+    post.save(update_fields=["attachments"])
 
 
 def check_files(uploads) -> None:
@@ -234,7 +241,10 @@ def _delete_file_row(item: SpaceFile) -> None:
 def delete_file(item: SpaceFile, *, actor) -> None:
     with transaction.atomic():
         _audit("file_deleted", item.space, actor, item.space, file=item.original_name)
+        post = item.post
         _delete_file_row(item)
+        if post is not None:
+            _draw_attachments(post)
 
 
 # ---------------------------------------------------------------- digest choice

@@ -80,7 +80,7 @@ def _post(space, pk) -> Post:
 
 @space_view()
 def post(request, space, pk, comment_form=None):
-    found = get_object_or_404(services.feed_posts(space).prefetch_related(None).prefetch_related("files"), pk=pk)
+    found = get_object_or_404(services.feed_posts(space).prefetch_related(None), pk=pk)
     paginator = Paginator(Comment.objects.filter(post=found).select_related("author"), 50)
     paginator.count = found.comment_count  # already known: one query less
     comments = paginator.get_page(request.GET.get("page"))

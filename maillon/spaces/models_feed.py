@@ -31,6 +31,9 @@ class Post(models.Model):
     pinned_at = models.DateTimeField(_("pinned on"), null=True, blank=True)
     pinned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # Its files as the feed draws them ([{"pk", "name", "ext", "size"}]), kept by feed_services
+    # whenever one is added or deleted: the feed needs no query for them.
+    attachments = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited on"), null=True, blank=True)
 

@@ -218,3 +218,14 @@ def test_feed_budget_queries_and_size_stay_flat(world, login):
     for j in range(30):
         feed_services.add_comment(many, world.host, text=f"Encore {j}")
     assert _measure(client, url(world, f"{many.pk}/"))[0] == post_queries <= 12
+    assert f"/fichiers/{post.files.get().pk}/b.pdf" in client.get(path).content.decode()
+
+
+def test_feed_budget_for_a_reader_through_the_federation(world, login, federation):
+    """The longest way in (role_in's three queries): still twelve."""
+    from maillon.spaces.models import Space
+
+    Space.objects.filter(pk=world.space.pk).update(visibility=Space.Visibility.FEDERATION, federation=federation)
+    _fill(world, 12, 4)
+    queries, size = _measure(login(world.people.colleague), url(world))
+    assert queries <= 12 and size <= 14 * 1024, (queries, size)

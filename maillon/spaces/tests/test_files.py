@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from maillon.spaces import feed_services, services
-from maillon.spaces.models import Role, SpaceFile, SpaceMember
+from maillon.spaces.models import Post, Role, SpaceFile, SpaceMember
 from maillon.testing import make_member
 
 pytestmark = pytest.mark.django_db
@@ -125,10 +125,12 @@ def test_uploader_or_host_deletes_and_a_post_brings_its_files(world, login, clie
     item = SpaceFile.objects.get()
     assert item.post.text == "Le compte rendu"
     assert "compte-rendu.pdf" in client.get(f"/espaces/{world.space.slug}/fil/").content.decode()
+    assert Post.objects.get().attachments == [{"pk": item.pk, "name": "compte-rendu.pdf", "ext": "PDF", "size": 16}]
     other = feed_services.upload_files(world.space, [pdf("autre.pdf")], world.host)[0]
     assert client.post(files_url(world, f"{other.pk}/supprimer/")).status_code == 403
     with_callbacks = client.post(files_url(world, f"{item.pk}/supprimer/"))
     assert with_callbacks.status_code == 302 and not SpaceFile.objects.filter(pk=item.pk).exists()
+    assert Post.objects.get().attachments == []  # the feed no longer shows it
     client.logout()
     login(world.host)
     assert client.post(files_url(world, f"{other.pk}/supprimer/")).status_code == 302
