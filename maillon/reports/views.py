@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from maillon.organisations.models import Federation
 from maillon.spaces.access import space_context, space_view
+from maillon.stats import charts
 
 from . import documents, periods, policies, services
 from .figures import Scope, today
@@ -53,7 +54,8 @@ def _period(slug: str):
 
 def _answer(request, report, fmt: str | None, template: str, context: dict):
     if fmt is None:
-        return render(request, template, {**context, "report": report, "title": documents.title_of(report)})
+        return render(request, template, {**context, "report": report, "title": documents.title_of(report),
+                                          "months_chart": charts.rows(report.months, key="value")})
     if fmt not in FORMATS or (fmt == "rapport.docx" and not report.final) or (fmt == "diaporama.pptx" and report.final):
         raise Http404
     content_type, draw = FORMATS[fmt]

@@ -67,7 +67,9 @@ def test_a_federations_figures_equal_a_hand_count(people, federation):
     Task.objects.filter(pk=done.pk).update(done_at=timezone.make_aware(timezone.datetime(2026, 5, 20, 9)))
     scope = Scope.of_federation(fed, office)
     values = figures.flat(figures.compute(scope, PERIOD, now=NOW))
-    assert values == {"meetings_held": 2, "meetings_planned": 1, "present_people": 3, "present_organisations": 2,
+    extranet = ("posts", "comments", "kb_pages", "registrations", "mailings_sent")
+    assert all(values.get(key, 0) == 0 for key in extranet)  # nothing written in spaces
+    assert {key: values[key] for key in values if key not in extranet} == {"meetings_held": 2, "meetings_planned": 1, "present_people": 3, "present_organisations": 2,
                       "minutes_published": 1, "decisions": 3, "tasks_done": 1, "tasks_late": 1, "federation_organisations": 3}
     assert [m["value"] for m in figures.per_month(scope, PERIOD, now=NOW)] == [1, 1]
     assert [a["title"] for a in figures.actions(scope, PERIOD, now=NOW)] == ["A", "B"]
@@ -136,7 +138,7 @@ def test_the_federation_office_reads_its_federations_report_only(people, federat
     with QueryCounter() as queries:
         page = client.get(f"/bureau/rapports/{fed.slug}/2026-3/")
     assert page.status_code == 200 and "Organisations de la fédération" in page.content.decode()
-    assert len(queries) <= 16
+    assert len(queries) <= 20  # one or two per figure, whatever the number of meetings
     assert client.get(f"/bureau/rapports/{fed.slug}/2026-3/diaporama.pptx").status_code == 200
     other = Federation.objects.create(name="Autre fédération", slug="autre-fede")
     assert client.get(f"/bureau/rapports/{other.slug}/2026-3/").status_code == 404
