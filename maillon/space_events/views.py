@@ -71,7 +71,9 @@ def new(request, space):
     if refused:
         return refused
     types = meetings.meeting_types(space.organisation)
-    form = EventForm(request.POST or None, organisation=space.organisation, types=types)
+    # A space's meeting is no board meeting: the first other type is offered first.
+    initial = {"meeting_type": next((t.pk for t in types if not t.is_board), None)}
+    form = EventForm(request.POST or None, organisation=space.organisation, types=types, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -105,6 +105,9 @@ def test_it_tells_a_host_of_another_organisation_that_events_belong_to_the_owner
 def test_a_host_creates_an_event_booked_in_the_owner_organisation(world, login):
     client = login(world.host)
     meeting_type = meetings.meeting_types(world.people.other_org)[2]
+    page = text(client.get(url("new", space=world.space)))
+    team = meetings.meeting_types(world.people.other_org)[1]
+    assert f'<option value="{team.pk}" selected>Réunion d\'équipe</option>' in page
     start, end = slot(20)
     response = client.post(url("new", space=world.space), {
         "title": "Réunion annuelle n° 1", "meeting_type": meeting_type.pk, "new_series": "on", "day": start.date().isoformat(),
