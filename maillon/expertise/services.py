@@ -208,6 +208,18 @@ def search(viewer, *, skills, skill: Skill | None = None, text: str = "", min_le
     return people, matching_declarations
 
 
+def skills_of(viewer, user_ids) -> dict[int, list[Declaration]]:
+    """The declared skills of ``user_ids`` that ``viewer`` may see, most expert first, in one query:
+    nothing of a person who chose to be hidden (but one's own). For lists drawn by other apps, such
+    as the directory's staff page, whose people the viewer already may see."""
+    hidden = Profile.objects.filter(user=OuterRef("user"), hidden=True)
+    found: dict[int, list[Declaration]] = {}
+    for declaration in (Declaration.objects.filter(user_id__in=list(user_ids)).filter(Q(user_id=viewer.pk) | ~Exists(hidden))
+                        .select_related("skill").order_by("-level", "skill__name", "pk")):
+        found.setdefault(declaration.user_id, []).append(declaration)
+    return found
+
+
 def people_with_skills(skill_ids, *, min_level: int | None = None, contactable_only: bool = True, visible_to=None):
     """The people who declared one of ``skill_ids`` (for a mailing segment): active, never those who
     chose to be hidden, by default only those who accepted to be contacted about that skill, and,

@@ -124,3 +124,13 @@ def test_people_with_skills_for_a_mailing_segment(directory):
                .values_list("username", flat=True)) == {"hote", "exterieur", "collegue"}
     assert set(services.people_with_skills([directory.online.pk], visible_to=directory.people.owner)
                .values_list("username", flat=True)) == {"hote"}
+
+
+def test_skills_of_for_the_directory_staff_page_leaves_hidden_people_out(directory):
+    people = directory.people
+    ids = [people.colleague.pk, people.owner.pk]
+    assert [d.skill.name for d in services.skills_of(people.owner, ids)[people.colleague.pk]] == ["Outils collaboratifs",
+                                                                                                     "Démarches en ligne"]
+    services.set_hidden(people.colleague, True)
+    assert services.skills_of(people.owner, ids) == {}
+    assert len(services.skills_of(people.colleague, ids)[people.colleague.pk]) == 2  # one's own, always
