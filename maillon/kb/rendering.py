@@ -13,6 +13,7 @@ also compared word by word so that the changed words stand out.
 from __future__ import annotations
 
 import difflib
+import html as html_module
 import re
 from dataclasses import dataclass, field
 
@@ -49,9 +50,13 @@ def render(text: str) -> SafeString:
     return mark_safe(sanitise(html))  # noqa: S308 - nh3 output
 
 
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|tr|blockquote|pre)>|<br ?/?>|<hr ?/?>")
+
+
 def plain(text: str) -> str:
-    """The text without its Markdown marks, for search and summaries."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", render(text))).strip()
+    """The text without its Markdown marks, for search and summaries (« **gras**, » → « gras, »)."""
+    html = _BLOCK_END.sub(" ", render(text))
+    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))).strip()
 
 
 @dataclass
