@@ -48,6 +48,10 @@ class NameForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
 
 
+class NewSkillForm(NameForm):
+    name = forms.CharField(label=_("New skill"), max_length=120)
+
+
 class DomainForm(NameForm):
     federation = forms.TypedChoiceField(label=_("Taxonomy"), coerce=int, required=False, empty_value=None)
 

@@ -19,7 +19,7 @@ from maillon.accounts.models import Membership
 from maillon.spaces.access import home_membership
 
 from . import policies, services
-from .forms import DeclarationForm, DomainForm, NameForm, SearchForm
+from .forms import DeclarationForm, DomainForm, NameForm, NewSkillForm, SearchForm
 from .models import Declaration, Domain, Skill
 
 PAGE_SIZE = 20
@@ -189,7 +189,7 @@ def domain(request, pk):
     """Edit a domain: its name, its skills (add, rename, remove)."""
     found = _editable_domain(request, pk)
     rename = NameForm(request.POST if request.POST.get("action") == "rename" else None, initial={"name": found.name}, prefix="domain")
-    add = NameForm(request.POST if request.POST.get("action") == "add" else None, prefix="skill")
+    add = NewSkillForm(request.POST if request.POST.get("action") == "add" else None, prefix="skill")
     for form, write, done in ((rename, lambda name: services.rename_domain(found, actor=request.user, name=name, request=request),
                                _("Domain renamed.")),
                               (add, lambda name: services.add_skill(found, actor=request.user, name=name, request=request),
