@@ -32,10 +32,14 @@ class MailingForm(forms.Form):
         since = timezone.localdate() - timezone.timedelta(days=366)
         self.fields["article"].queryset = pages_of(scope.organisation, NewsPage).filter(date__gte=since).order_by("-date", "-pk")
         self.fields["article"].label_from_instance = lambda page: f"{page.title} ({page.date:%d/%m/%Y})"
-        self.criteria = segments.criteria_for(scope)
-        for criterion in self.criteria:
+        self.criteria = []
+        for criterion in segments.criteria_for(scope):
+            choices = criterion.choices(scope)
+            if not choices:  # e.g. « Spaces » for someone who hosts none
+                continue
+            self.criteria.append(criterion)
             self.fields[CRITERION_PREFIX + criterion.key] = forms.MultipleChoiceField(
-                label=criterion.label, required=False, choices=criterion.choices(scope), help_text=criterion.help_text,
+                label=criterion.label, required=False, choices=choices, help_text=criterion.help_text,
                 widget=forms.CheckboxSelectMultiple,
                 error_messages={"invalid_choice": _("This choice is not available to you.")})
 

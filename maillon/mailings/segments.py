@@ -182,5 +182,27 @@ register_criterion(Criterion("roles", _("Roles"), _role_choices, _by_role, order
 register_criterion(Criterion("spaces", _("Spaces"), _space_choices,
                              lambda scope, values: space_members(_ids(values)), order=40, for_hosts=True,
                              help_text=_("Members of the spaces you host.")))
-# Skills (issue 17's skills directory): no `maillon.expertise` app on main when this was written;
-# that app registers its criterion here with register_criterion() (see the module's docstring).
+
+
+# ---------------------------------------------------------------- skills (the expertise app's directory)
+
+def _skill_choices(scope: Scope):
+    from maillon.expertise.models import Skill
+    from maillon.expertise.policies import visible_domains
+
+    skills = Skill.objects.filter(domain__in=visible_domains(scope.user)).select_related("domain").order_by("domain__name", "name")
+    return [(str(s.pk), f"{s.domain.name} › {s.name}") for s in skills]
+
+
+def _by_skill(scope: Scope, values) -> Q:
+    """People who declared one of the skills and accepted to be contacted about it, never those who
+    hid themselves, and only people the sender may find in the directory (the expertise app's rule)."""
+    from maillon.expertise.services import people_with_skills
+
+    return Q(pk__in=people_with_skills(_ids(values), visible_to=scope.user).values("pk"))
+
+
+def register_skills() -> None:
+    """Called by apps.py when the expertise app is installed."""
+    register_criterion(Criterion("skills", _("Skills"), _skill_choices, _by_skill, order=50, for_hosts=True,
+                                 help_text=_("People who declared the skill and accept to be contacted about it.")))

@@ -101,7 +101,7 @@ def test_it_counts_what_a_hand_count_finds(population, senders, data):
 def test_it_gives_a_host_only_the_spaces_criterion(population, senders):
     scope = senders.scope(population["host"], senders.people.other_org)
     assert not scope.full
-    assert [c.key for c in segments.criteria_for(scope)] == ["spaces"]
+    assert [c.key for c in segments.criteria_for(scope)] == ["spaces", "skills"]
     # Criteria the host may not use are dropped, not obeyed.
     assert segments.clean_criteria(scope, {"roles": [Role.DIRECTOR], "organisations": [str(senders.people.org.pk)]}) == {}
     names = set(segments.recipients(scope, {}).values_list("username", flat=True))
@@ -136,3 +136,20 @@ def test_it_lets_another_app_add_a_criterion(senders):
         assert list(found.values_list("username", flat=True)) == ["proprietaire"]
     finally:
         segments.CRITERIA.pop("test_names")
+
+
+def test_it_finds_people_by_skill_as_the_skills_directory_lets_them(senders):
+    from maillon.expertise import services as expertise
+    from maillon.expertise.models import Domain, Profile, Skill
+
+    people = senders.people
+    skill = Skill.objects.create(domain=Domain.objects.create(name="Numérique"), name="Accompagnement aux démarches")
+    expertise.declare(people.owner, skill, level=3, contactable=True)
+    expertise.declare(people.colleague, skill, level=3, contactable=False)  # did not accept to be contacted
+    expertise.declare(people.other_sector, skill, level=2, contactable=True)
+    Profile.objects.create(user=people.other_sector, hidden=True)  # hid themselves
+    expertise.declare(people.outsider, skill, level=3, contactable=True)  # outside the sender's reach
+    scope = senders.scope(senders.director)
+    assert (str(skill.pk), "Numérique › Accompagnement aux démarches") in segments.CRITERIA["skills"].choices(scope)
+    found = segments.recipients(scope, segments.clean_criteria(scope, {"skills": [str(skill.pk)]}))
+    assert list(found.values_list("username", flat=True)) == ["proprietaire"]
