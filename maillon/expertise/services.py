@@ -220,6 +220,13 @@ def skills_of(viewer, user_ids) -> dict[int, list[Declaration]]:
     return found
 
 
+def skills_summary(viewer, user_ids) -> dict[int, str]:
+    """« Compétences : Réseaux sociaux (Expert), Graphisme (Pratique) » per person who declared some
+    (``skills_of``'s rule): one line for another app's list of people."""
+    return {user_id: _("Skills: %(list)s") % {"list": ", ".join(f"{d.skill.name} ({d.get_level_display()})" for d in found)}
+            for user_id, found in skills_of(viewer, user_ids).items()}
+
+
 def people_with_skills(skill_ids, *, min_level: int | None = None, contactable_only: bool = True, visible_to=None):
     """The people who declared one of ``skill_ids`` (for a mailing segment): active, never those who
     chose to be hidden, by default only those who accepted to be contacted about that skill, and,

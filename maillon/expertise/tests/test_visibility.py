@@ -131,6 +131,8 @@ def test_skills_of_for_the_directory_staff_page_leaves_hidden_people_out(directo
     ids = [people.colleague.pk, people.owner.pk]
     assert [d.skill.name for d in services.skills_of(people.owner, ids)[people.colleague.pk]] == ["Outils collaboratifs",
                                                                                                      "Démarches en ligne"]
+    assert services.skills_summary(people.owner, ids) == {
+        people.colleague.pk: "Compétences : Outils collaboratifs (Pratique), Démarches en ligne (Notions)"}
     services.set_hidden(people.colleague, True)
     assert services.skills_of(people.owner, ids) == {}
     assert len(services.skills_of(people.colleague, ids)[people.colleague.pk]) == 2  # one's own, always
