@@ -1,7 +1,8 @@
 """Knowledge base bench (issue 17): search across spaces over 10,000 pages.
 
 Run with ``.venv/bin/python bench/kb.py`` (SQLite in a throw-away data directory, or
-PostgreSQL when DATABASE_URL is set: use a database of its own, it is migrated and filled).
+PostgreSQL when DATABASE_URL is set: an empty database of its own, migrated and filled; drop and
+create it again before the next run).
 Builds 20 spaces of 500 pages each (a three-level tree, one to three versions, French text),
 the searcher a member of half of them, then measures:
 - ``search.search`` (the service, one query) for a mix of words, plurals and two-word queries;
