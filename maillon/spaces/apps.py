@@ -38,7 +38,7 @@ class SpacesConfig(AppConfig):
         kinds.register("spaces.mention", _("Mentions in a space"), _("Someone mentioned me in a space's message."),
                        kinds.Channel.IMMEDIATE)
         kinds.register("spaces.comment", _("Comments in a space"), _("Someone commented on my message in a space."),
-                       kinds.Channel.IN_APP)
+                       kinds.Channel.DIGEST)
         tabs.register_tab("feed", _("Feed"), "spaces:feed", order=10)
         tabs.register_tab("files", _("Files"), "spaces:files", order=40)
         periodic.register("spaces.digest_daily", feed_tasks.send_daily_digests, "daily", at=time(7, 15))
