@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
+PEOPLE = ["fede.directrice", "fede.chargee", "ddets.referente"]
 SPACES = [
     # (slug, name, kind, visibility, theme, description)
     ("numerique-acces-aux-droits", "Numérique et accès aux droits", "working_group", "members", "Inclusion numérique",
@@ -26,6 +27,10 @@ def seed_spaces(context) -> None:
     from .models import Role, Space, SpaceMember, SpaceOrganisation
 
     if Space.objects.filter(slug=SPACES[0][0]).exists():
+        # A demo loaded again: the spaces are there; give the later seeders their people.
+        from maillon.accounts.models import User
+
+        context.people.update({u.username: u for u in User.objects.filter(username__in=[*PEOPLE, "consultante"])})
         return
     office = Organisation.objects.filter(slug="federation-val-fleuri").first() or create_organisation(
         name="Fédération des centres sociaux du Val-Fleuri", slug="federation-val-fleuri", kind=Organisation.Kind.FEDERATION,

@@ -128,13 +128,13 @@ def test_an_archive_from_a_newer_version_is_refused_with_the_migrations_it_does_
 
     def newer(manifest):
         manifest["migrations"]["backups"].append("0099_from_the_future")
-        manifest["migrations"]["spaces"] = ["0001_initial"]
+        manifest["migrations"]["an_app_of_the_future"] = ["0001_initial"]
 
     future = rewrite(path, tmp_path / "future.tar.gz", manifest=newer)
     error = refused(future, into=tmp_path / "r")
     assert error.code == Refused.NEWER
     assert error.message.startswith("Cette archive vient d'une version plus récente de Maillon")
-    assert "backups.0099_from_the_future, spaces.0001_initial" in error.message
+    assert "an_app_of_the_future.0001_initial, backups.0099_from_the_future" in error.message
     later = rewrite(path, tmp_path / "later.tar.gz", manifest=lambda m: m.update(maillon_version="99.0.0"))
     assert refused(later, into=tmp_path / "r").code == Refused.NEWER
     assert not (tmp_path / "r" / "maillon.sqlite3").exists()
