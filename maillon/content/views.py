@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from maillon.core.downloads import private_file
 from maillon.core.reversing import row_route, row_url
 
 from . import policies, search, services
@@ -186,12 +186,7 @@ def download(request, pk, slug=None):
         raise Http404
     if request.GET.get("version") and policies.can_manage_documents(request.membership):
         version = get_object_or_404(doc.versions.all(), number=request.GET["version"]) if request.GET["version"].isdigit() else version
-    response = FileResponse(version.file.open("rb"), content_type=version.content_type or mimetypes.guess_type(version.original_name)[0] or "application/octet-stream")
-    inline = version.content_type in {"application/pdf", "image/png", "image/jpeg"}
-    response["Content-Disposition"] = content_disposition_header(not inline, version.original_name)
-    response["Cache-Control"] = "private, no-cache"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(version)
 
 
 def image(request, pk, spec):

@@ -3,16 +3,14 @@ feed_services.may_*, writes in feed_services, every refusal a French message or 
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from maillon.core.downloads import private_file
 
 from . import feed_services as services
 from . import policies
@@ -195,23 +193,9 @@ def files(request, space):
 @space_view()
 def download(request, space, pk, name=None):
     """The only way to a space's file: a member of the space, now."""
-    return file_response(get_object_or_404(SpaceFile, space=space, pk=pk))
+    return private_file(get_object_or_404(SpaceFile, space=space, pk=pk))
 
 
-def file_response(item) -> FileResponse:
-    """A stored private file (``file``, ``original_name``, ``content_type``) as the content app's
-    downloads are served: PDF and images shown, the rest downloaded, never sniffed nor cached
-    by a shared cache; a record whose file is gone is a 404."""
-    try:
-        handle = item.file.open("rb")
-    except OSError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=item.content_type or mimetypes.guess_type(item.original_name)[0] or "application/octet-stream")
-    inline = item.content_type in {"application/pdf", "image/png", "image/jpeg"}
-    response["Content-Disposition"] = content_disposition_header(not inline, item.original_name)
-    response["Cache-Control"] = "private, no-cache"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_POST
