@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -106,12 +107,23 @@ def staff(request):
     page_obj = Paginator(people, 40).get_page(request.GET.get("page"))
     sectors = list(Sector.objects.for_organisation(org))  # the filter's options, and the rows' sector names
     return render(request, "directory/staff.html", {
-        "page_obj": page_obj, "rows": _staff_rows_html(_staff_rows(org, page_obj.object_list, sectors)), "sectors": sectors,
+        "page_obj": page_obj, "rows": _staff_rows_html(_staff_rows(org, page_obj.object_list, sectors, _skills(request, page_obj.object_list))),
+        "sectors": sectors,
         "sector": sector, "search": q, "shown": shown, "away_count": on_leave, "query": f"secteur={sector}&q={q}&presence={shown}",
     })
 
 
-def _staff_rows(org, memberships, sectors) -> list[dict]:
+def _skills(request, memberships) -> dict[int, str]:
+    """« Compétences : … » of each person who declared some in the skills directory (one query),
+    when that app is installed; nothing of someone who chose to be hidden."""
+    if not apps.is_installed("maillon.expertise"):
+        return {}
+    from maillon.expertise.services import skills_summary
+
+    return skills_summary(request.user, [m.user_id for m in memberships])
+
+
+def _staff_rows(org, memberships, sectors, skills=None) -> list[dict]:
     """One staff row per membership, as plain values the template prints: the roles' labels (one
     query for the page, in the roles' order) and the vCard link (one reverse for the page)."""
     held: dict[int, set[str]] = {}
@@ -127,7 +139,8 @@ def _staff_rows(org, memberships, sectors) -> list[dict]:
         summary = [m.job_title, sector_names.get(m.sector_id) or no_sector, ", ".join(label for role, label in labels if role in roles)]
         rows.append({
             "name": m.user.display_name, "summary": " · ".join(part for part in summary if part),
-            "lines": [m.presence.detail, *m.presence.activities] if m.presence.detail else m.presence.activities,
+            "lines": [*([m.presence.detail] if m.presence.detail else []), *m.presence.activities,
+                      *([skills[m.user_id]] if skills and m.user_id in skills else [])],
             "phone": m.user.phone, "email": m.user.email, "vcard_url": vcard_url(m.pk),
             "status": m.presence.label, "status_css": m.presence.css,
         })
