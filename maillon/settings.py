@@ -435,6 +435,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # each process's memory and are written every STATS_FLUSH_SECONDS s or STATS_BATCH_SIZE views.
 STATS_RAW_DAYS = envint("MAILLON_STATS_RAW_DAYS", 7)
 STATS_KEEP_MONTHS = min(envint("MAILLON_STATS_KEEP_MONTHS", 25), 25)
+
+# Targeted mailings (mailings app): messages per second a worker sends, rows it claims at once, how
+# old a claimed batch must be to count as interrupted (« failed », sent again only by hand), and
+# how long one sending task runs before it hands the rest to a new one.
+MAILINGS_RATE = float(env("MAILLON_MAILINGS_RATE", "60"))
+MAILINGS_BATCH = envint("MAILLON_MAILINGS_BATCH", 20)
+MAILINGS_STALE_SECONDS = envint("MAILLON_MAILINGS_STALE_SECONDS", 300)
+MAILINGS_TASK_SECONDS = envint("MAILLON_MAILINGS_TASK_SECONDS", 60)
 STATS_FLUSH_SECONDS = envint("MAILLON_STATS_FLUSH_SECONDS", 5)
 STATS_BATCH_SIZE = envint("MAILLON_STATS_BATCH_SIZE", 200)
 STATS_BACKGROUND_FLUSH = MAILLON_ENV != "test"  # tests write the buffer themselves (stats/tests)

@@ -13,7 +13,6 @@ class MailingsConfig(AppConfig):
         from django.apps import apps
 
         from maillon.core.registry import register_demo_seeder, register_nav
-        from maillon.organisations.models import RESERVED_SLUGS
         from maillon.spaces.models import Role as SpaceRole
         from maillon.spaces.tabs import register_tab
 
@@ -22,9 +21,6 @@ class MailingsConfig(AppConfig):
 
         if apps.is_installed("maillon.expertise"):
             segments.register_skills()
-        # /desabonnement/<token>/ is this app's root page: no organisation may take that identifier
-        # (as the expertise app does for its own; to move into RESERVED_SLUGS, organisations app).
-        RESERVED_SLUGS.add("desabonnement")
         register_nav("mailings", _("Mailings"), "mailings:index", icon="mail", order=96, roles=segments.FULL_ROLES)
         register_tab("mailing", _("Mailing"), "mailings:space", order=80,
                      visible_if=lambda space, role: role == SpaceRole.HOST and not space.is_archived)

@@ -43,15 +43,15 @@ UNSUBSCRIBE_PLACEHOLDER = "%%UNSUBSCRIBE%%"
 
 def rate() -> float:
     """Messages per second (0: as fast as the mail server takes them)."""
-    return float(getattr(settings, "MAILINGS_RATE", 60))
+    return float(settings.MAILINGS_RATE)
 
 
 def batch_size() -> int:
-    return int(getattr(settings, "MAILINGS_BATCH", 20))
+    return int(settings.MAILINGS_BATCH)
 
 
 def stale_after() -> int:
-    return int(getattr(settings, "MAILINGS_STALE_SECONDS", 300))
+    return int(settings.MAILINGS_STALE_SECONDS)
 
 
 # ---------------------------------------------------------------- composing

@@ -10,7 +10,7 @@ from . import services
 def send_mailing(mailing_id: int) -> int:
     """Send for at most MAILINGS_TASK_SECONDS, then hand the rest to a new task (a worker that
     dies loses at most one batch's claim, see services.deliver)."""
-    sent = services.deliver(mailing_id, seconds=float(getattr(settings, "MAILINGS_TASK_SECONDS", 60)))
+    sent = services.deliver(mailing_id, seconds=float(settings.MAILINGS_TASK_SECONDS))
     if services.has_queued(mailing_id):
         send_mailing.enqueue(mailing_id=mailing_id)
     return sent
