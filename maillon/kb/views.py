@@ -4,20 +4,18 @@ hosts write, archived spaces read-only); every page and version is fetched withi
 
 from __future__ import annotations
 
-import mimetypes
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillon.content.search import MAX_QUERY, clean_query, terms
+from maillon.core.downloads import private_file
 from maillon.spaces.access import space_context, space_view
 
 from . import search, services
@@ -183,17 +181,7 @@ def upload(request, space, pk):
 @space_view()
 def attachment(request, space, pk, file_pk):
     """A page's file, to the space's members only (an id of another page or space: 404)."""
-    found = get_object_or_404(Attachment.objects.filter(page__space=space, page_id=pk), pk=file_pk)
-    try:
-        handle = found.file.open("rb")
-    except OSError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=found.content_type or mimetypes.guess_type(found.original_name)[0] or "application/octet-stream")
-    inline = found.content_type in {"application/pdf", "image/png", "image/jpeg"}
-    response["Content-Disposition"] = content_disposition_header(not inline, found.original_name)
-    response["Cache-Control"] = "private, no-cache"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(get_object_or_404(Attachment.objects.filter(page__space=space, page_id=pk), pk=file_pk))
 
 
 @require_POST
