@@ -238,3 +238,10 @@ if ("serviceWorker" in navigator && document.querySelector("link[rel=manifest]")
     if (seen || navigator.serviceWorker.controller) navigator.serviceWorker.register("/sw.js").catch(function () {});
   });
 }
+// A row of tabs wider than the phone (a space's tabs scroll sideways): the current tab in view.
+document.querySelectorAll(".space-tabs").forEach(function (tabs) {
+  var current = tabs.querySelector("[aria-current=page]");
+  if (current && current.offsetLeft + current.offsetWidth > tabs.clientWidth) {
+    tabs.scrollLeft = current.offsetLeft - 16;
+  }
+});
