@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from maillon.accounts.models import Membership
+from maillon.core.forms import apply_errors
 from maillon.organisations.models import Sector
 
 from . import conflicts as engine
@@ -294,7 +295,7 @@ def new_event(request):
             conflict = error
             form.add_error(None, error.message)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error, RENAMED)
         except PermissionDenied:
             form.add_error("kind", _("You may not create this kind of event."))
         else:
@@ -322,14 +323,8 @@ def _conflict_context(error):
             "hard_people": error.hard_people, "count": len(occurrences), "conflicts": error.conflicts}
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    mapping = {"start": "start_time", "end": "end_time", "rrule": "repeat"}
-    if hasattr(error, "error_dict"):
-        for field, errs in error.message_dict.items():
-            field = mapping.get(field, field)
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
+# The agenda services name the times and recurrence, the form its fields.
+RENAMED = {"start": "start_time", "end": "end_time", "rrule": "repeat"}
 
 
 @require_POST
@@ -469,7 +464,7 @@ def move_occurrence(request, pk):
                                               [a.resource for a in booked if a.resource_id], [a.membership for a in booked if a.membership_id],
                                               exclude_occurrences=[occ.pk])
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error, RENAMED)
         else:
             messages.success(request, _("Saved."))
             return redirect("agenda:event", org=request.organisation.slug, pk=target.pk)
@@ -645,7 +640,7 @@ def resource_photo_edit(request, pk):
             try:
                 services.set_resource_photo(request.membership, resource, form.cleaned_data["photo"], request=request)
             except ValidationError as error:
-                _form_errors(form, error)
+                apply_errors(form, error, RENAMED)
             else:
                 messages.success(request, _("Photo saved."))
                 return redirect("agenda:resource", org=request.organisation.slug, pk=resource.pk)

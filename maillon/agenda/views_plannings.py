@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from maillon.accounts.models import Membership
 from maillon.accounts.roles import Role
+from maillon.core.forms import apply_errors
 from maillon.core.reversing import row_url
 from maillon.organisations.models import Sector
 from maillon.ui.dates import format_date
@@ -33,7 +34,7 @@ from .forms import (
     WorkProfileForm,
 )
 from .models import Closure, Planning, Resource, Shift, ShiftSwap, WorkProfile
-from .views import _form_errors
+from .views import RENAMED
 
 
 def _sectors(request):
@@ -103,7 +104,7 @@ def planning_new(request):
                 end_date=data["end_date"], children_per_adult_under_6=data["children_per_adult_under_6"],
                 children_per_adult_from_6=data["children_per_adult_from_6"], request=request)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error, RENAMED)
         else:
             messages.success(request, _("Planning created: add its shifts."))
             return redirect("agenda:planning", org=request.organisation.slug, pk=planning.pk)
@@ -134,7 +135,7 @@ def planning_detail(request, pk):
                                     qualification=data["qualification"], children_under_6=data["children_under_6"],
                                     children_from_6=data["children_from_6"], request=request)
             except ValidationError as error:
-                _form_errors(form, error)
+                apply_errors(form, error, RENAMED)
             else:
                 _saved(request, planning, _("Shift added."))
                 return redirect("agenda:planning", org=request.organisation.slug, pk=planning.pk)
@@ -189,7 +190,7 @@ def shift_people(request, pk):
         try:
             plannings.set_people(request.membership, shift, form.cleaned_data["people"], request=request)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error, RENAMED)
         else:
             _saved(request, shift.planning, _("Saved."))
             return redirect("agenda:planning", org=request.organisation.slug, pk=shift.planning_id)
@@ -255,7 +256,7 @@ def work_profile(request, pk):
             plannings.save_profile(request.membership, person, contract=data["contract"], weekly_hours=data["weekly_hours"],
                                    qualifications=data["qualifications"], request=request)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error, RENAMED)
         else:
             messages.success(request, _("Saved."))
             back = request.GET.get("planning", "")
@@ -284,7 +285,7 @@ def closures(request):
             services.create_closure(request.membership, resource=data["resource"], start=data["start"], end=data["end"],
                                     reason=data["reason"], request=request)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error, RENAMED)
         except PermissionDenied:
             form.add_error("resource", _("Only the director may close the whole organisation."))
         else:
@@ -317,7 +318,7 @@ def shift_edit(request, pk):
         try:
             found = plannings.update_shift(request.membership, shift, people=data["people"], request=request, **_shift_fields(data))
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error, RENAMED)
         else:
             if found:
                 messages.warning(request, _("Shift saved, with %(n)s problems to resolve before publishing.") % {"n": len(found)})
@@ -365,7 +366,7 @@ def swap_new(request, pk):
             plannings.propose_swap(request.membership, shift, recipient=data["recipient"], counter_shift=data["counter_shift"],
                                    message=data["message"], request=request)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error, RENAMED)
         else:
             messages.success(request, _("Swap proposed: your colleague has been notified."))
             return redirect("agenda:swaps", org=request.organisation.slug)

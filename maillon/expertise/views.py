@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillon.accounts.models import Membership
+from maillon.core.forms import apply_errors
 from maillon.spaces.access import home_membership
 
 from . import policies, services
@@ -39,9 +40,6 @@ def _organisations_of(user_ids) -> dict[int, list[str]]:
     return names
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, texts in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, texts)
 
 
 def directory_page(view):
@@ -103,7 +101,7 @@ def mine(request):
             services.declare(request.user, skill, level=form.cleaned_data["level"], note=form.cleaned_data["note"],
                              contactable=form.cleaned_data["contactable"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Skill saved."))
             return redirect("expertise:mine")
@@ -123,7 +121,7 @@ def edit(request, pk):
         try:
             services.update_declaration(declaration, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Skill saved."))
             return redirect("expertise:mine")
@@ -163,7 +161,7 @@ def taxonomy(request):
             try:
                 domain = services.create_domain(actor=user, name=form.cleaned_data["name"], federation=federation, request=request)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Domain created. Add its skills."))
                 return redirect("expertise:domain", pk=domain.pk)
@@ -198,7 +196,7 @@ def domain(request, pk):
             try:
                 write(form.cleaned_data["name"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, done)
                 return redirect("expertise:domain", pk=found.pk)

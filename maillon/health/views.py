@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillon.accounts.middleware import requires_mfa
+from maillon.core.forms import apply_errors
 from maillon.core.reversing import row_url
 from maillon.organisations.models import Sector
 
@@ -147,7 +148,7 @@ def edit(request, pk=None):
                     documents={DocumentKind.SCAN: form.cleaned_data.get("scan"), DocumentKind.PAI: form.cleaned_data.get("pai_document")},
                     request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                apply_errors(form, error)
             except PermissionDenied:
                 raise Http404 from None
             else:
@@ -160,12 +161,6 @@ def edit(request, pk=None):
     return render(request, "health/form.html", {"form": form, "contacts": contacts, "record": record})
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @requires_mfa("health")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from maillon.accounts.models import Membership
 from maillon.core.csvexport import csv_response
+from maillon.core.forms import apply_errors
 from maillon.core.reversing import row_url
 
 from . import insight, policies, services
@@ -54,8 +55,7 @@ def mine(request):
             days = services.validate_request(membership, data["leave_type"], data["start_date"], data["start_half"], data["end_date"],
                                              data["end_half"], current=row["balance"], pending=row["pending"])
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, error)
         else:
             after = row["available"] - days if data["leave_type"].counts_against_balance else None
             simulation = {"days": days, "type": data["leave_type"], "balance": row["balance"], "pending": row["pending"], "after": after,
@@ -194,8 +194,7 @@ def correction(request):
             services.add_correction(membership=data["membership"], leave_type=data["leave_type"], amount=data["amount"],
                                     reason=data["reason"], actor=request.user, request=request)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Correction recorded for %(person)s.") % {"person": data["membership"].user})
             return redirect("leave:entries", org=request.organisation.slug)

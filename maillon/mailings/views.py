@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from maillon.core.forms import apply_errors
 from maillon.spaces.access import space_view
 
 from . import policies, segments, services
@@ -41,12 +42,6 @@ def _mailing(request, scope, pk) -> Mailing:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errs in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
 
 
 def index(request):
@@ -68,7 +63,7 @@ def _compose(request, scope, mailing: Mailing | None):
         try:
             mailing = services.save_draft(scope, mailing=mailing, request=request, **form.values())
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Draft saved. Check the recipients and send yourself a test."))
             return redirect("mailings:detail", org=scope.organisation.slug, pk=mailing.pk)

@@ -23,6 +23,7 @@ from maillon.accounts.forms import SignatureForm
 from maillon.agenda import conflicts as engine
 from maillon.agenda.services import ConflictError
 from maillon.agenda.views import suggestions_context
+from maillon.core.forms import apply_errors
 from maillon.core.reversing import row_url
 
 from . import invitations, pdf, policies, services, services_minutes
@@ -71,15 +72,6 @@ def carried_tasks(meeting, limit=TASKS_SHOWN):
     return {"tasks": tasks, "tasks_total": tasks[0].total if tasks else 0}
 
 
-def apply_errors(form, error, renamed=None):
-    """A service's ValidationError on the form: on its field (``renamed``: service name → form
-    field), else at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for fieldname, errs in error.message_dict.items():
-            target = (renamed or {}).get(fieldname, fieldname)
-            form.add_error(target if target in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
 
 
 def index(request):

@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from maillon.core.forms import apply_errors
+
 from . import pdf, policies, services_minutes
 from .forms import FundingFollowupForm, OutcomeEditForm, OutcomeForm, QuorumForm, TaskForm
 from .models import Attendance, Guest, Outcome, Participant, Task
 from .rendering import linkify
-from .views import TASKS_SHOWN, apply_errors, carried_tasks, meeting_or_404, minutes_or_404
+from .views import TASKS_SHOWN, carried_tasks, meeting_or_404, minutes_or_404
 
 
 def _back_to_minutes(request, meeting, anchor: str = ""):

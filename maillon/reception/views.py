@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from maillon.core.forms import apply_errors
 from maillon.core.reversing import row_url
 
 from . import phones, policies, services
@@ -31,12 +32,6 @@ def _sender(request):
         raise PermissionDenied(_("Only reception agents send phone messages and visitor notices."))
 
 
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errs in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
 
 
 def sheet(request):
@@ -56,7 +51,7 @@ def new_message(request):
                                             caller_number=data["caller_number"], text=data["text"], urgency=data["urgency"],
                                             action=data["action"], request=request)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Message sent to %(name)s.") % {"name": message.recipient.user.display_name})
             return redirect("reception:today", org=request.organisation.slug)
@@ -72,7 +67,7 @@ def new_notice(request):
             notice = services.send_notice(request.membership, sector=data["sector"], visitor_name=data["visitor_name"],
                                           waiting=data["waiting"], text=data["text"], request=request)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, ngettext("Notice sent to %(count)s person of %(sector)s.",
                                                "Notice sent to %(count)s people of %(sector)s.", notice.recipient_count) % {
@@ -216,7 +211,7 @@ def message_handled(request, pk):
         try:
             services.mark_handled(request.membership, message, note=form.cleaned_data["note"], request=request)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Message marked handled: reception is told."))
             return redirect("reception:message", org=request.organisation.slug, pk=message.pk)

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillon.agenda.services import ConflictError
+from maillon.core.forms import apply_errors
 from maillon.meetings import pdf as meetings_pdf
 from maillon.meetings import policies as meeting_policies
 from maillon.meetings import services as meetings
 from maillon.meetings.rendering import sanitise
-from maillon.meetings.views import apply_errors
 from maillon.spaces.access import home_membership, space_context, space_view
 from maillon.spaces.models import Space
 
