@@ -25,10 +25,11 @@ from maillon.core.prepared import prepared
 from .models import Organisation
 
 HOST_MAP_CACHE_KEY = "organisations:host-map"
+HOST_MAP_SECONDS = 3600  # forgotten at once when an organisation's own domain changes (models.forget_host_map)
 
 
 def host_map() -> dict[str, str]:
-    """{domain: slug} of organisations with their own host name, cached for a minute."""
+    """{domain: slug} of organisations with their own host name, cached until one changes."""
     try:
         mapping = cache.get(HOST_MAP_CACHE_KEY)
     except Exception:  # noqa: BLE001 - a cache outage must not take every page down
@@ -37,7 +38,7 @@ def host_map() -> dict[str, str]:
         mapping = dict(Organisation.objects.filter(is_active=True, domain__isnull=False).values_list("domain", "slug"))
         # Served from the database until the cache is back.
         with contextlib.suppress(Exception):
-            cache.set(HOST_MAP_CACHE_KEY, mapping, 60)
+            cache.set(HOST_MAP_CACHE_KEY, mapping, HOST_MAP_SECONDS)
     return mapping
 
 

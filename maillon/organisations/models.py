@@ -152,12 +152,40 @@ class Organisation(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_domain = instance.__dict__.get("domain")
+        return instance
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name)[:50]
         if self.domain == "":
             self.domain = None
         super().save(*args, **kwargs)
+        if self.domain or getattr(self, "_loaded_domain", None):
+            forget_host_map()  # an own domain added, changed, removed, or its organisation (de)activated
+        self._loaded_domain = self.domain
+
+    def delete(self, *args, **kwargs):
+        had_domain = self.domain or getattr(self, "_loaded_domain", None)
+        result = super().delete(*args, **kwargs)
+        if had_domain:
+            forget_host_map()
+        return result
+
+
+def forget_host_map() -> None:
+    """The next request reads the organisations' own domains again, on every node (shared cache)."""
+    import contextlib
+
+    from django.core.cache import cache
+
+    from .middleware import HOST_MAP_CACHE_KEY
+
+    with contextlib.suppress(Exception):  # a cache outage: the map expires by itself (HOST_MAP_SECONDS)
+        cache.delete(HOST_MAP_CACHE_KEY)
 
 
 class TenantQuerySet(models.QuerySet):

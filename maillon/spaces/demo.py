@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
-PEOPLE = ["fede.directrice", "fede.chargee", "ddets.referente"]
 SPACES = [
     # (slug, name, kind, visibility, theme, description)
     ("numerique-acces-aux-droits", "Numérique et accès aux droits", "working_group", "members", "Inclusion numérique",
@@ -26,12 +25,6 @@ def seed_spaces(context) -> None:
 
     from .models import Role, Space, SpaceMember, SpaceOrganisation
 
-    if Space.objects.filter(slug=SPACES[0][0]).exists():
-        # A demo loaded again: the spaces are there; give the later seeders their people.
-        from maillon.accounts.models import User
-
-        context.people.update({u.username: u for u in User.objects.filter(username__in=[*PEOPLE, "consultante"])})
-        return
     office = Organisation.objects.filter(slug="federation-val-fleuri").first() or create_organisation(
         name="Fédération des centres sociaux du Val-Fleuri", slug="federation-val-fleuri", kind=Organisation.Kind.FEDERATION,
         address="3 place de la Halle\n59000 Val-Fleuri")
@@ -51,6 +44,8 @@ def seed_spaces(context) -> None:
         context.logins.append(DemoLogin(username, str(OrgRole(role).label), organisation.name, secret))
     guest = _person("consultante", "Aude", "Sérillac", email_domain="conseil.example")
     context.logins.append(DemoLogin("consultante", "Invitée (sans organisation)", "—"))
+    if Space.objects.filter(slug=SPACES[0][0]).exists():
+        return  # a demo loaded again: its people and logins are there, and so are the spaces
 
     people = context.people
     now = timezone.now()
