@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "maillon.space_events",
     "maillon.kb",
     "maillon.expertise",
+    "maillon.competencies",
     # Third party
     "allauth",
     "allauth.account",

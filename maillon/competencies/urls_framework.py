@@ -1,0 +1,3 @@
+"""URL patterns of the framework part (see urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URL patterns of the logbook part (see urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URL patterns of the publications part (see urls.py)."""
+
+urlpatterns: list = []
