@@ -9,3 +9,13 @@ class CompetenciesConfig(AppConfig):
     name = "maillon.competencies"
     label = "competencies"
     verbose_name = _("Competency frameworks and logbooks")
+
+    def ready(self):
+        from maillon.core.registry import register_demo_seeder
+
+        from . import demo_framework, demo_logbook, demo_publications
+
+        # In this order: the logbook's entries need the framework, the publications need the entries.
+        register_demo_seeder(demo_framework.seed)
+        register_demo_seeder(demo_logbook.seed)
+        register_demo_seeder(demo_publications.seed)
