@@ -31,6 +31,7 @@ from .models import (
     Series,
     Task,
 )
+from .signals import meeting_changed
 
 # Shipped to every organisation the first time its meeting types are read (French names are
 # data, like the sectors: organisations rename them or add their own).
@@ -256,6 +257,11 @@ def reschedule_meeting(membership: Membership, meeting: Meeting, *, start, end, 
     moved = (start, end) != (meeting.start, meeting.end)
     if not moved and not room_changed and not equipment_changed and place == meeting.event.place:
         return meeting
+    changes = {"start": (meeting.start, start), "end": (meeting.end, end)} if moved else {}
+    if place != meeting.event.place:
+        changes["place"] = (meeting.event.place, place)
+    if room_changed:
+        changes["room"] = (getattr(before_room, "name", ""), getattr(room, "name", ""))
     if moved or room_changed or equipment_changed:
         _check_not_locked(membership, meeting.event)
     try:
@@ -286,6 +292,8 @@ def reschedule_meeting(membership: Membership, meeting: Meeting, *, start, end, 
                    data=data)
             others = _others(meeting, membership)
             _send_later(meeting, others, kind="update")
+            if changes:
+                meeting_changed.send(sender=Meeting, meeting=meeting, changes=changes)
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint: someone booked the room first
         raise ValidationError({"room": _("This slot has just been booked by someone else.")}) from exc
     return meeting
@@ -383,6 +391,7 @@ def cancel_meeting(membership: Membership, meeting: Meeting, *, request=None) ->
         others = _others(meeting, membership)
         users = [p.membership.user for p in others if hasattr(p, "membership")]
         _send_later(meeting, others, kind="cancel")
+        meeting_changed.send(sender=Meeting, meeting=meeting, changes={"cancelled": True})
         transaction.on_commit(lambda: [
             notify(u, _("Meeting cancelled: %(title)s") % {"title": meeting.title},
                    url=f"/{meeting.organisation.slug}/reunions/{meeting.pk}/", organisation=meeting.organisation, kind="meetings.cancel")

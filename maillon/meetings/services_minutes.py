@@ -340,6 +340,47 @@ def record_attendance(membership: Membership, minutes: Minutes, values: dict[int
     return sum(len(rows) for rows in changed.values())
 
 
+def mark_arrival(meeting: Meeting, user, *, present: bool, name: str, organisation_name: str = "", guest_id: int | None = None,
+                 actor=None, request=None) -> tuple[Participant | Guest | None, bool]:
+    """Attendance from another app's reception list (the events of a space): ``user`` ticked as
+    arrived is « present », unticked is « not recorded » again. A participant's own row is
+    marked (a signed attendance stays « present »); anyone else is a guest of the meeting in
+    their name, ``organisation_name`` beside it: created at the first tick (returned with
+    ``True``), found again by ``guest_id`` (or the e-mail address), taken away when unticked if
+    ``guest_id`` names it. The caller checks who may tick. Returns (row or None, created)."""
+    participant = (Participant.objects.filter(meeting=meeting, organisation_id=meeting.organisation_id,
+                                              membership__user=user, membership__organisation_id=meeting.organisation_id).first())
+    value = Attendance.PRESENT if present else Attendance.UNKNOWN
+    created = removed = False
+    with transaction.atomic():
+        row = participant
+        if participant is not None:
+            if not participant.attendance_signature_id and participant.attendance != value:
+                participant.attendance = value
+                participant.save(update_fields=["attendance"])
+        else:
+            guests = Guest.objects.filter(meeting=meeting, organisation_id=meeting.organisation_id)
+            row = guests.filter(pk=guest_id).first() if guest_id else None
+            if row is None and user.email:
+                row = guests.filter(email__iexact=user.email).first()
+            if row is None and present:
+                row = Guest.objects.create(organisation_id=meeting.organisation_id, meeting=meeting, name=name[:200],
+                                           organisation_name=organisation_name[:200], email=user.email, answer=Participant.Answer.ACCEPTED,
+                                           answered_at=timezone.now(), attendance=value)
+                created = True
+            elif row is not None and not present and row.pk == guest_id:
+                row.delete()
+                row, removed = None, True
+            elif row is not None and row.attendance != value:
+                row.attendance = value
+                row.save(update_fields=["attendance"])
+        record("meetings.attendance.arrival", actor=actor, organisation=meeting.organisation, target=meeting, request=request,
+               data={"user": user.pk, "present": present, "participant": getattr(participant, "pk", None),
+                     "guest": None if participant is not None or row is None else row.pk, "guest_created": created,
+                     "guest_removed": removed})
+    return row, created
+
+
 def _attendance_marks(rows: dict, marks: dict[int, str], prefix: str, changed: list) -> dict[str, str]:
     """Apply the marks to the rows found (others are ignored); return the errors by field."""
     errors = {}
