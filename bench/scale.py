@@ -819,10 +819,15 @@ def fresh_activity(centre: Centre) -> int:
         count += 1
     rooms = list(Resource.objects.for_organisation(org).filter(kind=Resource.Kind.ROOM).order_by("pk"))
     for index, m in enumerate(centre.members[20:26]):
-        start = at(today + timedelta(days=1 + index), 16)
-        agenda.create_event(m, title="Réservation de salle", start=start, end=start + timedelta(hours=1), kind=Event.Kind.BOOKING,
-                            resources=[rooms[index % len(rooms)]], people=[], allow_past=True, skip_conflicting=True)
-        count += 1
+        for hour in (16, 17, 18, 19, 20):  # the demo's own bookings of that day may hold the room
+            start = at(today + timedelta(days=1 + index), hour)
+            try:
+                agenda.create_event(m, title="Réservation de salle", start=start, end=start + timedelta(hours=1), kind=Event.Kind.BOOKING,
+                                    resources=[rooms[index % len(rooms)]], people=[], allow_past=True, skip_conflicting=True)
+            except agenda.ConflictError:
+                continue
+            count += 1
+            break
     director = centre.with_role(Role.DIRECTOR)[0]
     types = {t.name: t for t in meetings.meeting_types(org)}
     team = centre.with_role(Role.COORDINATOR)[:3]
