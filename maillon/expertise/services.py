@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillon.accounts.models import Membership
 from maillon.audit.services import record
 
 from . import policies
@@ -206,6 +208,35 @@ def search(viewer, *, skills, skill: Skill | None = None, text: str = "", min_le
     people = (policies.findable_people(viewer).annotate(best_level=Subquery(best)).filter(best_level__isnull=False)
               .order_by("-best_level", "last_name", "first_name", "pk"))
     return people, matching_declarations
+
+
+def taxonomy_skills(user) -> list[Skill]:
+    """The skills of the taxonomies ``user`` reads, by domain (one query)."""
+    return list(Skill.objects.filter(domain__in=policies.visible_domains(user).values("pk"))
+                .select_related("domain", "domain__federation").order_by("domain__name", "domain__pk", "name", "pk"))
+
+
+def organisations_of(user_ids) -> dict[int, list[str]]:
+    """The names of the people's active organisations (one query)."""
+    names = defaultdict(list)
+    for user_id, name in (Membership.objects.active().filter(user_id__in=list(user_ids), organisation__is_active=True)
+                          .order_by("organisation__name").values_list("user_id", "organisation__name")):
+        names[user_id].append(name)
+    return names
+
+
+def found_rows(people, declarations, skills_by_id: dict) -> list[dict]:
+    """A page of ``search``'s people with their matching declarations (most expert first), their
+    organisations and their e-mail address when they accepted to be contacted (two queries)."""
+    people = list(people)
+    ids = [p.pk for p in people]
+    found = defaultdict(list)
+    for declaration in declarations.filter(user_id__in=ids).order_by("-level", "skill__name", "pk"):
+        declaration.skill = skills_by_id[declaration.skill_id]
+        found[declaration.user_id].append(declaration)
+    organisations = organisations_of(ids)
+    return [{"person": p, "declarations": found[p.pk], "organisations": organisations[p.pk],
+             "email": p.email if any(d.contactable for d in found[p.pk]) else ""} for p in people]
 
 
 def skills_of(viewer, user_ids) -> dict[int, list[Declaration]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from functools import wraps
 
 from django.contrib import messages
@@ -15,7 +14,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillon.accounts.models import Membership
 from maillon.core.forms import apply_errors
 from maillon.spaces.access import home_membership
 
@@ -24,22 +22,6 @@ from .forms import DeclarationForm, DomainForm, NameForm, NewSkillForm, SearchFo
 from .models import Declaration, Domain, Skill
 
 PAGE_SIZE = 20
-
-
-def taxonomy_skills(user) -> list[Skill]:
-    """The skills of the taxonomies ``user`` reads, by domain (one query)."""
-    return list(Skill.objects.filter(domain__in=policies.visible_domains(user).values("pk"))
-                .select_related("domain", "domain__federation").order_by("domain__name", "domain__pk", "name", "pk"))
-
-
-def _organisations_of(user_ids) -> dict[int, list[str]]:
-    names = defaultdict(list)
-    for user_id, name in (Membership.objects.active().filter(user_id__in=user_ids, organisation__is_active=True)
-                          .order_by("organisation__name").values_list("user_id", "organisation__name")):
-        names[user_id].append(name)
-    return names
-
-
 
 
 def directory_page(view):
@@ -56,21 +38,14 @@ def directory_page(view):
 @directory_page
 def index(request):
     """« Qui sait faire… ? »: people I may find, by skill or free text, the most expert first."""
-    skills = taxonomy_skills(request.user)
+    skills = services.taxonomy_skills(request.user)
     form = SearchForm(request.GET or None, skills=skills)
     criteria = form.cleaned_data if form.is_valid() else {}
     by_id = {s.pk: s for s in skills}
     people, declarations = services.search(request.user, skills=skills, skill=by_id.get(criteria.get("competence")),
                                            text=criteria.get("q", ""), min_level=criteria.get("niveau"))
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = [p.pk for p in page.object_list]
-    found = defaultdict(list)
-    for declaration in declarations.filter(user_id__in=ids).order_by("-level", "skill__name"):
-        declaration.skill = by_id[declaration.skill_id]
-        found[declaration.user_id].append(declaration)
-    organisations = _organisations_of(ids)
-    rows = [{"person": p, "declarations": found[p.pk], "organisations": organisations[p.pk],
-             "email": p.email if any(d.contactable for d in found[p.pk]) else ""} for p in page.object_list]
+    rows = services.found_rows(page.object_list, declarations, by_id)
     query = {k: v for k, v in criteria.items() if v not in (None, "")}
     return render(request, "expertise/search.html", {
         "form": form, "page_obj": page, "rows": rows, "searched": bool(query), "querystring": urlencode(query),
@@ -85,7 +60,7 @@ def person(request, pk):
     declarations = list(Declaration.objects.filter(user=found).select_related("skill__domain").order_by("-level", "skill__name", "pk"))
     contactable = [d for d in declarations if d.contactable]
     return render(request, "expertise/person.html", {
-        "person": found, "declarations": declarations, "organisations": _organisations_of([found.pk])[found.pk],
+        "person": found, "declarations": declarations, "organisations": services.organisations_of([found.pk])[found.pk],
         "email": found.email if contactable else "", "is_me": found.pk == request.user.pk, "tab": "search",
     })
 
@@ -93,7 +68,7 @@ def person(request, pk):
 @directory_page
 def mine(request):
     """My declared skills, the form to add one, and my choice to be hidden."""
-    skills = taxonomy_skills(request.user)
+    skills = services.taxonomy_skills(request.user)
     form = DeclarationForm(request.POST or None, skills=skills)
     if request.method == "POST" and form.is_valid():
         skill = {s.pk: s for s in skills}[form.cleaned_data["skill"]]
@@ -165,7 +140,7 @@ def taxonomy(request):
             else:
                 messages.success(request, _("Domain created. Add its skills."))
                 return redirect("expertise:domain", pk=domain.pk)
-    skills = taxonomy_skills(user)
+    skills = services.taxonomy_skills(user)
     domains = {}
     for skill in skills:
         domains.setdefault(skill.domain.pk, {"domain": skill.domain, "skills": []})["skills"].append(skill)

@@ -5,7 +5,8 @@ room are booked through the agenda) opened to the space's members, whatever thei
 - ``Registration``: one per person and event. ``registered`` people hold a place; ``waiting``
   people queue in the order of ``queued_at`` (then pk) and the first one takes a freed place;
   ``cancelled`` rows are kept (registering again queues at the end). ``arrived_at``: ticked by
-  a host on the reception list of the day.
+  a host on the reception list of the day, which marks the person present in the meeting's
+  attendance (meetings app).
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     arrived_at = models.DateTimeField(null=True, blank=True)
     arrived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The meeting's guest row the first tick created for someone who is not a participant (the
+    # meetings app's attendance), taken away when unticked.
+    attendance_guest = models.ForeignKey("meetings.Guest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["queued_at", "pk"]

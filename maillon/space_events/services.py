@@ -21,6 +21,7 @@ from maillon.accounts.models import Membership
 from maillon.agenda.recurrence import PARIS
 from maillon.audit.services import record
 from maillon.meetings import services as meetings
+from maillon.meetings import services_minutes as meetings_minutes
 from maillon.meetings.models import Meeting
 from maillon.notifications.services import notify
 from maillon.spaces.models import Space, SpaceMember
@@ -33,13 +34,6 @@ MAX_CAPACITY = 10000
 Status = Registration.Status
 
 
-def organiser_membership(space: Space, user) -> Membership | None:
-    """The person's active membership of the space's owner organisation (the meetings app
-    creates meetings in its name), or None."""
-    return (Membership.objects.active().with_roles().select_related("organisation", "user")
-            .filter(user=user, organisation_id=space.organisation_id).first())
-
-
 def check_capacity(capacity) -> int:
     if not isinstance(capacity, int) or not 1 <= capacity <= MAX_CAPACITY:
         raise ValidationError({"capacity": _("Give between 1 and 10,000 places.")})
@@ -47,7 +41,9 @@ def check_capacity(capacity) -> int:
 
 
 def _check_organiser(space: Space, membership: Membership | None) -> None:
-    if membership is None or not policies.can_create_meeting(space, role_in(space, membership.user), membership):
+    """The meetings app acts in the name of ``membership``: it must be the one ``policies.owner_host`` allows."""
+    allowed = policies.owner_host(space, membership.user, membership=membership) if membership is not None else None
+    if allowed is None or allowed.pk != membership.pk:
         raise PermissionDenied
 
 
@@ -134,6 +130,12 @@ def register(event: SpaceEvent, user, *, request=None) -> Registration:
     return registration
 
 
+def waiting_position(registration: Registration) -> int:
+    """The person's place on the waiting list: 1 for the next one to get a place."""
+    return (Registration.objects.filter(event_id=registration.event_id, status=Status.WAITING, queued_at__lte=registration.queued_at)
+            .exclude(queued_at=registration.queued_at, pk__gt=registration.pk).count())
+
+
 def _fill(event: SpaceEvent) -> list[Registration]:
     """Give the free places to the first people of the waiting list; each is told after commit."""
     if event.meeting.cancelled_at or event.meeting.start <= timezone.now():
@@ -173,8 +175,10 @@ def cancel(registration: Registration, actor, *, request=None) -> list[Registrat
         if event.meeting.end <= timezone.now():
             raise ValidationError(_("This event is over."))
         held = registration.status == Status.REGISTERED
-        registration.status, registration.cancelled_at = Status.CANCELLED, timezone.now()
-        registration.save(update_fields=["status", "cancelled_at"])
+        if registration.arrived_at:  # ticked, then cancelled by a host: no longer present
+            _attendance(registration, False, actor, request)
+        registration.status, registration.cancelled_at, registration.arrived_at = Status.CANCELLED, timezone.now(), None
+        registration.save(update_fields=["status", "cancelled_at", "arrived_at", "attendance_guest"])
         promoted = _fill(event) if held else []
         record("space_events.cancel", actor=actor, organisation=event.space.organisation, target=event.meeting, request=request,
                data={"event": event.pk, "registration": registration.pk, "promoted": [r.pk for r in promoted]})
@@ -202,7 +206,8 @@ def set_capacity(event: SpaceEvent, capacity: int, actor, *, request=None) -> li
 
 
 def mark_arrived(registration: Registration, arrived: bool, actor, *, request=None) -> Registration:
-    """Tick (or untick) a registered person on the reception list."""
+    """Tick (or untick) a registered person on the reception list: the meeting's attendance
+    follows through the meetings app (present, or back to « not recorded »)."""
     event = registration.event
     if not policies.can_organise(event.space, role_in(event.space, actor)):
         raise PermissionDenied
@@ -211,10 +216,25 @@ def mark_arrived(registration: Registration, arrived: bool, actor, *, request=No
     with transaction.atomic():
         registration.arrived_at = timezone.now() if arrived else None
         registration.arrived_by = actor if arrived else None
-        registration.save(update_fields=["arrived_at", "arrived_by"])
+        _attendance(registration, arrived, actor, request)
+        registration.save(update_fields=["arrived_at", "arrived_by", "attendance_guest"])
         record("space_events.arrived", actor=actor, organisation=event.space.organisation, target=event.meeting, request=request,
                data={"event": event.pk, "registration": registration.pk, "arrived": arrived})
     return registration
+
+
+def _attendance(registration: Registration, present: bool, actor, request) -> None:
+    """The meetings app's attendance of the person (``services_minutes.mark_arrival``); the guest
+    row it created at the first tick is remembered, to be taken away when unticked."""
+    user = registration.user
+    organisation = registration.organisation.name if registration.organisation_id and registration.organisation else ""
+    row, created = meetings_minutes.mark_arrival(
+        registration.event.meeting, user, present=present, name=user.get_full_name() or user.username,
+        organisation_name=organisation, guest_id=registration.attendance_guest_id, actor=actor, request=request)
+    if created:
+        registration.attendance_guest = row
+    elif not present:
+        registration.attendance_guest = None
 
 
 def attendance_rows(event: SpaceEvent) -> list[tuple]:

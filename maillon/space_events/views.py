@@ -59,8 +59,8 @@ def index(request, space):
 
 def _organiser(request, space):
     """The host's membership of the owner organisation, or the page that explains why not."""
-    membership = services.organiser_membership(space, request.user)
-    if not policies.can_create_meeting(space, request.space_role, membership):
+    membership = policies.owner_host(space, request.user, request.space_role)
+    if membership is None:
         return None, render(request, "space_events/not_owner.html", space_context(request, "events"), status=403)
     return membership, None
 
@@ -120,7 +120,7 @@ def _minutes(event):
 def _intranet_link(request, space, event) -> bool:
     """Whether the person may open the meeting in the owner's intranet (meetings app's rule)."""
     membership = request.membership if getattr(request, "membership", None) and request.membership.organisation_id == space.organisation_id \
-        else services.organiser_membership(space, request.user)
+        else policies.owner_membership(space, request.user)
     if membership is None:
         return False
     ids = set(event.meeting.participants.values_list("membership_id", flat=True))
@@ -135,8 +135,7 @@ def detail(request, space, pk):
     can_organise = policies.can_organise(space, request.space_role)
     position = None
     if mine is not None and mine.status == Registration.Status.WAITING:
-        position = Registration.objects.filter(event=event, status=Registration.Status.WAITING, queued_at__lte=mine.queued_at) \
-            .exclude(queued_at=mine.queued_at, pk__gt=mine.pk).count()
+        position = services.waiting_position(mine)
     waiting = (list(Registration.objects.filter(event=event, status=Registration.Status.WAITING)
                     .select_related("user", "organisation").order_by("queued_at", "pk")[:50]) if can_organise else [])
     return render(request, "space_events/detail.html", space_context(

@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from maillon.accounts.models import Membership, RoleAssignment, User  # noqa: E402
 from maillon.expertise import services  # noqa: E402
 from maillon.expertise.models import Declaration, Skill  # noqa: E402
-from maillon.expertise.views import taxonomy_skills  # noqa: E402
+from maillon.expertise.services import taxonomy_skills  # noqa: E402
 from maillon.organisations.models import Organisation  # noqa: E402
 
 random.seed(1)
