@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from maillon.accounts.roles import Role as OrgRole
 
-from .models import RANK, Role, Space, SpaceMember, SpaceOrganisation, _active_organisations
+from .models import Role, Space, role_of
 
 # Who may open a space for their organisation, and answer an organisation's invitation.
 CREATOR_ROLES = frozenset({OrgRole.DIRECTOR, OrgRole.ADMIN, OrgRole.COORDINATOR})
@@ -18,20 +18,12 @@ ANSWER_ROLES = frozenset({OrgRole.DIRECTOR, OrgRole.ADMIN})
 
 
 def role_in(space: Space, user) -> str | None:
-    """Three small queries at most; None for someone who is not a member."""
+    """One query; None for someone who is not a member. A page has it already
+    (``request.space_role``, set by ``@space_view`` from the same query that loads the space)."""
     if user is None or not user.is_authenticated or space is None:
         return None
-    found = []
-    direct = SpaceMember.objects.filter(space=space, user=user).values_list("role", flat=True).first()
-    if direct:
-        found.append(direct)
-    if direct != Role.HOST:
-        organisations = _active_organisations(user)
-        found += SpaceOrganisation.objects.filter(space=space, organisation__in=organisations, accepted_at__isnull=False).values_list("role", flat=True)
-        if not found and space.visibility == Space.Visibility.FEDERATION and space.federation_id and \
-                space.federation.organisations.filter(pk__in=organisations).exists():
-            found.append(Role.READER)
-    return max(found, key=lambda role: RANK[role]) if found else None
+    found = Space.objects.with_role(user).filter(pk=space.pk).only("pk", "visibility", "federation_id").first()
+    return role_of(found) if found is not None else None
 
 
 def can_read(role: str | None) -> bool:
