@@ -34,7 +34,8 @@ FILES_HELP = _("PDF, Word, Excel, OpenDocument, image or text; 20 MB at most.")
 
 class PostForm(forms.Form):
     text = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-                           help_text=_("Plain text (addresses become links) or simple HTML."))
+                           help_text=_("Plain text (addresses become links) or simple HTML. « @First name Last name » or "
+                                     "« @identifier » mentions a member of the space."))
     link = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
     files = MultipleFileField(label=_("Files"), required=False, help_text=FILES_HELP)
     mentions = forms.ModelMultipleChoiceField(label=_("Mention"), queryset=get_user_model().objects.none(), required=False,

@@ -11,6 +11,7 @@ import os
 import re
 
 import nh3
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Prefetch
@@ -25,7 +26,8 @@ from maillon.content.services import check_upload
 from maillon.notifications.services import notify
 
 from . import policies
-from .models import Comment, FeedDigest, Frequency, Post, Space, SpaceFile, SpaceMember
+from .mentions import Resolved, mentioned_in
+from .models import Comment, FeedDigest, Frequency, Post, Space, SpaceFile, SpaceMember, members_of
 
 PAGE_SIZE = 10
 COMMENTS_SHOWN = 3
@@ -67,6 +69,14 @@ def _clean_text(text: str, limit: int) -> str:
     if not nh3.clean(render(text), tags=set()).strip():
         raise ValidationError(_("Write something first."))
     return text
+
+
+def clean_link(link: str) -> str:
+    """An http(s) address or nothing (the API sends it unchecked by a form)."""
+    try:
+        return forms.URLField(required=False, max_length=500, assume_scheme="https").clean((link or "").strip())
+    except ValidationError as error:
+        raise ValidationError({"link": error.messages}) from None
 
 
 # ---------------------------------------------------------------- reading
@@ -114,16 +124,29 @@ def _audit(action: str, space: Space, actor, target, **data):
     record(f"spaces.{action}", actor=actor, organisation=space.organisation, target=target, data=data)
 
 
-def _notify_mentions(space: Space, post: Post, users, author) -> list:
-    """Notify the mentioned people who are members of the space (others are dropped)."""
-    kept = []
-    for user in {u.pk: u for u in users}.values():
-        if user.pk == author.pk or not user.is_active or policies.role_in(space, user) is None:
-            continue
-        kept.append(user)
+def _mentioned(space: Space, text: str, picked, author, already=()) -> tuple[list, Resolved]:
+    """The members to notify: those picked in the list and those typed as « @Prénom Nom » or
+    « @identifiant » (mentions.py), members of the space only, never the author nor anyone in
+    ``already``; two queries whatever their number."""
+    typed = mentioned_in(space, text)
+    picked_ids = {getattr(u, "pk", u) for u in picked} - {u.pk for u in typed.users}  # users, or their ids (API)
+    found = typed.users + (list(members_of(space).filter(pk__in=picked_ids).order_by("first_name", "last_name", "pk")) if picked_ids else [])
+    skip = {author.pk, *already}
+    return [u for u in found if u.pk not in skip], typed
+
+
+def _notify_mentions(space: Space, post: Post, users, author) -> None:
+    for user in users:
         notify(user, _("%(person)s mentioned you in « %(space)s »") % {"person": author.get_full_name() or author, "space": space.name},
                body=nh3.clean(post.html, tags=set())[:300], url=post_url(post, space), kind="spaces.mention")
-    return kept
+
+
+def unresolved_messages(resolved: Resolved) -> list[str]:
+    """What to tell the author about mentions that reached nobody."""
+    found = [_("« @%(name)s » is the name of several members: nobody was notified. Choose the person in the list, "
+               "or type their identifier.") % {"name": name} for name in resolved.ambiguous]
+    found += [_("No member of the space is called « @%(name)s »: nobody was notified.") % {"name": name} for name in resolved.unknown]
+    return found
 
 
 def _add_files(space: Space, post: Post | None, uploads, user) -> list[SpaceFile]:
@@ -158,14 +181,16 @@ def create_post(space: Space, author, *, text: str, link: str = "", files=(), me
     text = _clean_text(text, Post._meta.get_field("text").max_length)
     check_files(files)
     now = timezone.now()
-    post = Post.objects.create(space=space, author=author, text=text, html=render(text), link=link or "", created_at=now,
+    post = Post.objects.create(space=space, author=author, text=text, html=render(text), link=clean_link(link), created_at=now,
                                pinned_at=now if pinned else None, pinned_by=author if pinned else None)
     _add_files(space, post, files, author)
-    kept = _notify_mentions(space, post, mentions, author)
+    kept, resolved = _mentioned(space, text, mentions, author)
     if kept:
         post.mentions.set(kept)
         post.html = with_mentions(post.html, kept)
         post.save(update_fields=["html"])
+        _notify_mentions(space, post, kept, author)
+    post.unresolved = unresolved_messages(resolved)
     _audit("post_created", space, author, post, pinned=pinned, files=len(files or []), mentions=len(kept))
     return post
 
@@ -173,13 +198,15 @@ def create_post(space: Space, author, *, text: str, link: str = "", files=(), me
 @transaction.atomic
 def edit_post(post: Post, *, text: str, link: str = "", mentions=(), actor) -> Post:
     post.text = _clean_text(text, Post._meta.get_field("text").max_length)
-    post.link, post.edited_at = link or "", timezone.now()
+    post.link, post.edited_at = clean_link(link), timezone.now()
     already = set(post.mentions.values_list("pk", flat=True))
-    kept = _notify_mentions(post.space, post, [u for u in mentions if u.pk not in already], actor)
+    kept, resolved = _mentioned(post.space, post.text, mentions, actor, already=already)
     if kept:
         post.mentions.add(*kept)
     post.html = with_mentions(render(post.text), post.mentions.order_by("first_name", "last_name", "pk"))
     post.save(update_fields=["text", "html", "link", "edited_at"])
+    _notify_mentions(post.space, post, kept, actor)  # only the people not mentioned before
+    post.unresolved = unresolved_messages(resolved)
     return post
 
 
@@ -206,12 +233,19 @@ def set_pinned(post: Post, pinned: bool, *, actor) -> Post:
 def add_comment(post: Post, author, *, text: str) -> Comment:
     text = _clean_text(text, Comment._meta.get_field("text").max_length)
     comment = Comment.objects.create(post=post, author=author, text=text, html=render(text))
+    space = post.space
+    kept, resolved = _mentioned(space, text, (), author)
+    for user in kept:
+        notify(user, _("%(person)s mentioned you in a comment in « %(space)s »") % {
+            "person": author.get_full_name() or author, "space": space.name},
+            body=text[:300], url=post_url(post, space), kind="spaces.mention")
     author_of_post = post.author
     if author_of_post and author_of_post.pk != author.pk and author_of_post.is_active \
-            and policies.role_in(post.space, author_of_post) is not None:
+            and author_of_post.pk not in {u.pk for u in kept} and policies.role_in(space, author_of_post) is not None:
         notify(author_of_post, _("%(person)s commented on your post in « %(space)s »") % {
-            "person": author.get_full_name() or author, "space": post.space.name},
+            "person": author.get_full_name() or author, "space": space.name},
             body=text[:300], url=post_url(post), kind="spaces.comment")
+    comment.unresolved = unresolved_messages(resolved)
     return comment
 
 

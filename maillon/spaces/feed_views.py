@@ -26,6 +26,12 @@ def _form_error(form, error: ValidationError) -> None:
         form.add_error(None, message)
 
 
+def _warn(request, written) -> None:
+    """Mentions that reached nobody (a name several members share, or no member's)."""
+    for message in getattr(written, "unresolved", ()):
+        messages.warning(request, message)
+
+
 def _post_form(request, space, data=None, files=None, **kwargs):
     return PostForm(data, files, space=space, can_host=policies.can_host(space, request.space_role), **kwargs)
 
@@ -62,12 +68,13 @@ def publish(request, space):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.create_post(space, request.user, text=data["text"], link=data["link"], files=data.get("files") or [],
-                                 mentions=data.get("mentions") or [], pinned=bool(data.get("pinned")))
+            created = services.create_post(space, request.user, text=data["text"], link=data["link"], files=data.get("files") or [],
+                                           mentions=data.get("mentions") or [], pinned=bool(data.get("pinned")))
         except ValidationError as error:
             _form_error(form, error)
         else:
             messages.success(request, _("Your message is published."))
+            _warn(request, created)
             return redirect("spaces:feed", space=space.slug)
     return render(request, "spaces/feed_edit.html", space_context(request, "feed", form=form, new=True))
 
@@ -104,6 +111,7 @@ def edit(request, space, pk):
             _form_error(form, error)
         else:
             messages.success(request, _("Changes saved."))
+            _warn(request, found)
             return redirect("spaces:post", space=space.slug, pk=found.pk)
     return render(request, "spaces/feed_edit.html", space_context(request, "feed", post=found, form=form))
 
@@ -136,11 +144,12 @@ def comment(request, space, pk):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.add_comment(found, request.user, text=form.cleaned_data["text"])
+            created = services.add_comment(found, request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
             _form_error(form, error)
         else:
             messages.success(request, _("Your comment is published."))
+            _warn(request, created)
             return redirect(services.post_url(found, space) + "#commentaires")
     return post.__wrapped__(request, space, pk, comment_form=form)
 
