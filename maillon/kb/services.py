@@ -189,6 +189,24 @@ def shift(page: Page, role, user, *, up: bool) -> bool:
 
 
 @transaction.atomic
+def delete_page(page: Page, role, user) -> None:
+    """Delete ``page`` with its versions and attached files (the audit log keeps its title, its
+    number of versions and who deleted it). A page with sub-pages is refused: move them or delete
+    them first, so that nothing disappears that the person did not see."""
+    if not policies.can_delete(page.space, role, page, user):
+        raise PermissionDenied(_("Only the space's hosts and the page's author may delete it."))
+    locked = Page.objects.select_for_update().get(pk=page.pk)
+    if Page.objects.filter(parent=locked).exists():
+        raise ValidationError(_("This page has sub-pages: move them or delete them first."))
+    files = [(a.file.storage, a.file.name) for a in locked.attachments.all()]
+    record("kb.page_delete", actor=user, organisation=page.space.organisation, target=page,
+           data={"space": page.space.slug, "title": locked.title, "versions": locked.version_count, "files": len(files)})
+    locked.delete()
+    for storage, name in files:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
+@transaction.atomic
 def add_attachment(page: Page, role, user, upload) -> Attachment:
     _check_write(page.space, role)
     content_type = check_upload(upload)  # the content app's checks: size, extension, content

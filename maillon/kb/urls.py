@@ -9,6 +9,7 @@ urlpatterns = [
     path("espaces/<slug:space>/base/nouvelle/", views.new, name="new"),
     path("espaces/<slug:space>/base/<int:pk>/", views.page, name="page"),
     path("espaces/<slug:space>/base/<int:pk>/modifier/", views.edit, name="edit"),
+    path("espaces/<slug:space>/base/<int:pk>/supprimer/", views.delete, name="delete"),
     path("espaces/<slug:space>/base/<int:pk>/historique/", views.history, name="history"),
     path("espaces/<slug:space>/base/<int:pk>/comparer/", views.compare, name="compare"),
     path("espaces/<slug:space>/base/<int:pk>/versions/<int:number>/", views.version, name="version"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from maillon.content.search import MAX_QUERY, clean_query, terms
 from maillon.core.downloads import private_file
 from maillon.spaces.access import space_context, space_view
 
-from . import search, services
+from . import policies, search, services
 from .forms import AttachmentForm, PageForm
 from .models import ANCESTORS, Attachment, Page, Version
 from .rendering import diff
@@ -71,7 +71,8 @@ def page(request, space, pk):
     attachments = list(found.attachments.all())
     return render(request, "kb/page.html", _context(
         request, page=found, html=render_markdown(found.current.body if found.current else ""), children=children,
-        attachments=attachments, attachment_form=AttachmentForm()))
+        attachments=attachments, attachment_form=AttachmentForm(),
+        can_delete=policies.can_delete(space, request.space_role, found, request.user)))
 
 
 def _save_form(request, space, *, found: Page | None):
@@ -80,6 +81,12 @@ def _save_form(request, space, *, found: Page | None):
     initial = {"title": current.title, "body": current.body, "parent": found.parent_id, "base": found.version_count} if found else \
         {"parent": request.GET.get("parent") if (request.GET.get("parent") or "").isdigit() else None}
     form = PageForm(request.POST or None, initial=initial, tree=tree, exclude=found.pk if found else None)
+    if request.method == "POST" and "preview" in request.POST:
+        # « Prévisualiser »: the text as the page will show it, under the form; nothing is saved.
+        form.is_valid()
+        body = form.cleaned_data.get("body")
+        preview = render_markdown(services.clean_body(body)) if body is not None else None
+        return render(request, "kb/edit.html", _context(request, form=form, page=found, preview=preview, previewed=True))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         parent = Page.objects.of_space(space).filter(pk=data["parent"]).first() if data.get("parent") else None
@@ -108,6 +115,24 @@ def new(request, space):
 @space_view("contribute")
 def edit(request, space, pk):
     return _save_form(request, space, found=_page(space, pk, "current", ANCESTORS))
+
+
+@space_view("contribute")
+def delete(request, space, pk):
+    """A confirmation page, then the page goes with its versions and files (services.delete_page)."""
+    found = _page(space, pk, ANCESTORS)
+    if not policies.can_delete(space, request.space_role, found, request.user):
+        raise PermissionDenied
+    children = found.children.count()
+    if request.method == "POST" and not children:
+        try:
+            services.delete_page(found, request.space_role, request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(found.get_absolute_url())
+        messages.success(request, _("The page « %(title)s » was deleted.") % {"title": found.title})
+        return redirect(found.parent.get_absolute_url() if found.parent else reverse("kb:index", kwargs={"space": space.slug}))
+    return render(request, "kb/delete.html", _context(request, page=found, children=children))
 
 
 @space_view()
