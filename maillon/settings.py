@@ -137,6 +137,8 @@ INSTALLED_APPS = [
     "maillon.space_events",
     "maillon.kb",
     "maillon.expertise",
+    "maillon.communes",
+    "maillon.diagnostic",
     "maillon.competencies",
     # Third party
     "allauth",

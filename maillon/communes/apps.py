@@ -8,3 +8,27 @@ class CommunesConfig(AppConfig):
     name = "maillon.communes"
     label = "communes"
     verbose_name = _("Communes")
+
+    def ready(self):
+
+        from maillon.core import periodic
+        from maillon.core.registry import (
+            register_demo_seeder,
+            register_dock,
+            register_nav,
+            register_nav_filter,
+        )
+        from maillon.organisations.middleware import REQUEST_CHECKS
+
+        from . import access, policies, tasks
+        from .demo import seed_communes
+
+        register_nav("communes", _("Communes"), "communes:index", icon="users", order=12, visible_if=policies.is_groupement_staff)
+        register_nav("support_accesses", _("Support accesses"), "communes:support_list", icon="shield", order=215,
+                     visible_if=policies.can_see_support)
+        register_nav_filter(access.hidden_nav)
+        register_dock("support_banner", "communes/partials/support_banner.html", order=0)
+        if access.check_request not in REQUEST_CHECKS:
+            REQUEST_CHECKS.append(access.check_request)
+        periodic.register("communes.end_expired_support", tasks.end_expired_support, "hourly")
+        register_demo_seeder(seed_communes)

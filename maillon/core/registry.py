@@ -76,6 +76,7 @@ class Registry:
     websockets: list[Any] = field(default_factory=list)
     demo_seeders: list[Callable[[Any], None]] = field(default_factory=list)
     docks: dict[str, Dock] = field(default_factory=dict)
+    nav_filters: list[Callable[[Any], frozenset]] = field(default_factory=list)
 
 
 registry = Registry()
@@ -109,6 +110,11 @@ def register_nav(key: str, label, url_name: str, *, icon: str = "circle", order:
     registry.nav[key] = NavEntry(key, label, url_name, icon, order, frozenset(roles), primary, visible_if)
 
 
+def register_nav_filter(func) -> None:
+    """``func(membership)`` returns the navigation keys hidden for it (no query: it runs on every page)."""
+    registry.nav_filters.append(func)
+
+
 def register_dock(key: str, template: str, *, order: int = 100, roles=()) -> None:
     registry.docks[key] = Dock(key, template, order, frozenset(roles))
 
@@ -129,7 +135,9 @@ def register_demo_seeder(func) -> None:
 def visible(items, membership) -> list:
     """Items whose roles the membership holds (or open to all), in order."""
     roles = membership.roles if membership is not None else frozenset()
+    hidden = frozenset().union(*(f(membership) for f in registry.nav_filters)) if membership is not None else frozenset()
     return sorted((i for i in items if (not i.roles or i.roles & roles)
+                   and not (hidden and isinstance(i, NavEntry) and i.key in hidden)
                    and (getattr(i, "visible_if", None) is None or i.visible_if(membership))), key=lambda i: i.order)
 
 

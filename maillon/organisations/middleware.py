@@ -80,6 +80,12 @@ def _memberships(user) -> list:
     return memberships
 
 
+# Checks a domain app adds in its ``ready()`` (communes: services enabled, support access expiry),
+# called with the request once its organisation and membership are set: a response returned (or
+# Http404 raised) answers instead of the view. The organisations app imports no domain app.
+REQUEST_CHECKS: list = []
+
+
 class OrganisationMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -111,4 +117,8 @@ class OrganisationMiddleware:
         # several organisations (no session write for the others: one query less on a first visit).
         if request.other_memberships and request.session.get("organisation") != slug:
             request.session["organisation"] = slug
+        for check in REQUEST_CHECKS:
+            response = check(request)
+            if response is not None:
+                return response
         return None

@@ -96,6 +96,7 @@ class Organisation(models.Model):
         COMMUNE = "commune", _("Municipality")
         STATE_SERVICE = "service_etat", _("State service")
         ASSOCIATION = "association", _("Association")
+        GROUPEMENT = "groupement", _("Groupement of communes")
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
