@@ -138,7 +138,6 @@ INSTALLED_APPS = [
     "maillon.kb",
     "maillon.expertise",
     "maillon.communes",
-    "maillon.diagnostic",
     "maillon.competencies",
     # Third party
     "allauth",
