@@ -621,12 +621,15 @@ def parse_csv(content: bytes | str, profiles: list[str] | None = None) -> dict:
 
 def _competency_problems(competency: dict, domain_name: str) -> list[str]:
     problems = []
-    for label, value, limit in ((_("domain"), domain_name, _length(Domain, "name")),
-                                (_("competency"), competency["name"], _length(Competency, "name"))):
-        if not value:
-            problems.append(_("the %(field)s is missing.") % {"field": label})
-        elif len(value) > limit:
-            problems.append(_("the %(field)s is too long (%(max)d characters at most).") % {"field": label, "max": limit})
+    domain_limit, name_limit = _length(Domain, "name"), _length(Competency, "name")
+    if not domain_name:
+        problems.append(_("the domain is missing."))
+    elif len(domain_name) > domain_limit:
+        problems.append(_("the domain is too long (%(max)d characters at most).") % {"max": domain_limit})
+    if not competency["name"]:
+        problems.append(_("the competency is missing."))
+    elif len(competency["name"]) > name_limit:
+        problems.append(_("the competency is too long (%(max)d characters at most).") % {"max": name_limit})
     if len(competency["code"]) > _length(Competency, "code"):
         problems.append(_("the code is too long (%(max)d characters at most).") % {"max": _length(Competency, "code")})
     if len(competency["description"]) > 5000:

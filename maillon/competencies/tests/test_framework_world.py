@@ -42,6 +42,6 @@ class World:
         return f"/{(org or self.org).slug}/parcours/referentiel/{self.framework.pk}/{suffix}"
 
 
-@pytest.fixture
-def world(people):
+@pytest.fixture(name="world")
+def world_fixture(people):
     return World(people)

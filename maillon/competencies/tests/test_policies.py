@@ -5,7 +5,7 @@ import pytest
 from maillon.competencies import policies
 from maillon.competencies.models import Framework
 
-from .test_framework_world import world  # noqa: F401
+from .test_framework_world import world_fixture  # noqa: F401
 
 
 def test_it_lets_the_editors_edit_and_the_participant_read(world):
