@@ -55,3 +55,24 @@ class PublicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["body"].validators.append(MaxLengthValidator(MAX_BODY))
         self.fields["body"].widget.attrs["maxlength"] = MAX_BODY
+
+
+class SessionLinkForm(forms.Form):
+    """Link one entry (shared with the group, that I read) or one competency to a group session."""
+
+    entry = forms.ModelChoiceField(label=_("Logbook entry"), queryset=None, required=False,
+                                   error_messages={"invalid_choice": _("Choose one of the entries offered.")})
+    competency = forms.ModelChoiceField(label=_("Competency"), queryset=None, required=False,
+                                        error_messages={"invalid_choice": _("Choose one of the competencies offered.")})
+
+    def __init__(self, *args, entries, competencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries
+        self.fields["competency"].queryset = competencies
+        self.fields["entry"].label_from_instance = lambda e: f"{e.occurred_on:%d/%m/%Y} · {e.title} · {e.author.get_full_name() or e.author}"
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("entry") is None) == (data.get("competency") is None):
+            raise forms.ValidationError(_("Choose an entry or a competency (one at a time)."))
+        return data

@@ -300,3 +300,32 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SessionLink(models.Model):
+    """An entry or a competency discussed at a monthly group session (a meeting of the meetings app,
+    of the « Séance mensuelle du groupe » type): the session's page in the publications part lists
+    them beside the meeting's minutes and attendance sheet. Exactly one of ``entry`` and ``competency``."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="session_links")
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="competency_links")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="session_links",
+                              verbose_name=_("logbook entry"))
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, null=True, blank=True, related_name="session_links",
+                                   verbose_name=_("competency"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("link of a group session")
+        verbose_name_plural = _("links of group sessions")
+        ordering = ["meeting", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(entry__isnull=False, competency__isnull=True)
+                                   | models.Q(entry__isnull=True, competency__isnull=False), name="session_link_one_target"),
+            models.UniqueConstraint(fields=["meeting", "entry"], name="session_link_unique_entry"),
+            models.UniqueConstraint(fields=["meeting", "competency"], name="session_link_unique_competency"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.entry or self.competency)

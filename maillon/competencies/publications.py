@@ -203,13 +203,13 @@ def compile_narrative(framework: Framework, start: date, end: date) -> tuple[str
                           "people": data.authors(by_competency[c])} for c in competency_order],
         "obstacles": sum(1 for row in rows if row["blocked"].strip()),
     }
-    out = [f"## {_('In short')}", "",
+    out = ["## " + _("In short"), "",
            _("From %(start)s to %(end)s, %(people)s people shared %(entries)s entries of their logbooks with the group.") % {
                "start": date_format(start, "j F Y"), "end": date_format(end, "j F Y"), "people": people, "entries": len(rows)}, ""]
     if not rows:
         out += [_("Nothing was shared with the group in this period."), ""]
         return "\n".join(out), figures
-    out += [f"## {_('By theme')}", ""]
+    out += ["## " + _("By theme"), ""]
     for theme_id in theme_order:
         ids = by_theme[theme_id]
         name = data.themes.get(theme_id) or _("Without a theme")
@@ -225,7 +225,7 @@ def compile_narrative(framework: Framework, start: date, end: date) -> tuple[str
                 out += [f"**{label}**", ""]
                 for row in said:
                     out += [_quote(row, field), ""]
-    out += [f"## {_('By competency')}", "", f"| {_('Competency')} | {_('Entries')} | {_('People')} |", "|---|---:|---:|"]
+    out += ["## " + _("By competency"), "", "| {} | {} | {} |".format(_("Competency"), _("Entries"), _("People")), "|---|---:|---:|"]
     for item in figures["competencies"]:
         out.append(f"| {(item['code'] + ' ' + item['name']).strip()} | {item['entries']} | {item['people']} |")
     out.append("")
@@ -235,7 +235,7 @@ def compile_narrative(framework: Framework, start: date, end: date) -> tuple[str
         if field == "blocked":
             out += [_("%(n)s entries tell of an obstacle.") % {"n": figures["obstacles"]}, ""]
         out += [line for row in said for line in (_quote(row, field), "")]
-    out += [f"## {_('Small and large changes')}", "", f"_{_('To be written by the editor from the quotes above.')}_", ""]
+    out += ["## " + _("Small and large changes"), "", "_" + _("To be written by the editor from the quotes above.") + "_", ""]
     return "\n".join(out), figures
 
 
@@ -292,23 +292,23 @@ def compile_framework(framework: Framework, start: date, end: date) -> tuple[str
         "new": [{"code": c.code, "name": c.name, "status": c.status} for c in new],
         "ready": [{"code": c.code, "name": c.name, "people": ready[c.pk]} for c in competencies if ready.get(c.pk)],
     }
-    out = [f"## {_('The edition')}", "",
+    out = ["## " + _("The edition"), "",
            _("This publication presents edition %(number)s of the framework, « %(label)s », published on %(date)s.") % {
                "number": edition.number, "label": edition.label, "date": date_format(timezone.localtime(edition.published_at), "j F Y")}, "",
            _("From %(start)s to %(end)s, %(people)s people shared %(entries)s entries with the group.") % {
                "start": date_format(start, "j F Y"), "end": date_format(end, "j F Y"), "people": figures["people"],
                "entries": figures["entries"]}, "",
-           f"## {_('Competencies practised')}", ""]
+           "## " + _("Competencies practised"), ""]
     domain = None
     for c, item in zip(competencies, figures["competencies"], strict=True):
         if c.domain.name != domain:
             domain = c.domain.name
-            out += ["", f"### {domain}", "", f"| {_('Competency')} | {_('People who practise it')} |", "|---|---:|"]
+            out += ["", f"### {domain}", "", "| {} | {} |".format(_("Competency"), _("People who practise it")), "|---|---:|"]
         out.append(f"| {_competency_label(c)} | {item['people']} |")
-    out += ["", f"## {_('New competencies')}", ""]
-    out += [f"- {(n['code'] + ' ' + n['name']).strip()}" + (f" ({_('proposed from practice')})" if n["status"] == Competency.Status.PROPOSED else "")
+    out += ["", "## " + _("New competencies"), ""]
+    out += [f"- {(n['code'] + ' ' + n['name']).strip()}" + (" ({})".format(_("proposed from practice")) if n["status"] == Competency.Status.PROPOSED else "")
             for n in figures["new"]] or [_("No new competency in this period.")]
-    out += ["", f"## {_('Ready to validate from experience')}", ""]
+    out += ["", "## " + _("Ready to validate from experience"), ""]
     out += [_("- %(competency)s: %(n)s people at « maîtrise » or above, not yet validated") % {
         "competency": (r["code"] + " " + r["name"]).strip(), "n": r["people"]} for r in figures["ready"]] or [_("No competency waits for validation.")]
     out.append("")
@@ -331,7 +331,7 @@ def compile_yearly_note(framework: Framework, start: date, end: date) -> tuple[s
                                       .exclude(competency__status=Competency.Status.RETIRED).values_list("competency_id", "jobprofile_id")):
         profile_competencies[profile_id].add(competency_id)
     figures = {"people": len(participants), "entries": len(data.entries), "profiles": []}
-    out = [f"## {_('The year in figures')}", "",
+    out = ["## " + _("The year in figures"), "",
            _("In %(year)s, %(people)s people took part and shared %(entries)s entries with the group.") % {
                "year": start.year, "people": len(participants), "entries": len(data.entries)}, ""]
     for profile in profiles:
@@ -348,12 +348,12 @@ def compile_yearly_note(framework: Framework, start: date, end: date) -> tuple[s
         figures["profiles"].append(item)
         out += [f"## {profile.name}", "",
                 _("%(people)s participants, %(entries)s shared entries.") % {"people": item["people"], "entries": item["entries"]}, "",
-                f"### {_('Most practised competencies')}", ""]
+                "### " + _("Most practised competencies"), ""]
         out += [_("- %(competency)s (%(n)s people)") % {"competency": t["name"], "n": t["people"]} for t in item["top"]] or [
             _("No competency was practised in shared entries.")]
-        out += ["", f"### {_('Gaps')}", ""]
+        out += ["", "### " + _("Gaps"), ""]
         out += [f"- {g}" for g in item["gaps"]] or [_("Every competency of the profile was practised.")]
-        out += ["", f"### {_('What the year taught us')}", "", f"_{_('To be written by the editor.')}_", ""]
+        out += ["", "### " + _("What the year taught us"), "", "_" + _("To be written by the editor.") + "_", ""]
     return "\n".join(out), figures
 
 
@@ -589,3 +589,48 @@ def html(publication: Publication):
     from maillon.kb.rendering import render
 
     return render(publication.body)
+
+
+# ---------------------------------------------------------------- monthly group sessions
+
+
+# A meeting type of the meetings app, created for an organisation the first time its sessions are
+# listed (French names are data, like the meetings' default types: the organisation may rename it).
+SESSION_TYPE = "Séance mensuelle du groupe"
+SESSION_SECTIONS = ["Tour de table", "Ce que nous avons observé", "Entrées et compétences discutées", "Suites à donner"]
+SESSION_LOOKBACK_DAYS = 62  # entries offered for linking: the two months before the session
+
+
+def session_type(organisation):
+    from maillon.meetings.models import MeetingType
+
+    meeting_type, _created = MeetingType.objects.get_or_create(organisation=organisation, name=SESSION_TYPE,
+                                                               defaults={"sections": SESSION_SECTIONS, "order": 50})
+    return meeting_type
+
+
+@transaction.atomic
+def link_to_session(meeting, *, framework: Framework, user, entry: Entry | None = None, competency: Competency | None = None,
+                    request=None):
+    """Link an entry or a competency to a group session (the caller checked that ``user`` writes the
+    session's minutes and reads the entry or the framework)."""
+    from .models import SessionLink
+
+    if (entry is None) == (competency is None):
+        raise ValidationError(_("Choose an entry or a competency."))
+    target = entry or competency
+    if target.framework_id != framework.pk:
+        raise ValidationError(_("This entry or competency belongs to another framework."))
+    link, created = SessionLink.objects.get_or_create(meeting=meeting, entry=entry, competency=competency,
+                                                      defaults={"framework": framework, "added_by": user})
+    if created:
+        record("competencies.session_linked", actor=user, organisation=meeting.organisation, target=link, request=request,
+               data={"meeting": meeting.pk, "entry": getattr(entry, "pk", None), "competency": getattr(competency, "pk", None)})
+    return link
+
+
+@transaction.atomic
+def unlink_from_session(link, *, user, request=None) -> None:
+    record("competencies.session_unlinked", actor=user, organisation=link.meeting.organisation, target=link, request=request,
+           data={"meeting": link.meeting_id})
+    link.delete()

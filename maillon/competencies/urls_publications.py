@@ -12,4 +12,7 @@ urlpatterns: list = [
     path("<int:pk>/publier/", views.publish, name="publication_publish"),
     path("<int:pk>/supprimer/", views.delete, name="publication_delete"),
     path("<int:pk>/publication.<str:fmt>", views.download, name="publication_download"),
+    path("seances/", views.sessions, name="publication_sessions"),
+    path("seances/<int:pk>/", views.session, name="publication_session"),
+    path("seances/<int:pk>/retirer/<int:link_pk>/", views.session_unlink, name="publication_session_unlink"),
 ]

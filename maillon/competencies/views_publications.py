@@ -149,3 +149,95 @@ def download(request, pk, fmt):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+# ---------------------------------------------------------------- monthly group sessions
+
+
+def _session_or_404(request, pk):
+    """A group session of the organisation that the person sees as a meeting (meetings' own rule)."""
+    from maillon.meetings import policies as meeting_policies
+    from maillon.meetings.models import Meeting
+
+    try:
+        meeting = (Meeting.objects.for_organisation(request.organisation).select_related("meeting_type")
+                   .prefetch_related("participants").get(pk=int(pk), meeting_type__name=services.SESSION_TYPE))
+    except (Meeting.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise Http404 from None
+    participant_ids = {p.membership_id for p in meeting.participants.all()}
+    if not meeting_policies.can_see_meeting(request.membership, meeting, participant_ids):
+        raise Http404
+    meeting.can_link = meeting_policies.can_write_minutes(request.membership, meeting, participant_ids)
+    return meeting
+
+
+def sessions(request):
+    from maillon.meetings.models import Meeting
+
+    if not policies.frameworks_visible_to(request.user).exists():
+        raise Http404
+    meeting_type = services.session_type(request.organisation)
+    meetings = (Meeting.objects.for_organisation(request.organisation).visible_to(request.membership)
+                .filter(meeting_type=meeting_type).order_by("-start"))
+    return render(request, "competencies/publications/sessions.html", {"meetings": meetings[:50], "meeting_type": meeting_type})
+
+
+@require_http_methods(["GET", "POST"])
+def session(request, pk):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .forms_publications import SessionLinkForm
+    from .models import Entry, SessionLink
+    from .privacy import entries_visible_to
+
+    meeting = _session_or_404(request, pk)
+    frameworks = list(policies.frameworks_visible_to(request.user).order_by("name", "pk"))
+    chosen = next((f for f in frameworks if str(f.pk) == (request.POST.get("referentiel") or request.GET.get("referentiel"))),
+                  frameworks[0] if frameworks else None)
+    links = list(SessionLink.objects.filter(meeting=meeting, framework__in=frameworks)
+                 .select_related("entry__author", "competency", "framework"))
+    readable = set()
+    for framework in {link.framework for link in links if link.entry_id}:
+        readable |= set(entries_visible_to(request.user, framework).filter(session_links__meeting=meeting).values_list("pk", flat=True))
+    form = None
+    if meeting.can_link and chosen is not None:
+        day = timezone.localdate(meeting.start)
+        entries = (entries_visible_to(request.user, chosen).filter(visibility=Entry.Visibility.GROUP, is_draft=False,
+                                                                   occurred_on__gte=day - timedelta(days=services.SESSION_LOOKBACK_DAYS),
+                                                                   occurred_on__lte=day)
+                   .select_related("author").order_by("-occurred_on", "-pk"))
+        competencies = chosen.competencies.exclude(status="retired").order_by("code", "name")
+        form = SessionLinkForm(request.POST or None, entries=entries, competencies=competencies)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.link_to_session(meeting, framework=chosen, user=request.user, entry=form.cleaned_data["entry"],
+                                         competency=form.cleaned_data["competency"], request=request)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("Linked to the session."))
+                return redirect(f"{request.path}?referentiel={chosen.pk}")
+    elif request.method == "POST":
+        raise Http404
+    return render(request, "competencies/publications/session.html", {
+        "meeting": meeting, "frameworks": frameworks, "chosen": chosen, "form": form,
+        "entry_links": [link for link in links if link.entry_id and link.entry_id in readable],
+        "hidden_entries": sum(1 for link in links if link.entry_id and link.entry_id not in readable),
+        "competency_links": [link for link in links if link.competency_id]}, status=400 if form is not None and form.errors else 200)
+
+
+@require_http_methods(["POST"])
+def session_unlink(request, pk, link_pk):
+    from .models import SessionLink
+
+    meeting = _session_or_404(request, pk)
+    if not meeting.can_link:
+        raise Http404
+    link = SessionLink.objects.filter(meeting=meeting, pk=link_pk, framework__in=policies.frameworks_visible_to(request.user)).first()
+    if link is None:
+        raise Http404
+    services.unlink_from_session(link, user=request.user, request=request)
+    messages.success(request, _("Link removed."))
+    return redirect("competencies:publication_session", org=request.organisation.slug, pk=meeting.pk)
