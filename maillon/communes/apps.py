@@ -18,6 +18,8 @@ class CommunesConfig(AppConfig):
             register_nav,
             register_nav_filter,
         )
+        from maillon.notifications import kinds
+        from maillon.notifications.kinds import Channel
         from maillon.organisations.middleware import REQUEST_CHECKS
 
         from . import access, policies, tasks
@@ -27,6 +29,9 @@ class CommunesConfig(AppConfig):
         register_nav("support_accesses", _("Support accesses"), "communes:support_list", icon="shield", order=215,
                      visible_if=policies.can_see_support)
         register_nav_filter(access.hidden_nav)
+        kinds.register("communes.support", _("Support access to the commune"),
+                       _("A groupement's staff member acts in the commune as administrator for a few hours."),
+                       Channel.IMMEDIATE, configurable=False)
         register_dock("support_banner", "communes/partials/support_banner.html", order=0)
         if access.check_request not in REQUEST_CHECKS:
             REQUEST_CHECKS.append(access.check_request)

@@ -1,12 +1,11 @@
 """Demo: « Syndicat mixte numérique du Val de Gers » (fictional) and its 30 fictional communes,
 8 of them with services enabled, one support access running. Logins: ``valdegers.coordination``
-(coordinator) and ``valdegers.direction`` (director, with TOTP), the demo password."""
+(coordinator) and ``valdegers.direction`` (director), both with TOTP, the demo password."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from maillon.accounts.models import Membership, RoleAssignment, User
@@ -70,7 +69,7 @@ def seed_communes(context) -> None:
         RoleAssignment.objects.create(membership=membership, role=role, sector=sector if role == Role.COORDINATOR else None)
         membership = Membership.objects.with_roles().select_related("organisation", "user").get(pk=membership.pk)
         staff[username] = membership
-        secret = _activate_totp(user) if role in settings.MAILLON_MFA_REQUIRED_ROLES else ""
+        secret = _activate_totp(user)  # a support access makes them a commune's admin: MFA for both
         context.people[username] = user
         context.logins.append(DemoLogin(username, str(Role(role).label), groupement.name, secret))
     coordination = staff["valdegers.coordination"]

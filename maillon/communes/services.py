@@ -197,7 +197,7 @@ class ImportRefused(ValidationError):
 
     def __init__(self, lines: list[tuple[int, str]]):
         self.lines = lines
-        super().__init__([f"{_('Line %(line)d') % {'line': n}}: {message}" if n else message for n, message in lines])
+        super().__init__([f"{_('Line %(number)s') % {'number': n}} : {message}" if n else message for n, message in lines])
 
 
 def read_csv(content: bytes) -> list[tuple[int, dict]]:
