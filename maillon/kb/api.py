@@ -91,14 +91,14 @@ class VersionPage(Schema):
 
 class PageIn(Schema):
     title: str = Field(max_length=services.MAX_TITLE)
-    body: str = Field(default="", max_length=services.MAX_BODY, description="Markdown")
+    markdown: str = Field(default="", max_length=services.MAX_BODY, description="the text, in Markdown")
     parent_id: int | None = None
     note: str = Field(default="", max_length=200, description="what changed")
 
 
 class PageUpdate(Schema):
     title: str = Field(max_length=services.MAX_TITLE)
-    body: str = Field(default="", max_length=services.MAX_BODY)
+    markdown: str = Field(default="", max_length=services.MAX_BODY)
     note: str = Field(default="", max_length=200)
     base_version: int | None = Field(default=None, description="the version edited; refused if the page was saved since")
 
@@ -182,7 +182,7 @@ def create_page(request, space_id: int, payload: PageIn):
         parent = Page.objects.of_space(space).filter(pk=payload.parent_id).first()
         if parent is None:
             raise ValidationError({"parent_id": _("Choose a page of this space.")})
-    page = services.create_page(space, space.role, request.user, title=payload.title, body=payload.body, parent=parent, note=payload.note)
+    page = services.create_page(space, space.role, request.user, title=payload.title, body=payload.markdown, parent=parent, note=payload.note)
     return Status(201, _fresh(space, page.pk))
 
 
@@ -191,7 +191,7 @@ def update_page(request, space_id: int, page_id: int, payload: PageUpdate):
     space = api_space(request.user, space_id, "contribute")
     found = _page_of(space, page_id, "current")
     found.space = space
-    services.save_page(found, space.role, request.user, title=payload.title, body=payload.body, note=payload.note,
+    services.save_page(found, space.role, request.user, title=payload.title, body=payload.markdown, note=payload.note,
                        base=payload.base_version)
     return _fresh(space, page_id)
 

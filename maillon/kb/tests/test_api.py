@@ -64,12 +64,12 @@ def test_nobody_outside_the_space_reads_or_writes_and_search_stays_within_my_spa
 
 def test_writers_create_and_save_versions_readers_and_archived_spaces_cannot(kb):
     contributor = api(kb.people.owner)
-    created = send(contributor, "post", base(kb), {"title": "Accueil des familles", "body": "# Étapes", "parent_id": kb.page.pk})
+    created = send(contributor, "post", base(kb), {"title": "Accueil des familles", "markdown": "# Étapes", "parent_id": kb.page.pk})
     assert created.status_code == 201 and created.json()["version"] == 1 and created.json()["ancestors"][0]["id"] == kb.page.pk
     pk = created.json()["id"]
-    saved = send(contributor, "put", f"{base(kb)}/{pk}", {"title": "Accueil des familles", "body": "# Étapes\n\nNouveau", "base_version": 1})
+    saved = send(contributor, "put", f"{base(kb)}/{pk}", {"title": "Accueil des familles", "markdown": "# Étapes\n\nNouveau", "base_version": 1})
     assert saved.status_code == 200 and saved.json()["version"] == 2
-    stale = send(contributor, "put", f"{base(kb)}/{pk}", {"title": "Accueil", "body": "Ancien", "base_version": 1})
+    stale = send(contributor, "put", f"{base(kb)}/{pk}", {"title": "Accueil", "markdown": "Ancien", "base_version": 1})
     assert stale.status_code == 422 and "pendant que vous" in stale.json()["detail"][0]["msg"]
 
     reader = api(kb.reader)
@@ -80,7 +80,7 @@ def test_writers_create_and_save_versions_readers_and_archived_spaces_cannot(kb)
 
     space_services.set_archived(kb.space, True, actor=kb.host)
     for client in (contributor, api(kb.host)):
-        refused = send(client, "put", f"{base(kb)}/{pk}", {"title": "Archivé", "body": ""})
+        refused = send(client, "put", f"{base(kb)}/{pk}", {"title": "Archivé", "markdown": ""})
         assert refused.status_code == 403 and refused.json()["detail"] == "Cet espace est archivé : il est en lecture seule."
         assert client.delete(f"{base(kb)}/{pk}").status_code == 403
     assert Version.objects.filter(page_id=pk).count() == 2
@@ -111,11 +111,11 @@ def test_delete_by_host_or_author_only_and_never_a_page_with_sub_pages(kb):
 @pytest.mark.parametrize("body, field", [
     ({"title": ""}, "title"),
     ({"title": "x" * 201}, "title"),
-    ({"title": "ok", "body": "x" * 200_001}, "body"),
+    ({"title": "ok", "markdown": "x" * 200_001}, "markdown"),
     ({"title": "nul\x00"}, "title"),
     ({"title": "ok", "parent_id": 99999999}, "parent_id"),
     ({"title": "ok", "parent_id": "abc"}, "parent_id"),
-    ({"body": "sans titre"}, "title"),
+    ({"markdown": "sans titre"}, "title"),
 ])
 def test_bad_input_is_a_french_422(kb, body, field):
     response = send(api(kb.host), "post", base(kb), body)
