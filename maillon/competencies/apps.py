@@ -11,9 +11,11 @@ class CompetenciesConfig(AppConfig):
     verbose_name = _("Competency frameworks and logbooks")
 
     def ready(self):
-        from maillon.core.registry import register_demo_seeder
+        from maillon.core.registry import register_demo_seeder, register_nav
 
-        from . import demo_framework, demo_logbook, demo_publications
+        from . import demo_framework, demo_logbook, demo_publications, logbook
+
+        register_nav("logbook", _("Logbook"), "competencies:home", icon="book", order=48, visible_if=logbook.shows_logbook)
 
         # In this order: the logbook's entries need the framework, the publications need the entries.
         register_demo_seeder(demo_framework.seed)
