@@ -210,11 +210,16 @@ def read_csv(content: bytes) -> list[tuple[int, dict]]:
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise ImportRefused([(0, _("This file is not a CSV text file."))])
     if "\x00" in text:
         raise ImportRefused([(0, _("This file is not a CSV text file."))])
     sample = text[:2000]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error:
+        raise ImportRefused([(0, _("This file is not a CSV text file."))]) from None
     if not rows:
         raise ImportRefused([(0, _("The file is empty."))])
     from maillon.core.text import fold
