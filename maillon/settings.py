@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "maillon.kb",
     "maillon.expertise",
     "maillon.communes",
+    "maillon.diagnostic",
     "maillon.competencies",
     # Third party
     "allauth",

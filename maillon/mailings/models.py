@@ -106,6 +106,20 @@ class Recipient(models.Model):
         return self.email
 
 
+class MailingSpace(models.Model):
+    """A space a mailing was sent to (its « spaces » criterion), written when the mailing is queued:
+    a space's report counts its mailings with one indexed query instead of reading every criteria."""
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="space_links")
+    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["space", "mailing"], name="mailing_space_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.mailing_id} → {self.space_id}"
+
+
 class Unsubscription(models.Model):
     """An address that wants no more mailings of a category (by address: a recipient may have no account)."""
 

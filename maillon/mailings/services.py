@@ -35,7 +35,7 @@ from maillon.core import links
 from maillon.meetings.rendering import sanitise
 
 from . import policies, segments
-from .models import Category, Mailing, Recipient, Unsubscription
+from .models import Category, Mailing, MailingSpace, Recipient, Unsubscription
 
 SALT = "maillon.mailings.unsubscribe"
 UNSUBSCRIBE_PLACEHOLDER = "%%UNSUBSCRIBE%%"
@@ -180,6 +180,8 @@ def queue(scope: segments.Scope, mailing: Mailing, request=None) -> int:
     if not rows:
         raise ValidationError(_("Nobody matches these criteria: the mailing was not sent."))
     Recipient.objects.bulk_create(rows, batch_size=1000)
+    spaces = segments.clean_criteria(scope, locked.criteria).get("spaces", [])
+    MailingSpace.objects.bulk_create([MailingSpace(mailing=locked, space_id=int(pk)) for pk in spaces], ignore_conflicts=True)
     locked.status, locked.queued_at = Mailing.Status.SENDING, timezone.now()
     locked.save(update_fields=["status", "queued_at"])
     record("mailings.send", actor=scope.user, organisation=scope.organisation, target=locked,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from .figures import _bounds, register, register_space_meetings
+from .figures import _bounds, register, register_group, register_space_meetings
 
 
 def _spaces(scope):
@@ -53,17 +53,27 @@ def registrations(scope, period) -> int:
                                         event__meeting__start__lte=last, status=Registration.Status.REGISTERED).count())
 
 
-def mailings_sent(scope, period) -> int:
-    """Mailings whose sending ended in the period: those of the federation's organisations, or for a
-    space those that went to its members (the « spaces » criterion names it)."""
-    from maillon.mailings.models import Mailing
+def mailings(scope, period, now) -> dict[str, int]:
+    """Mailings whose sending ended in the period and what became of their messages: those of the
+    federation's organisations, or for a space those that went to its members (``MailingSpace``,
+    written when the mailing was queued). One query whatever the number of mailings."""
+    from django.db.models import Count, Q
+
+    from maillon.mailings.models import Mailing, MailingSpace, Recipient
 
     sent = Mailing.objects.filter(status=Mailing.Status.SENT, **_in(period, "finished_at"))
     if scope.kind == "federation":
-        return sent.filter(organisation_id__in=scope.organisation_ids()).count()
-    wanted = str(scope.space.pk)
-    return sum(1 for criteria in sent.values_list("criteria", flat=True)
-               if wanted in {str(value) for value in (criteria or {}).get("spaces", [])})
+        sent = sent.filter(organisation_id__in=scope.organisation_ids())
+    else:
+        sent = sent.filter(pk__in=MailingSpace.objects.filter(space=scope.space).values("mailing"))
+    status = Recipient.Status
+    counts = Recipient.objects.filter(mailing__in=sent.values("pk")).aggregate(
+        mailings=Count("mailing", distinct=True),  # a mailing is sent to one person at least (services.queue)
+        sent=Count("pk", filter=Q(status=status.SENT)),
+        failed=Count("pk", filter=Q(status__in=[status.FAILED, status.BOUNCED])),
+        unsubscribed=Count("pk", filter=Q(status=status.UNSUBSCRIBED)))
+    return {"mailings_sent": counts["mailings"], "mailing_messages_sent": counts["sent"],
+            "mailing_messages_failed": counts["failed"], "mailing_unsubscribed": counts["unsubscribed"]}
 
 
 def install() -> None:
@@ -76,6 +86,11 @@ def install() -> None:
         register("posts", _("Posts"), "contributions", posts, order=30)
         register("comments", _("Comments"), "contributions", comments, order=31)
     if apps.is_installed("maillon.mailings"):
-        register("mailings_sent", _("Mailings sent"), "outreach", mailings_sent, order=40)
+        register_group("mailings", mailings, [
+            ("mailings_sent", _("Mailings sent"), "outreach"),
+            ("mailing_messages_sent", _("Messages delivered"), "outreach"),
+            ("mailing_messages_failed", _("Messages failed or bounced"), "outreach"),
+            ("mailing_unsubscribed", _("Not sent: unsubscribed"), "outreach"),
+        ], order=40)
     if apps.is_installed("maillon.kb"):
         register("kb_pages", _("Knowledge base pages written"), "contributions", pages_written, order=32)

@@ -2,8 +2,10 @@
 
 Each figure is a function ``(scope, period) -> int`` registered with its label and section;
 another app adds its own in its ``AppConfig.ready()`` (``register("posts", _("Posts"),
-"contributions", count_posts)``). A space's meetings come from the apps that link meetings to
-spaces (``register_space_meetings``); a federation's are those of its organisations.
+"contributions", count_posts)``). Figures that one query computes together are registered as a
+group (``register_group``): one function ``(scope, period, now) -> {key: value}`` and the labels
+of the figures it returns. A space's meetings come from the apps that link meetings to spaces
+(``register_space_meetings``); a federation's are those of its organisations.
 """
 
 from __future__ import annotations
@@ -34,17 +36,28 @@ class Figure:
     key: str
     label: Any
     section: str
-    compute: Callable[[Any, Period], int]
+    compute: Callable[[Any, Period], int] | None  # None: computed by its group
     order: int = 100
     scopes: tuple[str, ...] = ("space", "federation")
+    group: str = ""
 
 
 FIGURES: dict[str, Figure] = {}
+GROUPS: dict[str, Callable[[Any, Period, datetime], dict[str, int]]] = {}
 SPACE_MEETINGS: list[Callable[[Any], Any]] = []
 
 
 def register(key: str, label, section: str, compute, *, order: int = 100, scopes=("space", "federation")) -> None:
     FIGURES[key] = Figure(key, label, section, compute, order, tuple(scopes))
+
+
+def register_group(name: str, compute: Callable[[Any, Period, datetime], dict[str, int]],
+                   figures: list[tuple[str, Any, str]], *, order: int = 100, scopes=("space", "federation")) -> None:
+    """Several figures computed at once: ``compute(scope, period, now)`` returns a value for each
+    key of ``figures`` (``[(key, label, section), …]``, shown in this order from ``order``)."""
+    GROUPS[name] = compute
+    for offset, (key, label, section) in enumerate(figures):
+        FIGURES[key] = Figure(key, label, section, None, order + offset, tuple(scopes), group=name)
 
 
 def register_space_meetings(source: Callable[[Any], Any]) -> None:
@@ -99,12 +112,13 @@ def _bounds(period: Period) -> tuple[datetime, datetime]:
 def compute(scope: Scope, period: Period, now: datetime | None = None) -> list[dict]:
     """[{section, label, figures: [{key, label, value}]}] in the sections' order, empty sections left out."""
     now = now or timezone.now()
-    values = _meeting_figures(scope, period, now)
+    wanted = [f for f in sorted(FIGURES.values(), key=lambda f: (f.order, f.key)) if scope.kind in f.scopes]
+    values: dict[str, int] = {}
+    for group in dict.fromkeys(f.group for f in wanted if f.group):  # each group once, in order
+        values.update(GROUPS[group](scope, period, now))
     by_section: dict[str, list] = {key: [] for key in SECTIONS}
-    for figure in sorted(FIGURES.values(), key=lambda f: (f.order, f.key)):
-        if scope.kind not in figure.scopes:
-            continue
-        value = values[figure.key] if figure.key in values else figure.compute(scope, period)
+    for figure in wanted:
+        value = values[figure.key] if figure.group else figure.compute(scope, period)
         by_section.setdefault(figure.section, []).append({"key": figure.key, "label": figure.label, "value": value})
     return [{"section": key, "label": SECTIONS.get(key, key), "figures": rows} for key, rows in by_section.items() if rows]
 
@@ -142,16 +156,41 @@ def _meeting_figures(scope: Scope, period: Period, now: datetime) -> dict[str, i
 
 
 def per_month(scope: Scope, period: Period, now: datetime | None = None) -> list[dict]:
-    """Meetings held per month of the period: [{label, value}] (the chart)."""
+    """Meetings per month of the period: [{label, value, planned}], ``value`` those held (started
+    by ``now``), ``planned`` every meeting of the month not cancelled, held or to come (the charts)."""
     from django.db.models.functions import TruncMonth
 
     now = now or timezone.now()
     first, last = _bounds(period)
-    rows = (scope.meetings().filter(cancelled_at__isnull=True, start__gte=first, start__lte=min(last, now))
-            .annotate(month=TruncMonth("start")).values("month").annotate(n=Count("pk")))
-    found = {(row["month"].year, row["month"].month): row["n"] for row in rows}
-    return [{"label": date_format(month, "F Y").capitalize(), "value": found.get((month.year, month.month), 0)}
-            for month in period.months()]
+    rows = (scope.meetings().filter(cancelled_at__isnull=True, start__gte=first, start__lte=last)
+            .annotate(month=TruncMonth("start")).values("month")
+            .annotate(n=Count("pk"), held=Count("pk", filter=Q(start__lte=now))))
+    found = {(row["month"].year, row["month"].month): row for row in rows}
+    empty = {"n": 0, "held": 0}
+    return [{"label": date_format(month, "F Y").capitalize(), "value": found.get((month.year, month.month), empty)["held"],
+             "planned": found.get((month.year, month.month), empty)["n"]} for month in period.months()]
+
+
+def attendance(scope: Scope, period: Period, now: datetime | None = None, limit: int = 12) -> list[dict]:
+    """People present at the meetings held in the period, by organisation, most present first:
+    [{label, value}] (names of organisations only, never of people)."""
+    from maillon.meetings.models import Participant
+
+    now = now or timezone.now()
+    first, last = _bounds(period)
+    held = scope.meetings().filter(cancelled_at__isnull=True, start__gte=first, start__lte=min(last, now)).values("pk")
+    rows = (Participant.objects.filter(meeting__in=held, attendance="present").values("membership__organisation__name")
+            .annotate(n=Count("membership__user", distinct=True)).order_by("-n", "membership__organisation__name")[:limit])
+    return [{"label": row["membership__organisation__name"], "value": row["n"]} for row in rows]
+
+
+def upcoming(scope: Scope, period: Period, now: datetime | None = None, limit: int = 5) -> list[dict]:
+    """The next meetings, up to the end of the following period: [{date, title}]."""
+    now = now or timezone.now()
+    last = _bounds(period.next())[1]
+    rows = (scope.meetings().filter(cancelled_at__isnull=True, start__gt=now, start__lte=last)
+            .order_by("start", "pk").values_list("start", "title")[:limit])
+    return [{"date": timezone.localtime(start).date(), "title": title} for start, title in rows]
 
 
 def actions(scope: Scope, period: Period, now: datetime | None = None, limit: int = 200) -> list[dict]:
@@ -198,11 +237,7 @@ def _federation_organisations(scope: Scope, period: Period) -> int:
     return len(scope.organisation_ids())
 
 
-def _not_computed(scope, period):  # the meetings' figures are computed together (_meeting_figures)
-    raise AssertionError("computed by _meeting_figures")
-
-
-for _order, (_key, _label, _section) in enumerate([
+register_group("meetings", _meeting_figures, [
     ("meetings_held", _("Meetings held"), "meetings"),
     ("meetings_planned", _("Meetings planned (this period and the next)"), "meetings"),
     ("present_people", _("People present"), "meetings"),
@@ -211,8 +246,7 @@ for _order, (_key, _label, _section) in enumerate([
     ("decisions", _("Decisions taken"), "work"),
     ("tasks_done", _("Tasks done"), "work"),
     ("tasks_late", _("Tasks late"), "work"),
-]):
-    register(_key, _label, _section, _not_computed, order=_order)
+], order=0)
 register("space_members", _("Members"), "people", _space_members, order=20, scopes=("space",))
 register("space_new_members", _("New members"), "people", _space_new_members, order=21, scopes=("space",))
 register("space_organisations", _("Organisations taking part"), "people", _space_organisations, order=22, scopes=("space",))

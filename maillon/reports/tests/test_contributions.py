@@ -32,6 +32,7 @@ def test_a_spaces_contributions_are_counted_and_another_spaces_are_not(world):
     for user, status in ((people.owner, "registered"), (world.host, "registered"), (world.stranger, "cancelled")):
         SpaceMember.objects.get_or_create(space=space, user=user, defaults={"role": Role.READER})
         Registration.objects.create(event=event, user=user, status=status)
-    values = figures.flat(figures.compute(Scope.of_space(space), period))
+    evening = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()).replace(hour=23))
+    values = figures.flat(figures.compute(Scope.of_space(space), period, now=evening))  # the meeting at 14:00 is held
     assert (values["posts"], values["comments"], values["kb_pages"], values["registrations"]) == (2, 1, 1, 2)
     assert values["meetings_held"] == 1  # the event's meeting is the space's
