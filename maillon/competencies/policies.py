@@ -18,7 +18,7 @@ says whether ``user`` coordinates ``participant`` (their named coordinator).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -86,21 +86,24 @@ def is_coordinator_of(user, participant) -> bool:
     return _authenticated(user) and participant is not None and participant.coordinator_id == user.pk
 
 
-@dataclass(frozen=True)
 class Access:
-    """What one person may do with one framework, worked out once per request."""
+    """What one person may do with one framework, worked out once per request; ``participant`` (the
+    person's active participation, or None) is read only when asked for."""
 
-    can_read: bool
-    can_edit: bool
-    participant: Participant | None
-    space_role: str | None
+    def __init__(self, *, user=None, framework=None, can_read: bool = False, can_edit: bool = False, space_role: str | None = None):
+        self.user, self.framework = user, framework
+        self.can_read, self.can_edit, self.space_role = can_read, can_edit, space_role
+
+    @cached_property
+    def participant(self) -> Participant | None:
+        return participant_for(self.user, self.framework) if self.framework is not None else None
 
     @property
     def can_propose(self) -> bool:
         return self.can_edit or self.participant is not None
 
 
-NO_ACCESS = Access(can_read=False, can_edit=False, participant=None, space_role=None)
+NO_ACCESS = Access()
 
 
 def access(user, framework, membership=None) -> Access:
@@ -109,9 +112,9 @@ def access(user, framework, membership=None) -> Access:
         return NO_ACCESS
     space_role = space_policies.role_in(framework.space, user) if framework.space_id else None
     editor = _editor_by_role(user, framework, membership) or space_role == SpaceRole.HOST
-    participant = participant_for(user, framework)
-    return Access(can_read=editor or participant is not None or space_role is not None, can_edit=editor,
-                  participant=participant, space_role=space_role)
+    rights = Access(user=user, framework=framework, can_edit=editor, space_role=space_role)
+    rights.can_read = editor or space_role is not None or rights.participant is not None
+    return rights
 
 
 def can_view(user, framework) -> bool:

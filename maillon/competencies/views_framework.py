@@ -48,7 +48,7 @@ def _spaces(request):
 
 
 def _confirm(request, *, title: str, text: str, button: str, back: str):
-    return render(request, "competencies/framework/confirm.html", {"title": title, "text": text, "button": button, "back": back})
+    return render(request, "procedures/confirm.html", {"title": title, "text": text, "button": button, "back": back})
 
 
 def _direction(request) -> int:
@@ -132,7 +132,6 @@ def framework_detail(request, pk):
         "framework": framework, "access": access, "data": data, "proposed": proposed, "retired": retired, "count": count,
         "query": query, "profile_id": profile_id, "filtered": bool(words or profile_id),
         "profile_choices": [(profile.pk, profile.name) for profile in data["profiles"]],
-        "latest_edition": framework.editions.only("number", "label", "published_at").first(),
     })
 
 

@@ -272,6 +272,7 @@ def test_the_framework_page_stays_within_12_queries_whatever_its_size(world, cli
     for person in [make_member(world.org, username=f"p{i}") for i in range(5)]:
         services.save_participant(world.framework, user=person, profile=world.profiles[1], actor=world.director)
     services.publish_edition(world.framework, actor=world.director)
+    client.get(world.url())  # warm again: new members empty the organisation's cached lists
     with QueryCounter() as many:
         page = client.get(world.url())
     assert page.status_code == 200 and "Compétence 3-14" in page.content.decode()
