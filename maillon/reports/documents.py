@@ -1,5 +1,5 @@
-"""The report as documents: PDF (the house fpdf2 base), an editable PowerPoint of a few slides
-(python-pptx: key figures and a chart, in the organisation's colours with its logo), a Word
+"""The report as documents: PDF (the house fpdf2 base), an editable PowerPoint progress deck
+(python-pptx: native charts and a table, in the organisation's colours with its logo), a Word
 final report and a « note de cadrage » to fill in (python-docx)."""
 
 from __future__ import annotations
@@ -66,50 +66,73 @@ def pdf(report) -> bytes:
     return bytes(document.output())
 
 
+CHART_SECTIONS = ("work", "people", "contributions", "outreach")  # the meetings have their own charts
+
+
 def pptx(report) -> bytes:
-    """Four slides: the title, the key figures, meetings per month as a column chart, what comes next."""
+    """A progress deck: the title, the key figures, meetings held and planned per month, attendance
+    by organisation, one slide per other group of figures (each a native chart, editable in
+    PowerPoint), every figure in a table, and the next steps (the page's own sentences)."""
     from pptx import Presentation
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
-    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
     from pptx.util import Emu, Pt
 
     organisation = report.scope.organisation
     primary, accent = RGBColor(*_rgb(organisation.primary_colour)), RGBColor(*_rgb(organisation.accent_colour))
     deck = Presentation()
     deck.slide_width, deck.slide_height = Emu(12192000), Emu(6858000)  # 16:9
-    width = deck.slide_width
+    width, margin, top = deck.slide_width, Emu(457200), Emu(1463040)
 
-    def band(slide, colour):
-        shape = slide.shapes.add_shape(1, 0, 0, width, Emu(228600), )
+    def slide(words: str, layout: int = 5, colour=accent):
+        page = deck.slides.add_slide(deck.slide_layouts[layout])
+        shape = page.shapes.add_shape(1, 0, 0, width, Emu(228600))
         shape.fill.solid()
         shape.fill.fore_color.rgb = colour
         shape.line.fill.background()
-
-    def heading(slide, words: str):
-        box = slide.shapes.title
+        box = page.shapes.title
         box.text = words
         box.text_frame.paragraphs[0].runs[0].font.color.rgb = primary
-        box.text_frame.paragraphs[0].runs[0].font.size = Pt(34)
+        box.text_frame.paragraphs[0].runs[0].font.size = Pt(32)
+        return page
+
+    def chart(page, kind, categories: list[str], series: list[tuple[str, list[int]]]):
+        data = CategoryChartData()
+        data.categories = categories
+        for name, values in series:
+            data.add_series(name, values)
+        drawn = page.shapes.add_chart(kind, margin * 2, top, width - margin * 4, Emu(4846320), data).chart
+        drawn.has_legend = len(series) > 1
+        if drawn.has_legend:
+            drawn.legend.position, drawn.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
+        plot = drawn.plots[0]
+        plot.has_data_labels = True
+        plot.data_labels.font.size = Pt(12)
+        for drawn_series, colour in zip(plot.series, (primary, accent), strict=False):
+            drawn_series.format.fill.solid()
+            drawn_series.format.fill.fore_color.rgb = colour
+        return drawn
+
+    def note(page, words: str):
+        frame = page.shapes.add_textbox(margin * 2, top, width - margin * 4, Emu(914400)).text_frame
+        frame.word_wrap = True
+        frame.text = words
+        frame.paragraphs[0].runs[0].font.size = Pt(20)
 
     logo = _logo(organisation)
-    cover = deck.slides.add_slide(deck.slide_layouts[0])
-    band(cover, primary)
-    heading(cover, title_of(report))
+    cover = slide(title_of(report), layout=0, colour=primary)
     cover.placeholders[1].text = f"{report.period.label.capitalize()}\n{organisation.name}"
     if logo is not None:
-        cover.shapes.add_picture(str(logo), Emu(457200), Emu(5486400), height=Emu(914400))
+        cover.shapes.add_picture(str(logo), margin, Emu(5486400), height=Emu(914400))
 
-    figures = deck.slides.add_slide(deck.slide_layouts[5])
-    band(figures, accent)
-    heading(figures, _("Key figures"))
+    figures = slide(_("Key figures"))
     rows = [row for section in report.sections for row in section["figures"]][:12]
     columns = 4
-    box_width, box_height = Emu(int((width - Emu(914400)) / columns)), Emu(1143000)
+    box_width, box_height = Emu(int((width - margin * 2) / columns)), Emu(1143000)
     for index, row in enumerate(rows):
-        left = Emu(457200) + box_width * (index % columns)
-        top = Emu(1600200) + (box_height + Emu(91440)) * (index // columns)
-        frame = figures.shapes.add_textbox(left, top, box_width, box_height).text_frame
+        left = margin + box_width * (index % columns)
+        frame = figures.shapes.add_textbox(left, top + (box_height + Emu(91440)) * (index // columns), box_width, box_height).text_frame
         frame.word_wrap = True
         figure = frame.paragraphs[0].add_run()
         figure.text = number(row["value"])
@@ -118,27 +141,42 @@ def pptx(report) -> bytes:
         label.text = str(row["label"])
         label.font.size = Pt(13)
 
-    chart_slide = deck.slides.add_slide(deck.slide_layouts[5])
-    band(chart_slide, accent)
-    heading(chart_slide, _("Meetings held per month"))
-    data = CategoryChartData()
-    data.categories = [row["label"] for row in report.months]
-    data.add_series(_("Meetings held"), [row["value"] for row in report.months])
-    chart = chart_slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Emu(914400), Emu(1600200), width - Emu(1828800),
-                                         Emu(4572000), data).chart
-    chart.has_legend = False
-    chart.plots[0].series[0].format.fill.solid()
-    chart.plots[0].series[0].format.fill.fore_color.rgb = primary
+    months = slide(_("Meetings held and planned per month"))
+    chart(months, XL_CHART_TYPE.COLUMN_CLUSTERED, [row["label"] for row in report.months],
+          [(_("Meetings held"), [row["value"] for row in report.months]),
+           (_("Meetings planned"), [row["planned"] for row in report.months])])
 
-    follow = deck.slides.add_slide(deck.slide_layouts[1])
-    band(follow, primary)
-    heading(follow, _("What comes next"))
-    values = report.values
-    lines = [_("%(n)s meetings planned") % {"n": values.get("meetings_planned", 0)},
-             _("%(n)s tasks late to follow up") % {"n": values.get("tasks_late", 0)}]
+    present = slide(_("Attendance by organisation"))
+    if report.attendance:
+        chart(present, XL_CHART_TYPE.BAR_CLUSTERED, [row["label"] for row in report.attendance],
+              [(_("People present"), [row["value"] for row in report.attendance])])
+    else:
+        note(present, _("No attendance recorded in this period."))
+
+    for section in report.sections:
+        if section["section"] in CHART_SECTIONS:
+            chart(slide(str(section["label"])), XL_CHART_TYPE.BAR_CLUSTERED, [str(row["label"]) for row in section["figures"]],
+                  [(str(section["label"]), [row["value"] for row in section["figures"]])])
+
+    listed = [(str(section["label"]), str(row["label"]), row["value"]) for section in report.sections for row in section["figures"]]
+    table_slide = slide(_("Every figure"))
+    row_height = Emu(min(320040, int((deck.slide_height - top - margin) / (len(listed) + 1))))
+    table = table_slide.shapes.add_table(len(listed) + 1, 3, margin * 2, Emu(1280160), width - margin * 4,
+                                         row_height * (len(listed) + 1)).table
+    table.columns[0].width, table.columns[2].width = Emu(3200400), Emu(1600200)
+    table.columns[1].width = width - margin * 4 - table.columns[0].width - table.columns[2].width
+    for index, (section_label, label, value) in enumerate([(_("Section"), _("Figure"), _("Value")), *listed]):
+        table.rows[index].height = row_height
+        for column, words in enumerate((section_label, label, value if index == 0 else number(value))):
+            cell = table.cell(index, column)
+            cell.text = str(words)
+            cell.text_frame.paragraphs[0].runs[0].font.size = Pt(11 if len(listed) < 16 else 9)
+
+    follow = slide(_("What comes next"), layout=1, colour=primary)
     body = follow.placeholders[1].text_frame
-    body.text = lines[0]
-    for line in lines[1:]:
+    steps = report.next_steps
+    body.text = steps[0]
+    for line in steps[1:]:
         body.add_paragraph().text = line
     out = io.BytesIO()
     deck.save(out)

@@ -9,7 +9,6 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillon.organisations.models import Federation
@@ -18,12 +17,6 @@ from maillon.stats import charts
 
 from . import documents, periods, policies, services
 from .figures import Scope, today
-
-FORMATS = {
-    "rapport.pdf": ("application/pdf", documents.pdf),
-    "diaporama.pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", documents.pptx),
-    "rapport.docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", documents.docx),
-}
 
 
 def _final_period(request):
@@ -56,11 +49,15 @@ def _answer(request, report, fmt: str | None, template: str, context: dict):
     if fmt is None:
         return render(request, template, {**context, "report": report, "title": documents.title_of(report),
                                           "months_chart": charts.rows(report.months, key="value")})
-    if fmt not in FORMATS or (fmt == "rapport.docx" and not report.final) or (fmt == "diaporama.pptx" and report.final):
+    return file_response(services.export(report, fmt))
+
+
+def file_response(exported) -> HttpResponse:
+    """A report's file as a download (pages and API); None (no such file for this report) is a 404."""
+    if exported is None:
         raise Http404
-    content_type, draw = FORMATS[fmt]
-    response = HttpResponse(draw(report), content_type=content_type)
-    name = f"{slugify(report.scope.name)}-{report.period.slug}-{fmt}"
+    content_type, content, name = exported
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -82,7 +79,7 @@ def space_report(request, space, period, fmt=None):
 
 @space_view()
 def framing_note(request, space):
-    response = HttpResponse(documents.framing_note(space), content_type=FORMATS["rapport.docx"][0])
+    response = HttpResponse(documents.framing_note(space), content_type=services.FORMATS["rapport.docx"][0])
     response["Content-Disposition"] = f'attachment; filename="note-de-cadrage-{space.slug}.docx"'
     return response
 
