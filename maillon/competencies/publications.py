@@ -37,7 +37,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from maillon.audit.services import record
 from maillon.notifications import kinds
@@ -213,7 +213,7 @@ def compile_narrative(framework: Framework, start: date, end: date) -> tuple[str
     for theme_id in theme_order:
         ids = by_theme[theme_id]
         name = data.themes.get(theme_id) or _("Without a theme")
-        out += [f"### {name}", "", _("%(entries)s entries, %(people)s people.") % {"entries": len(ids), "people": data.authors(ids)}, ""]
+        out += [f"### {name}", "", _("Entries: %(entries)s · people: %(people)s") % {"entries": len(ids), "people": data.authors(ids)}, ""]
         tagged = Counter(c for pk in ids for c in data.competencies_of.get(pk, ()))
         if tagged:
             used = ", ".join(f"{_competency_label(data.competencies[c])} ({n})" for c, n in sorted(tagged.items(), key=lambda x: (-x[1], x[0]))[:TOP_COMPETENCIES])
@@ -233,7 +233,8 @@ def compile_narrative(framework: Framework, start: date, end: date) -> tuple[str
         out += [f"## {heading}", ""]
         said = [row for row in consenting if row[field].strip()][:QUOTES_PER_GROUP * 2]
         if field == "blocked":
-            out += [_("%(n)s entries tell of an obstacle.") % {"n": figures["obstacles"]}, ""]
+            out += [ngettext("%(n)s entry tells of an obstacle.", "%(n)s entries tell of an obstacle.", figures["obstacles"])
+                    % {"n": figures["obstacles"]}, ""]
         out += [line for row in said for line in (_quote(row, field), "")]
     out += ["## " + _("Small and large changes"), "", "_" + _("To be written by the editor from the quotes above.") + "_", ""]
     return "\n".join(out), figures
@@ -347,7 +348,7 @@ def compile_yearly_note(framework: Framework, start: date, end: date) -> tuple[s
                 "gaps": [_competency_label(data.competencies[c]) for c in gaps]}
         figures["profiles"].append(item)
         out += [f"## {profile.name}", "",
-                _("%(people)s participants, %(entries)s shared entries.") % {"people": item["people"], "entries": item["entries"]}, "",
+                _("Participants: %(people)s · shared entries: %(entries)s") % {"people": item["people"], "entries": item["entries"]}, "",
                 "### " + _("Most practised competencies"), ""]
         out += [_("- %(competency)s (%(n)s people)") % {"competency": t["name"], "n": t["people"]} for t in item["top"]] or [
             _("No competency was practised in shared entries.")]
@@ -602,8 +603,12 @@ SESSION_LOOKBACK_DAYS = 62  # entries offered for linking: the two months before
 
 
 def session_type(organisation):
+    """The organisation's session type, created the first time (after the meetings' default types:
+    those are shipped only to an organisation that has no type yet)."""
     from maillon.meetings.models import MeetingType
+    from maillon.meetings.services import meeting_types
 
+    meeting_types(organisation)
     meeting_type, _created = MeetingType.objects.get_or_create(organisation=organisation, name=SESSION_TYPE,
                                                                defaults={"sections": SESSION_SECTIONS, "order": 50})
     return meeting_type

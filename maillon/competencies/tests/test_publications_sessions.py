@@ -37,6 +37,8 @@ def test_the_session_type_is_a_meeting_type_of_the_organisation_with_its_minutes
     meeting_type = session.meeting.meeting_type
     assert meeting_type.name == services.SESSION_TYPE and meeting_type.organisation == session.org
     assert [s["title"] for s in session.meeting.minutes.sections] == services.SESSION_SECTIONS
+    # The meetings' default types are shipped all the same (they go to an organisation without any type).
+    assert {"COPIL", "Réunion d'équipe"} <= {t.name for t in meetings.meeting_types(session.org)}
 
 
 def test_the_organiser_links_a_shared_entry_and_a_competency_and_participants_see_them(session, login):
