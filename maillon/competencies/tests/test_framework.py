@@ -282,3 +282,33 @@ def test_the_framework_page_stays_within_12_queries_whatever_its_size(world, cli
     with QueryCounter() as reader:
         client.get(world.url())
     assert len(reader) <= 12, [q["sql"] for q in reader.captured_queries]
+
+
+# --- Demo ------------------------------------------------------------------------------------
+
+
+def test_the_demo_shares_the_template_with_six_people_of_both_organisations_once(people):
+    from types import SimpleNamespace
+
+    from maillon.accounts.roles import Role as OrgRole
+    from maillon.competencies import demo_framework, policies
+    from maillon.spaces.models import Space, SpaceMember
+
+    main, second = people.org, people.other_org
+    cast = {"directrice": people.with_role(OrgRole.DIRECTOR, sector_name=None), "animateur": people.owner,
+            "coordo.enfance": people.with_role(OrgRole.COORDINATOR), "coordo.jeunes": people.with_role(OrgRole.COORDINATOR),
+            "collegue": people.colleague, "autresecteur": people.other_sector,
+            "arc.animatrice": people.outsider, "arc.directeur": make_member(second, OrgRole.DIRECTOR, sector_name=None)}
+    space = Space.objects.create(slug=demo_framework.SPACE_SLUG, name="Numérique et accès aux droits", organisation=main)
+    for username in ("arc.animatrice", "arc.directeur"):
+        SpaceMember.objects.create(space=space, user=cast[username], organisation=second, role="contributor")
+    context = SimpleNamespace(main=main, second=second, people=cast)
+    demo_framework.seed(context)
+    demo_framework.seed(context)  # loaded again: nothing more
+    framework = demo_framework.demo_framework(context)
+    participants = list(Participant.objects.filter(framework=framework).select_related("profile"))
+    assert len(participants) == 6 and all(p.coordinator_id for p in participants)
+    assert sorted(p.profile.name for p in participants).count("Chargé d'animation numérique") == 3
+    assert {p.organisation_id for p in participants} == {main.pk, second.pk}
+    assert framework.editions.count() == 1 and framework.space == space
+    assert policies.can_view(context.people["arc.mediateur"], framework)
