@@ -47,8 +47,13 @@ def rules_page_guard(view):
     return wrapper
 
 
+MAX_ID = 2**63 - 1  # a longer id in the address is no row (and no database overflow)
+
+
 def _diagnostic(request, pk) -> Diagnostic:
     """The one way to fetch a diagnostic: the commune's own, else 404."""
+    if pk > MAX_ID:
+        raise Http404
     return get_object_or_404(Diagnostic.objects.for_organisation(request.organisation), pk=pk)
 
 
@@ -186,6 +191,8 @@ def _target_label(rule) -> str:
 @require_POST
 @rules_page_guard
 def rule_delete(request, pk):
+    if pk > MAX_ID:
+        raise Http404
     rule = get_object_or_404(Rule.objects.for_organisation(request.organisation), pk=pk)
     try:
         services.delete_rule(rule, actor=request.user)
