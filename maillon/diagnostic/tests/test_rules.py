@@ -53,7 +53,7 @@ def test_the_commune_own_rules_replace_the_defaults(town, django_assert_max_num_
     ({"kind": "service", "target": "nope", "area": "web", "below": 50}, "target"),
     ({"kind": "training", "target": "procedures", "area": "web", "below": 50}, "target"),
     ({"kind": "service", "target": "procedures", "area": "size", "below": 50}, "area"),
-    ({"kind": "service", "target": "procedures", "area": "web"}, "area"),
+    ({"kind": "service", "target": "procedures", "area": "web"}, "below"),
     ({"kind": "service", "target": "procedures", "area": "web", "below": 500}, "below"),
     ({"kind": "service", "target": "procedures", "question": "website", "value": "yes"}, "value"),
     ({"kind": "service", "target": "procedures", "question": "population", "value": "1"}, "question"),

@@ -1,6 +1,6 @@
 """Scoring by area: hand cases and properties over any answers."""
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maillon.diagnostic import questionnaire, selfcheck
@@ -47,6 +47,7 @@ def _answer_strategy(q):
 ANSWERS = st.fixed_dictionaries({}, optional={q.key: _answer_strategy(q) for q in questionnaire.QUESTIONS})
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(ANSWERS)
 def test_every_area_scores_between_0_and_100(answers):
     result = score(answers)
@@ -54,6 +55,7 @@ def test_every_area_scores_between_0_and_100(answers):
     assert all(0 <= v <= 100 for v in result.values())
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(ANSWERS, st.sampled_from([q for q in questionnaire.QUESTIONS if q.scored]))
 def test_a_better_answer_never_lowers_a_score(answers, question):
     best = max(question.options, key=lambda o: o[2])[0]
@@ -62,12 +64,14 @@ def test_a_better_answer_never_lowers_a_score(answers, question):
     assert all(after[a] >= before[a] for a in before)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.one_of(st.none(), st.integers(), st.text(), st.lists(st.integers())))
 def test_malformed_answers_score_zero_without_error(garbage):
     assert score(garbage) == dict.fromkeys(questionnaire.SCORED_AREAS, 0)
     assert score(dict.fromkeys(questionnaire.BY_KEY, garbage)) == dict.fromkeys(questionnaire.SCORED_AREAS, 0)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.sets(st.sampled_from([i.key for i in selfcheck.ITEMS] + ["unknown"])))
 def test_selfcheck_score_is_the_share_of_practices_in_place(done):
     known = done - {"unknown"}

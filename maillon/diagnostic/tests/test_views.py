@@ -172,6 +172,8 @@ def test_query_counts_do_not_grow_with_history(town, client):
     completed(town)
     services.record_selfcheck(town.commune.memberships.get(user=town.director), ["backups"])
     pages = [url("index", town.commune), url("security", town.commune)]
+    for page in pages:  # the session's first requests do their once-a-session work (not counted)
+        client.get(page)
     counts = []
     for _round in range(2):
         counts.append([])
