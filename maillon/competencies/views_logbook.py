@@ -8,10 +8,12 @@ through ``privacy.entries_visible_to``, people through their participation: a gu
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -93,17 +95,36 @@ def _filtered(entries, form):
     return entries
 
 
+def _attach_tags(entries: list[Entry], competencies: list[Competency], themes: list[Theme]) -> None:
+    """Each entry's competencies and themes (``tag_competencies``, ``tag_themes``) from one query over
+    both link tables, the objects taken from the lists the page loaded already."""
+    by_competency, by_theme = {c.pk: c for c in competencies}, {t.pk: t for t in themes}
+    ids = [e.pk for e in entries]
+    links = Entry.competencies.through.objects.filter(entry_id__in=ids).annotate(kind=Value(1)).values_list("entry_id", "competency_id", "kind")
+    links = links.union(Entry.themes.through.objects.filter(entry_id__in=ids).annotate(kind=Value(2))
+                        .values_list("entry_id", "theme_id", "kind"), all=True)
+    found = defaultdict(lambda: ([], []))
+    for entry_id, target_id, kind in links:
+        target = (by_competency if kind == 1 else by_theme).get(target_id)
+        if target is not None:
+            found[entry_id][kind - 1].append(target)
+    for entry in entries:
+        tagged, themed = found[entry.pk]
+        entry.tag_competencies = sorted(tagged, key=lambda c: (c.code, c.name))
+        entry.tag_themes = sorted(themed, key=lambda t: t.name)
+
+
 def _entry_list(request, here: Here, entries, template: str, tab: str):
-    """My entries or the group's: filters, one page, competencies and themes prefetched (a fixed
-    number of queries whatever the number of entries)."""
-    competencies = list(logbook.taggable_competencies(here.framework).order_by("domain__position", "position", "name"))
+    """My entries or the group's: filters, one page, each entry's tags (a fixed number of queries
+    whatever the number of entries)."""
+    competencies = list(Competency.objects.filter(framework=here.framework).select_related("domain")
+                        .order_by("domain__position", "domain__pk", "position", "name"))
     themes = list(Theme.objects.filter(framework=here.framework))
     form = EntryFilterForm(request.GET or None, competencies=competencies, themes=themes)
-    entries = _filtered(entries, form).select_related("author").prefetch_related(
-        Prefetch("competencies", queryset=Competency.objects.only("pk", "code", "name").order_by("code", "name")),
-        Prefetch("themes", queryset=Theme.objects.only("pk", "name").order_by("name")),
-    ).distinct()
+    entries = _filtered(entries, form).select_related("author").distinct()
     page = Paginator(entries.order_by("-occurred_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    _attach_tags(page.object_list, competencies, themes)
     query = {k: v for k, v in (form.cleaned_data.items() if form.is_valid() else ()) if v not in (None, "")}
     return render(request, template, {
         "here": here, "filter_form": form, "page_obj": page, "tab": tab,
@@ -356,7 +377,7 @@ def person(request, pk):
     return render(request, "competencies/logbook/person.html", {
         "here": here, "participant": participant, "is_self": is_self, "levels": levels, "months": months,
         "chart": logbook.chart(months, levels), "latest": sorted(latest.values(), key=lambda a: (a.competency.domain.position, a.competency.name)),
-        "gaps": logbook.gaps(profile, latest, levels), "by_competency": by_competency, "entry_count": len(entries),
+        "gaps": logbook.gaps(profile, latest, levels), "profile_size": len(profile), "by_competency": by_competency, "entry_count": len(entries),
         "untagged": sum(1 for e in entries if not e.competencies.all()), "tab": "person" if is_self else "validate",
         "level_classes": [f"level-{i % 6}" for i in range(len(levels))],
     })
