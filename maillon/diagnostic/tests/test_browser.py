@@ -37,4 +37,5 @@ def test_a_director_reads_the_result_and_ticks_the_checklist_on_a_phone(browser,
     browser.force_login(wide, town.director)
     wide.goto(browser.url + reverse("diagnostic:result", kwargs={"org": "saint-essai", "pk": diagnostic.pk}))
     browser.screenshot(wide, "diagnostic-result-1280")
+    assert browser.problems == [], browser.problems
     browser.assert_clean()
