@@ -338,13 +338,25 @@ def gaps(profile_competencies, latest: dict[int, Assessment], levels: list[Level
     return found
 
 
-def entries_per_competency(entry_rows) -> dict[int, list]:
-    """``entry_rows``: entries with their competencies prefetched → competency id → entries."""
+@dataclass
+class EntryLine:
+    pk: int
+    title: str
+    occurred_on: date
+    tagged: bool = False
+
+
+def entries_per_competency(rows) -> tuple[list[EntryLine], dict[int, list[EntryLine]]]:
+    """``rows``: (entry id, title, date, competency id or None), one per tag, newest entries first →
+    the entries once each, and competency id → its entries."""
+    entries: dict[int, EntryLine] = {}
     by_competency = defaultdict(list)
-    for entry in entry_rows:
-        for competency in entry.competencies.all():
-            by_competency[competency.pk].append(entry)
-    return by_competency
+    for pk, title, occurred_on, competency_id in rows:
+        entry = entries.setdefault(pk, EntryLine(pk, title, occurred_on))
+        if competency_id is not None:
+            entry.tagged = True
+            by_competency[competency_id].append(entry)
+    return list(entries.values()), by_competency
 
 
 def chart(months: list[Month], levels: list[Level]) -> dict:

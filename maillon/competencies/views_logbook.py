@@ -13,7 +13,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -364,21 +364,23 @@ def person(request, pk):
     history = list(Assessment.objects.filter(participant=participant).select_related("competency__domain", "level", "validated_level")
                    .order_by("created_at", "pk"))
     latest = logbook.latest_by_competency(history)
-    profile = list(logbook.taggable_competencies(framework).filter(profiles=participant.profile_id)
-                   .order_by("domain__position", "position", "name")) if participant.profile_id else []
+    # Every competency of the framework at once, each saying whether the person's job profile holds it.
+    in_profile = Competency.profiles.through.objects.filter(competency=OuterRef("pk"), jobprofile_id=participant.profile_id)
+    competencies = {c.pk: c for c in Competency.objects.filter(framework=framework).select_related("domain")
+                    .annotate(in_profile=Exists(in_profile)).order_by("domain__position", "domain__pk", "position", "name")}
+    profile = [c for c in competencies.values() if c.in_profile and c.status != Competency.Status.RETIRED]
     months = logbook.levels_by_month(history, levels, timezone.localdate())
-    entries = list(privacy.entries_visible_to(request.user, framework, here.rights).filter(author=participant.user)
-                   .only("pk", "title", "occurred_on", "is_draft", "visibility")
-                   .prefetch_related(Prefetch("competencies", queryset=Competency.objects.select_related("domain")))
-                   .order_by("-occurred_on", "-pk"))
-    per_competency = logbook.entries_per_competency(entries)
-    competencies = {c.pk: c for e in entries for c in e.competencies.all()}
-    by_competency = sorted(((competencies[pk], rows) for pk, rows in per_competency.items()), key=lambda cr: (-len(cr[1]), cr[0].name))
+    # The entries I may read, one row per (entry, competency): one query for both.
+    rows = (privacy.entries_visible_to(request.user, framework, here.rights).filter(author=participant.user)
+            .order_by("-occurred_on", "-pk").values_list("pk", "title", "occurred_on", "competencies"))
+    entries, per_competency = logbook.entries_per_competency(rows)
+    by_competency = sorted(((competencies[pk], found) for pk, found in per_competency.items() if pk in competencies),
+                           key=lambda cr: (-len(cr[1]), cr[0].name))
     return render(request, "competencies/logbook/person.html", {
         "here": here, "participant": participant, "is_self": is_self, "levels": levels, "months": months,
         "chart": logbook.chart(months, levels), "latest": sorted(latest.values(), key=lambda a: (a.competency.domain.position, a.competency.name)),
         "gaps": logbook.gaps(profile, latest, levels), "profile_size": len(profile), "by_competency": by_competency, "entry_count": len(entries),
-        "untagged": sum(1 for e in entries if not e.competencies.all()), "tab": "person" if is_self else "validate",
+        "untagged": sum(1 for e in entries if not e.tagged), "tab": "person" if is_self else "validate",
         "level_classes": [f"level-{i % 6}" for i in range(len(levels))],
     })
 
