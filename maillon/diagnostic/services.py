@@ -191,11 +191,16 @@ def chart(values: list[int]) -> dict:
     for i, value in enumerate(values):
         x = CHART_PAD + (i * step if len(values) > 1 else inner_w / 2)
         y = CHART_PAD + inner_h * (1 - max(0, min(100, value)) / 100)
-        points.append({"x": round(x, 1), "y": round(y, 1), "value": value})
+        points.append({"x": _svg(x), "y": _svg(y), "value": value})
+    # Strings: the template would print a float the French way (« 60,0 »), which SVG refuses.
     return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "points": points,
             "line": " ".join(f"{p['x']},{p['y']}" for p in points),
-            "top": CHART_PAD, "bottom": CHART_HEIGHT - CHART_PAD, "middle": CHART_HEIGHT / 2, "left": CHART_PAD,
-            "right": CHART_WIDTH - CHART_PAD}
+            "top": _svg(CHART_PAD), "bottom": _svg(CHART_HEIGHT - CHART_PAD), "middle": _svg(CHART_HEIGHT / 2),
+            "left": _svg(CHART_PAD), "right": _svg(CHART_WIDTH - CHART_PAD)}
+
+
+def _svg(number: float) -> str:
+    return f"{round(number, 1):g}"
 
 
 # The groupement's overview ----------------------------------------------------------------------
