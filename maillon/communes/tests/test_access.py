@@ -127,7 +127,7 @@ def test_support_access_is_shown_audited_and_revocable(world, supporter, secreta
     until = timezone.localtime(access.ends_at).strftime("%H:%M")
     assert f"Accès support à Commune des Essais 1 jusqu’à {until}" in page.replace("'", "’")
     assert AuditEntry.objects.filter(action="commune.support_granted", organisation=world.one.organisation).exists()
-    assert Notification.objects.filter(user=world.secretary).exists()
+    assert Notification.objects.filter(recipient=world.secretary).exists()
     listing = secretary.get(url("communes:support_list", slug)).content.decode()
     assert "Aide au paramétrage" in listing and "Révoquer" in listing
     with django_capture_on_commit_callbacks(execute=True):
