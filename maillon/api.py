@@ -106,6 +106,10 @@ def current_membership(request):
         membership = found[0] if found else None
     if membership is None:
         raise Http404(str(apierrors.ORGANISATION_NOT_FOUND))
+    from maillon.organisations.middleware import API_MEMBERSHIP_CHECKS
+
+    for check in API_MEMBERSHIP_CHECKS:
+        check(membership)
     request.organisation = membership.organisation
     request.membership = membership
     request._api_membership = membership

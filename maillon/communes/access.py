@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maillon.organisations.models import Organisation
 
@@ -31,8 +33,7 @@ def check_request(request):
     found = services.state(organisation)
     ends_at, access_id = found["support"].get(membership.pk, (None, None))
     if ends_at is not None:
-        if ends_at <= timezone.now().timestamp():
-            services.end_expired(organisation_id=organisation.pk)
+        if _support_over(organisation, ends_at):
             request.organisation = request.membership = None
             return TemplateResponse(request, "communes/support_ended.html", {"commune": organisation}, status=404)
         membership.is_support = True
@@ -47,6 +48,28 @@ def check_request(request):
     if not catalogue.namespace_allowed(namespace, enabled):
         return TemplateResponse(request, "communes/service_disabled.html", {"commune": organisation}, status=404)
     return None
+
+
+def _support_over(organisation, ends_at) -> bool:
+    """A support access past its end is closed now (audited), whoever finds it first."""
+    from . import services
+
+    if ends_at > timezone.now().timestamp():
+        return False
+    services.end_expired(organisation_id=organisation.pk)
+    return True
+
+
+def check_api_membership(membership) -> None:
+    """The API's side of ``check_request``: a support access past its end acts no more."""
+    organisation = membership.organisation
+    if organisation.kind != Organisation.Kind.COMMUNE:
+        return
+    from . import services
+
+    ends_at, _access_id = services.state(organisation)["support"].get(membership.pk, (None, None))
+    if ends_at is not None and _support_over(organisation, ends_at):
+        raise Http404(str(_("Your support access to this commune is over.")))
 
 
 def hidden_nav(membership) -> frozenset:

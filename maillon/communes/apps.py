@@ -20,7 +20,7 @@ class CommunesConfig(AppConfig):
         )
         from maillon.notifications import kinds
         from maillon.notifications.kinds import Channel
-        from maillon.organisations.middleware import REQUEST_CHECKS
+        from maillon.organisations.middleware import API_MEMBERSHIP_CHECKS, REQUEST_CHECKS
 
         from . import access, policies, tasks
         from .demo import seed_communes
@@ -35,5 +35,7 @@ class CommunesConfig(AppConfig):
         register_dock("support_banner", "communes/partials/support_banner.html", order=0)
         if access.check_request not in REQUEST_CHECKS:
             REQUEST_CHECKS.append(access.check_request)
+        if access.check_api_membership not in API_MEMBERSHIP_CHECKS:
+            API_MEMBERSHIP_CHECKS.append(access.check_api_membership)
         periodic.register("communes.end_expired_support", tasks.end_expired_support, "hourly")
         register_demo_seeder(seed_communes)

@@ -186,3 +186,18 @@ def test_periodic_job_ends_expired_accesses(world, django_capture_on_commit_call
     SupportAccess.objects.update(ends_at=timezone.now() - timedelta(minutes=1))
     assert services.end_expired() == 1
     assert not Membership.objects.get(pk=access.membership_id).is_active
+
+
+def test_expired_support_acts_no_more_through_the_api(world, supporter, django_capture_on_commit_callbacks):
+    """The API meets the same end as the pages: not an hour later, when the job closes it."""
+    slug = world.one.organisation.slug
+    with django_capture_on_commit_callbacks(execute=True):
+        _grant(world, supporter, hours="1")
+    headers = {"X-Organisation": slug}
+    assert supporter.get("/api/v1/notifications", headers=headers).status_code == 200
+    SupportAccess.objects.update(ends_at=timezone.now() - timedelta(seconds=1))
+    services.forget(world.one.organisation_id)
+    response = supporter.get("/api/v1/notifications", headers=headers)
+    assert response.status_code == 404 and "accès support" in response.json()["detail"]
+    assert SupportAccess.objects.get().ended_at is not None
+    assert supporter.get("/api/v1/notifications", headers=headers).status_code == 404
