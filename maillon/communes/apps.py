@@ -32,7 +32,7 @@ class CommunesConfig(AppConfig):
         kinds.register("communes.support", _("Support access to the commune"),
                        _("A groupement's staff member acts in the commune as administrator for a few hours."),
                        Channel.IMMEDIATE, configurable=False)
-        register_dock("support_banner", "communes/partials/support_banner.html", order=0)
+        register_dock("support_banner", "communes/partials/support_banner.html", order=0, top=True)
         if access.check_request not in REQUEST_CHECKS:
             REQUEST_CHECKS.append(access.check_request)
         if access.check_api_membership not in API_MEMBERSHIP_CHECKS:

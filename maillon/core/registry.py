@@ -59,13 +59,15 @@ class NavEntry:
 @dataclass(frozen=True)
 class Dock:
     """A template included at the end of every organisation page (base.html) for the members with
-    one of ``roles`` (empty: everyone), e.g. the reception desk's fixed « Accueil » tab. It must
-    run no query: it is on every page."""
+    one of ``roles`` (empty: everyone), e.g. the reception desk's fixed « Accueil » tab; with
+    ``top``, before the header instead (a banner in the page's flow, e.g. a running support access).
+    It must run no query: it is on every page."""
 
     key: str
     template: str
     order: int = 100
     roles: frozenset[str] = frozenset()
+    top: bool = False
 
 
 @dataclass
@@ -115,8 +117,8 @@ def register_nav_filter(func) -> None:
     registry.nav_filters.append(func)
 
 
-def register_dock(key: str, template: str, *, order: int = 100, roles=()) -> None:
-    registry.docks[key] = Dock(key, template, order, frozenset(roles))
+def register_dock(key: str, template: str, *, order: int = 100, roles=(), top: bool = False) -> None:
+    registry.docks[key] = Dock(key, template, order, frozenset(roles), top)
 
 
 def register_api_router(prefix: str, router) -> None:
