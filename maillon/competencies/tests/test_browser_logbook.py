@@ -65,6 +65,8 @@ def test_it_writes_an_entry_with_two_competency_tags_on_a_phone(browser):
     page.goto(f"{browser.url}/navigateur/parcours/")
     assert page.get_by_role("link", name="Permanence CAF du mardi").is_visible()
     browser.screenshot(page, "logbook-home-390")
+    assert page.get_by_role("link", name="Les compétences du référentiel").is_visible()
+    assert page.get_by_role("link", name="Les publications du groupe").is_visible()
     page.get_by_role("link", name="Ma page").click()
     page.wait_for_url("**/parcours/personnes/*/")
     assert page.locator("svg[role=img]").is_visible()
@@ -73,4 +75,17 @@ def test_it_writes_an_entry_with_two_competency_tags_on_a_phone(browser):
     browser.log_in(desktop, "ines.journal", TEST_PASSWORD, lands_on="**/navigateur/tableau-de-bord/")
     desktop.goto(page.url)
     browser.screenshot(desktop, "logbook-person-1280")
+
+    # The coordinator prepares the period's narrative: the entry is in the draft, quoted with its author.
+    coordinator_page = browser.desktop()
+    browser.log_in(coordinator_page, "coordo.nav", TEST_PASSWORD, lands_on="**/navigateur/tableau-de-bord/")
+    coordinator_page.goto(f"{browser.url}/navigateur/parcours/publications/preparer/")
+    coordinator_page.get_by_label("Type").select_option("narrative")
+    coordinator_page.get_by_label("Année").fill(str(entry.occurred_on.year))
+    coordinator_page.get_by_label("Période").fill(str((entry.occurred_on.month - 1) // 2 + 1))
+    coordinator_page.get_by_role("button", name="Préparer").click()
+    coordinator_page.wait_for_url("**/parcours/publications/*/modifier/")
+    draft = coordinator_page.get_by_label("Texte (Markdown)").input_value()
+    assert "« Recréer l'adresse e-mail d'abord. »" in draft and "Inès Carpentier" in draft
+    assert "M1 Accompagner une démarche administrative en ligne | 1 | 1" in draft
     browser.assert_clean()
