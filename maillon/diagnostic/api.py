@@ -27,7 +27,7 @@ class AreaOut(Schema):
     score: int = Field(description="0 to 100")
 
 
-class ServiceOut(Schema):
+class RecommendedServiceOut(Schema):
     key: str = Field(description="a key of the communes' service catalogue")
     label: str
 
@@ -45,7 +45,7 @@ class DiagnosticOut(Schema):
     version: str = Field(description="the questionnaire's version it was answered with")
     overall: int
     areas: list[AreaOut]
-    services: list[ServiceOut] = Field(description="the recommended bundle")
+    services: list[RecommendedServiceOut] = Field(description="the recommended bundle")
     training: list[ModuleOut] = Field(description="the training plan")
 
 

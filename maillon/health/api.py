@@ -61,7 +61,7 @@ class ContactIn(Schema):
     may_collect: bool = False
 
 
-class ContactOut(Schema):
+class HealthContactOut(Schema):
     name: str
     phone: str
     relationship: str
@@ -97,7 +97,7 @@ class RecordOut(RecordIn):
     id: int
     valid_until: date
     expired: bool
-    contacts: list[ContactOut]
+    contacts: list[HealthContactOut]
     documents: list[dict] = Field(description="kind (scan, pai), name, size; the content through the record's page")
 
 

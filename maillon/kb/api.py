@@ -59,7 +59,7 @@ class Link(Schema):
     title: str
 
 
-class PageOut(Schema):
+class KbPageOut(Schema):
     id: int
     space_id: int
     parent_id: int | None
@@ -160,7 +160,7 @@ def list_pages(request, space_id: int, filters: Query[PageFilter]):
                                       "version": row["version_count"], "updated_at": row["updated_at"]} for row, level in page]}
 
 
-@router.get("/{int:space_id}/kb/pages/{int:page_id}", response=PageOut, summary="A page: Markdown, HTML and version number")
+@router.get("/{int:space_id}/kb/pages/{int:page_id}", response=KbPageOut, summary="A page: Markdown, HTML and version number")
 def get_page(request, space_id: int, page_id: int):
     return _fresh(api_space(request.user, space_id), page_id)
 
@@ -174,7 +174,7 @@ def list_versions(request, space_id: int, page_id: int, filters: Query[PageFilte
                                       "created_at": v.created_at, "restored_from": v.restored_from} for v in page]}
 
 
-@router.post("/{int:space_id}/kb/pages", response={201: PageOut}, summary="Create a page (contributors and hosts)")
+@router.post("/{int:space_id}/kb/pages", response={201: KbPageOut}, summary="Create a page (contributors and hosts)")
 def create_page(request, space_id: int, payload: PageIn):
     space = api_space(request.user, space_id, "contribute")
     parent = None
@@ -186,7 +186,7 @@ def create_page(request, space_id: int, payload: PageIn):
     return Status(201, _fresh(space, page.pk))
 
 
-@router.put("/{int:space_id}/kb/pages/{int:page_id}", response=PageOut, summary="Save a new version of a page")
+@router.put("/{int:space_id}/kb/pages/{int:page_id}", response=KbPageOut, summary="Save a new version of a page")
 def update_page(request, space_id: int, page_id: int, payload: PageUpdate):
     space = api_space(request.user, space_id, "contribute")
     found = _page_of(space, page_id, "current")

@@ -80,7 +80,7 @@ class ParticipantOut(Schema):
     attendance: str
 
 
-class ResourceOut(Schema):
+class MeetingResourceOut(Schema):
     id: int
     name: str
     kind: str = Field(description="room or equipment")
@@ -95,7 +95,7 @@ class GuestOut(Schema):
 
 
 class MeetingDetailOut(MeetingOut):
-    resources: list[ResourceOut] = Field(description="the room and the equipment booked in the agenda")
+    resources: list[MeetingResourceOut] = Field(description="the room and the equipment booked in the agenda")
     objective: str
     agenda: list[str]
     participants: list[ParticipantOut]
@@ -147,7 +147,7 @@ class MeetingChangeIn(Schema):
                                  description="coordinators: why people added who are on a shift are invited anyway")
 
 
-class ConflictOut(Schema):
+class MeetingConflictOut(Schema):
     detail: str
     conflicts: list[str]
     free_slots: list[SlotOut] = Field(default=[], description="the next slots of the same duration free for everyone asked "
@@ -299,7 +299,7 @@ def get_meeting(request, meeting_id: int):
     return _detail(membership, _visible_meeting(membership, meeting_id))
 
 
-@router.post("", response={201: MeetingDetailOut, 409: ConflictOut},
+@router.post("", response={201: MeetingDetailOut, 409: MeetingConflictOut},
              summary="Create a meeting: books the room, the equipment and the people in the agenda, invites the participants")
 def create_meeting(request, payload: MeetingIn):
     membership = current_membership(request)
@@ -337,7 +337,7 @@ def rsvp(request, meeting_id: int, payload: AnswerIn):
     return {"meeting_id": meeting.pk, "answer": mine.answer, "answered_at": mine.answered_at}
 
 
-@router.patch("/{int:meeting_id}", response={200: MeetingDetailOut, 409: ConflictOut},
+@router.patch("/{int:meeting_id}", response={200: MeetingDetailOut, 409: MeetingConflictOut},
               summary="Change a meeting (organiser or director): when, where, room and equipment; title, objective, agenda, "
                       "participants, guests. The agenda checks the bookings again; the participants are informed")
 def change_meeting(request, meeting_id: int, payload: MeetingChangeIn):

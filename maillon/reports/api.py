@@ -50,7 +50,7 @@ class FigureOut(Schema):
     value: int
 
 
-class SectionOut(Schema):
+class ReportSectionOut(Schema):
     key: str
     label: str
     figures: list[FigureOut]
@@ -71,7 +71,7 @@ class ReportOut(Schema):
     title: str
     name: str
     period: PeriodOut
-    sections: list[SectionOut]
+    sections: list[ReportSectionOut]
     figures: dict[str, int] = Field(description="every figure by key")
     months: list[MonthOut] = Field(description="meetings held and planned per month")
     attendance: list[RowOut] = Field(description="people present by organisation")
