@@ -45,13 +45,22 @@ def _siret(n: int) -> str:
     raise AssertionError
 
 
+STAFF_ROLES = [("valdegers.coordination", Role.COORDINATOR), ("valdegers.direction", Role.DIRECTOR)]
+
+
 def seed_communes(context) -> None:
     from maillon.core.demo import DemoLogin, _activate_totp, _person
 
     from . import services
     from .models import Commune
 
-    if Organisation.objects.filter(slug=GROUPEMENT_SLUG).exists():
+    found = Organisation.objects.filter(slug=GROUPEMENT_SLUG).first()
+    if found is not None:  # seeded already: list the logins again, with the secrets people already added
+        for username, role in STAFF_ROLES:
+            user = User.objects.filter(username=username).first()
+            if user is not None:
+                context.people[username] = user
+                context.logins.append(DemoLogin(username, str(Role(role).label), found.name, _activate_totp(user)))
         return
     groupement = Organisation.objects.create(
         name="Syndicat mixte numérique du Val de Gers", slug=GROUPEMENT_SLUG, kind=Organisation.Kind.GROUPEMENT,

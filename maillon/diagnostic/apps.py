@@ -16,6 +16,6 @@ class DiagnosticConfig(AppConfig):
         from .demo import seed_diagnostic
         from .policies import DIAGNOSTIC_ROLES, shows_nav
 
-        register_nav("diagnostic", _("Diagnostic"), "diagnostic:index", icon="clipboard", order=210, roles=DIAGNOSTIC_ROLES,
+        register_nav("diagnostic", _("Diagnostic"), "diagnostic:index", icon="tasks", order=210, roles=DIAGNOSTIC_ROLES,
                      visible_if=shows_nav)
         register_demo_seeder(seed_diagnostic)

@@ -23,6 +23,8 @@ REVIEWED_PASSWORD_VIEWS = {
     "maillon.procedures.views.decide": "signed decision: re-authentication, rate-limited",
     "maillon.accounts.views_members.invite": "invitation: sets no password (reviewed, sends a link)",
     "maillon.accounts.views_members.member": "member page: shows MFA state, takes no password",
+    "maillon.competencies.views_logbook.validate": "signed validation of a competency: the signing step's re-authentication, "
+                                                   "rate-limited (accounts/signing.py), as for procedures",
     "maillon.spaces.views.accept": "space invitation: behind a single-use token sent to the address, sets that new account's "
                                    "first password through AUTH_PASSWORD_VALIDATORS, never logs in (allauth's login follows)",
 }
