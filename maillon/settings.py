@@ -139,6 +139,9 @@ INSTALLED_APPS = [
     "maillon.expertise",
     "maillon.communes",
     "maillon.diagnostic",
+    "maillon.citizens",
+    "maillon.participation",
+    "maillon.signalements",
     "maillon.competencies",
     # Third party
     "allauth",

@@ -46,6 +46,13 @@ SERVICES: tuple[Service, ...] = (
              {"spaces", "expertise"}, {"spaces", "expertise"}),
     _service("mailings", _("Mailings"), _("Targeted mailings and newsletters."),
              {"mailings"}, {"mailings"}),
+    _service("citizen_procedures", _("Online procedures for citizens"),
+             _("Public forms without an account (or with FranceConnect), receipts, follow-up and messages."),
+             set(), set()),
+    _service("participation", _("Citizen participation"), _("Consultations and an idea box, moderated."),
+             {"participation"}, {"participation"}),
+    _service("problem_reports", _("Problem reports"), _("Citizens report a problem with a photo and a place; staff follow it up."),
+             {"signalements"}, {"signalements"}),
     _service("stats", _("Statistics"), _("Privacy-respecting usage statistics."),
              {"stats"}, {"stats"}),
 )

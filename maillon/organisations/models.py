@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 # app's root page is listed here: core/tests/test_reserved_slugs.py checks it).
 RESERVED_SLUGS = {
     "accounts", "comptes", "api", "admin", "cms", "django-admin", "static", "media", "healthz",
-    "readyz", "ws", "espaces", "competences", "desabonnement", "agenda", "appli", "hors-ligne", "reunions", "o", "documents", "images", "i18n", "jsi18n", "favicon.ico", "robots.txt",
+    "readyz", "ws", "espaces", "competences", "desabonnement", "agenda", "appli", "hors-ligne", "reunions", "o", "documents", "images", "i18n", "jsi18n", "favicon.ico", "robots.txt", "citoyens",
 }
 
 # Seed 001 §3.5: the sectors of a social centre, where staff work (and visits are announced).

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CitizensConfig(AppConfig):
+    """Citizens of a commune (issue 19): identity without an intranet account (e-mail verified by a
+    link, or FranceConnect), the commune's public portal, anti-abuse and the moderation queue."""
+
+    name = "maillon.citizens"
+    label = "citizens"
+    verbose_name = _("Citizens")
