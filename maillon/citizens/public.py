@@ -4,7 +4,8 @@ login requirement).
 
 ``@public_commune("service_key")`` resolves the slug to the commune's Organisation and answers a
 French 404 when the organisation is not an active commune of a groupement, or when that catalogue
-service is not enabled for it (the same page for all three: nothing to probe). The view gets
+service is not enabled for it (the same page for all three: nothing to probe); without a service
+(the portal, sign-in, « Mon espace »), one of the ``PUBLIC_SERVICES`` must be enabled. The view gets
 ``request.commune`` and ``commune=<Organisation>`` instead of the slug.
 """
 
@@ -17,6 +18,9 @@ from django.template.response import TemplateResponse
 
 from maillon.organisations.models import Organisation
 
+# The catalogue services that have public pages: the portal answers when one of them is enabled.
+PUBLIC_SERVICES = frozenset({"citizen_procedures", "participation", "problem_reports"})
+
 
 def commune_enabled(slug: str, service: str | None) -> Organisation | None:
     from maillon.communes import services
@@ -25,7 +29,8 @@ def commune_enabled(slug: str, service: str | None) -> Organisation | None:
     if organisation is None:
         return None
     state = services.state(organisation)
-    if not state["managed"] or (service is not None and service not in state["enabled"]):
+    wanted = PUBLIC_SERVICES if service is None else {service}
+    if not state["managed"] or not wanted & set(state["enabled"]):
         return None
     return organisation
 
