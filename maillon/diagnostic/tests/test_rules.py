@@ -16,15 +16,16 @@ def keys(recommended):
 
 def test_defaults_recommend_little_to_a_well_equipped_commune():
     bundle, plan = keys(rules.recommend(GOOD, questionnaire.score(GOOD), rules.DEFAULTS))
-    # web 47 < 60 → procedures; website « stale » → content; « newsletter » wished → mailings
-    assert bundle == ["procedures", "content", "mailings"]
+    # web 47 < 60 → procedures (staff's and citizens'); website « stale » → content; « newsletter » wished → mailings
+    assert bundle == ["procedures", "content", "mailings", "citizen_procedures"]
     assert plan == ["online_procedures", "website"]
 
 
 def test_defaults_recommend_a_full_bundle_to_a_commune_starting_out():
     answers = worst()
     bundle, plan = keys(rules.recommend(answers, questionnaire.score(answers), rules.DEFAULTS))
-    assert bundle == ["procedures", "agenda", "meetings", "content", "directory", "spaces"]  # the catalogue's order
+    # the catalogue's order; participation < 50 → consultations and ideas
+    assert bundle == ["procedures", "agenda", "meetings", "content", "directory", "citizen_procedures", "participation"]
     assert plan == ["digital_basics", "online_procedures", "gdpr", "security", "incident", "participation", "meetings"]
 
 
@@ -33,6 +34,12 @@ def test_a_rule_on_a_ticked_option_fires_only_when_ticked():
     assert rule.fires({"participation_wishes": ["ideas", "newsletter"]}, {})
     assert not rule.fires({"participation_wishes": ["ideas"]}, {})
     assert not rule.fires({}, {})
+
+
+def test_wishes_of_participation_recommend_the_citizens_services():
+    answers = {"participation_wishes": ["ideas", "reports"]}
+    bundle, _plan = keys(rules.recommend(answers, dict.fromkeys(questionnaire.SCORED_AREAS, 100), rules.DEFAULTS))
+    assert bundle == ["participation", "problem_reports"]
 
 
 def test_a_rule_naming_a_removed_service_is_ignored():
