@@ -400,6 +400,21 @@ else:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Maillon <noreply@maillon.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# FranceConnect (OpenID Connect) for citizens of communes (maillon/citizens/franceconnect.py): the
+# provider's discovery document (or its issuer, « /.well-known/openid-configuration » appended),
+# and the client registered with it. Unset: the « FranceConnect » button is not shown. The redirect
+# URI to register is <address>/citoyens/franceconnect/retour/ (and, to end FranceConnect's session
+# too, <address>/citoyens/franceconnect/fin/ as post-logout URI).
+_fc_issuer = env("MAILLON_FRANCECONNECT_ISSUER").rstrip("/")
+FRANCECONNECT = {
+    "discovery_url": env("MAILLON_FRANCECONNECT_DISCOVERY_URL")
+    or (f"{_fc_issuer}/.well-known/openid-configuration" if _fc_issuer else ""),
+    "client_id": env("MAILLON_FRANCECONNECT_CLIENT_ID"),
+    "client_secret": env("MAILLON_FRANCECONNECT_CLIENT_SECRET"),
+    "scope": env("MAILLON_FRANCECONNECT_SCOPE", "openid given_name family_name email"),
+    "acr_values": env("MAILLON_FRANCECONNECT_ACR_VALUES", "eidas1"),
+}
+
 # Web Push (notifications/push.py): the VAPID key pair that signs every push, and who to contact
 # (mailto: or https:). Several nodes must share one key: set it from the environment (PEM or the
 # raw base64url key); without it, one is generated once into the data directory.

@@ -9,3 +9,11 @@ class CitizensConfig(AppConfig):
     name = "maillon.citizens"
     label = "citizens"
     verbose_name = _("Citizens")
+
+    def ready(self):
+        from maillon.core.registry import register_nav
+
+        from . import policies
+
+        register_nav("moderation", _("Moderation"), "citizens:moderation", icon="shield", order=214,
+                     visible_if=policies.shows_moderation)
