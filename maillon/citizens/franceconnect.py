@@ -65,7 +65,10 @@ def client():
             NAME, client_id=config["client_id"], client_secret=config["client_secret"],
             server_metadata_url=config["discovery_url"],
             client_kwargs={"scope": config.get("scope") or "openid given_name family_name email",
-                           "token_endpoint_auth_method": "client_secret_post", "default_timeout": TIMEOUT},
+                           "token_endpoint_auth_method": "client_secret_post", "default_timeout": TIMEOUT,
+                           # FranceConnect's access token lives 60 s and is used at once (authlib's default
+                           # margin of 60 s would find it expired already).
+                           "leeway": 5},
         )
         _clients[key] = found
     return found
