@@ -175,7 +175,7 @@ def email_citizen(report_id: int, update_id: int) -> None:
             _("Hello,"), "",
             _("%(commune)s updated your report %(ref)s (%(category)s).") % {
                 "commune": report.organisation.name, "ref": report.reference, "category": report.category.name},
-            _("Status: %(status)s") % {"status": report.get_status_display()},
+            _("Current status: %(status)s") % {"status": report.get_status_display()},
         ]
         if update.comment:
             lines += ["", _("The commune's comment:"), update.comment]

@@ -150,7 +150,7 @@ def staff_list(request):
     query = urlencode({k: v for k, v in (("status", status), ("category", category_id), ("moderation", moderation)) if v})
     counts = services.counts(request.organisation)
     return render(request, "signalements/staff_list.html", {
-        "form": form, "page_obj": page, "query": query, "counts": counts,
+        "form": form, "search": None, "hidden": [], "page_obj": page, "query": query, "counts": counts,
         "status_counts": [(value, label, counts[value]) for value, label in Report.Status.choices],
     })
 
