@@ -25,6 +25,10 @@ class ProceduresConfig(AppConfig):
         periodic.register("procedures.retention_purge", tasks.purge_expired, "daily", at=time(3, 30))
         register_demo_seeder(demo.seed)
         register_booking_hooks()
+        from . import demo_public, views_public
+
+        views_public.register_portal()
+        register_demo_seeder(demo_public.seed)
 
 
 def register_booking_hooks() -> None:

@@ -20,16 +20,29 @@ from .policies import STEP_ROLES
 class ProcedureForm(forms.ModelForm):
     class Meta:
         model = Procedure
-        fields = ["title", "description", "category", "retention_years", "retention_action", "effect"]
+        fields = ["title", "description", "category", "audience", "retention_years", "retention_action", "effect"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "retention_years": gettext_lazy("Submissions are kept this many years after they are closed (3 by default), then deleted or anonymised."),
             "effect": gettext_lazy("A leave request needs the fields « leave_type » (choice) and « period » (date range)."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["retention_action"].required = False  # deleting is the default
+        # A public form only for a commune offering online procedures to its citizens (issue 19).
+        from maillon.citizens.public import enabled_services
+
+        if organisation is None or "citizen_procedures" not in enabled_services(organisation):
+            del self.fields["audience"]
+        else:
+            self.fields["audience"].label = _("Who fills it in")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("audience") == Procedure.Audience.PUBLIC and data.get("effect"):
+            self.add_error("effect", _("A public form cannot have an effect on staff leave."))
+        return data
 
     def clean_retention_action(self):
         return self.cleaned_data.get("retention_action") or Procedure.RetentionAction.DELETE

@@ -54,7 +54,14 @@ class Procedure(TenantModel):
     retention_years = models.PositiveSmallIntegerField(_("retention (years)"), default=3)
     retention_action = models.CharField(_("at the end of the retention"), max_length=20, choices=RetentionAction.choices,
                                         default=RetentionAction.DELETE)
+    class Audience(models.TextChoices):
+        INTERNAL = "internal", _("Internal (staff)")
+        PUBLIC = "public", _("Public form (citizens)")
+
     effect = models.CharField(_("effect"), max_length=20, choices=Effect.choices, default=Effect.NONE, blank=True)
+    audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices, default=Audience.INTERNAL,
+                                help_text=_("A public form is filled in by the commune's citizens on its public pages "
+                                            "(« Online procedures for citizens » service)."))
     template_key = models.CharField(_("template"), max_length=60, blank=True)
     schema = models.JSONField(_("fields (draft)"), default=list, blank=True)
     chain = models.JSONField(_("approval chain (draft)"), default=dict, blank=True)
@@ -121,6 +128,8 @@ class Submission(TenantModel):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT, related_name="submissions")
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="procedure_submissions")  # None once anonymised
+    citizen = models.ForeignKey("citizens.Citizen", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="procedure_submissions")  # a public form's citizen; None once anonymised
     sector = models.ForeignKey(Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     data = models.JSONField(default=dict, blank=True)
@@ -153,7 +162,14 @@ class Submission(TenantModel):
 
     @property
     def applicant_label(self) -> str:
-        return str(self.applicant) if self.applicant_id else str(_("Anonymised"))
+        if self.applicant_id:
+            return str(self.applicant)
+        if self.citizen_id:
+            citizen = self.citizen
+            name = f"{citizen.given_name} {citizen.family_name}".strip()
+            return f"{name} <{citizen.email}>" if name and citizen.email else (name or citizen.email or str(_("Citizen")))
+        return str(_("Anonymised"))
+
 
     @property
     def is_open(self) -> bool:
@@ -170,6 +186,34 @@ class SubmissionFile(TenantModel):
     name = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class SubmissionMessage(TenantModel):
+    """A message between the commune's staff and the citizen on a citizen's request (plain text)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    from_citizen = models.BooleanField(default=False)
+    body = models.TextField(_("message"), max_length=5000)
+    attachment = models.FileField(upload_to="procedures/messages/%Y/%m/", blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.body[:40]}"
+
+    @property
+    def author_label(self) -> str:
+        """What the citizen reads: a first name and « la mairie », never a full name."""
+        if self.from_citizen:
+            return str(_("You"))
+        first = (self.author.first_name if self.author_id and self.author else "") or ""
+        return first or str(_("The town hall"))
 
 
 class StepQuerySet(TenantQuerySet):

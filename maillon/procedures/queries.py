@@ -13,11 +13,13 @@ from .services import delegated_to
 
 
 def published(organisation):
-    return Procedure.objects.for_organisation(organisation).filter(status=Procedure.Status.PUBLISHED, current_version__isnull=False)
+    """The procedures the organisation's members fill in (public forms are for citizens: views_public)."""
+    return Procedure.objects.for_organisation(organisation).filter(status=Procedure.Status.PUBLISHED, current_version__isnull=False,
+                                                                   audience=Procedure.Audience.INTERNAL)
 
 
 def submissions(organisation):
-    return Submission.objects.for_organisation(organisation).select_related("version", "applicant", "sector", "organisation")
+    return Submission.objects.for_organisation(organisation).select_related("version", "applicant", "citizen", "sector", "organisation")
 
 
 def _step_q(assignments) -> Q | None:
@@ -45,7 +47,8 @@ def queue(membership, assignments=None):
     if query is None:
         return steps.none()
     return (steps.filter(query).exclude(submission__applicant_id=membership.user_id)
-            .select_related("submission__version", "submission__applicant", "submission__sector", "submission__organisation", "sector")
+            .select_related("submission__version", "submission__applicant", "submission__citizen", "submission__sector",
+                            "submission__organisation", "sector")
             .order_by("activated_at", "pk"))
 
 

@@ -33,6 +33,7 @@ from .models import (
     Step,
     Submission,
     SubmissionFile,
+    SubmissionMessage,
 )
 
 # ---------------------------------------------------------------- procedures (back office)
@@ -51,11 +52,12 @@ def unique_slug(organisation, title: str, exclude_pk=None) -> str:
 
 @transaction.atomic
 def create_procedure(request, *, title, description="", category=Procedure.Category.OTHER, retention_years=3,
-                     effect="", schema=None, chain=None, template_key="", retention_action=Procedure.RetentionAction.DELETE) -> Procedure:
+                     effect="", schema=None, chain=None, template_key="", retention_action=Procedure.RetentionAction.DELETE,
+                     audience=Procedure.Audience.INTERNAL) -> Procedure:
     procedure = Procedure.objects.create(
         organisation=request.organisation, title=title, slug=unique_slug(request.organisation, title),
         description=description, category=category, retention_years=retention_years, retention_action=retention_action, effect=effect,
-        schema=schema or [], chain=chain or copy.deepcopy(DEFAULT_CHAIN), template_key=template_key,
+        schema=schema or [], chain=chain or copy.deepcopy(DEFAULT_CHAIN), template_key=template_key, audience=audience,
     )
     record("procedures.create", actor=request.user, organisation=request.organisation, target=procedure, request=request,
            data={"template": template_key})
@@ -135,9 +137,9 @@ def retire(request, procedure: Procedure) -> Procedure:
 
 
 def enable_template(request, key: str, *, publish_now: bool = True) -> Procedure:
-    from .catalog import TEMPLATES
+    from .municipal import all_templates
 
-    template = TEMPLATES[key]
+    template = all_templates()[key]
     existing = Procedure.objects.for_organisation(request.organisation).filter(template_key=key).first()
     if existing:
         return existing
@@ -147,6 +149,7 @@ def enable_template(request, key: str, *, publish_now: bool = True) -> Procedure
             retention_years=template.get("retention_years", 3), effect=template.get("effect", ""),
             retention_action=template.get("retention_action", Procedure.RetentionAction.DELETE),
             schema=copy.deepcopy(template["fields"]), chain=copy.deepcopy(template.get("chain") or DEFAULT_CHAIN), template_key=key,
+            audience=template.get("audience", Procedure.Audience.INTERNAL),
         )
         if publish_now:
             publish(request, procedure)
@@ -254,18 +257,31 @@ def _submit(request, submission: Submission, *, password: str | None) -> Submiss
     submission.round += 1
     effects.on_submitted(submission, request.membership)  # a leave request: its days held, the balance checked under a lock
     signature = sign(request, content=signed_content(submission), purpose="procedures.submit", target=submission, password=password)
+    return start_chain(submission, actor=request.user, applicant_assignments=policies.assignments_of(request.membership),
+                       signature=signature, request=request)
+
+
+def start_chain(submission: Submission, *, actor, applicant_assignments, signature=None, request=None, citizen=None) -> Submission:
+    """What every submission does once sent (a member's signed one, or a citizen's public request):
+    pending, the SUBMITTED event, the steps of this round planned from the version's chain, the
+    first one opened. The caller holds the submission's row lock and has raised ``round``.
+    A citizen's request never goes through without a person: when no step of its chain has
+    anyone to hold it, the commune's administrators decide."""
+    from maillon.accounts.roles import Role
+
     now = timezone.now()
     submission.status = Submission.Status.PENDING
     submission.signature = signature
     submission.submitted_at = now
     submission.save(update_fields=["status", "signature", "submitted_at", "round", "updated_at"])
-    Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.SUBMITTED, actor=request.user,
+    Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.SUBMITTED, actor=actor,
                          signature=signature)
-    membership = request.membership
     planned = policies.plan_chain(
-        submission.version.chain or {}, policies.assignments_of(membership), submission.sector_id, submission.amount,
+        submission.version.chain or {}, applicant_assignments, submission.sector_id, submission.amount,
         holders=_org_assignments(submission.organisation, submission.applicant_id),
     )
+    if citizen is not None and all(p.skip_reason for p in planned):
+        planned.append(policies.PlannedStep(Role.ADMIN, None, "", ""))
     steps = [
         Step.objects.create(
             organisation=submission.organisation, submission=submission, round=submission.round, position=position,
@@ -274,9 +290,13 @@ def _submit(request, submission: Submission, *, password: str | None) -> Submiss
         )
         for position, plan in enumerate(planned, start=1)
     ]
-    record("procedures.submit", actor=request.user, organisation=submission.organisation, target=submission, request=request,
-           data={"signature": signature.code, "round": submission.round, "steps": [p.role for p in planned if not p.skip_reason]})
-    _advance(submission, actor=request.user, round_steps=steps)
+    data = {"round": submission.round, "steps": [p.role for p in planned if not p.skip_reason]}
+    if signature is not None:
+        data["signature"] = signature.code
+    if citizen is not None:
+        data["citizen"] = citizen.pk
+    record("procedures.submit", actor=actor, organisation=submission.organisation, target=submission, request=request, data=data)
+    _advance(submission, actor=actor, round_steps=steps)
     return submission
 
 
@@ -294,7 +314,7 @@ def _advance(submission: Submission, *, actor, round_steps: list[Step] | None = 
     next_step.activated_at = timezone.now()
     next_step.save(update_fields=["status", "activated_at"])
     recipients = list(approvers_for(next_step))
-    title = _("To approve: %(procedure)s from %(person)s") % {"procedure": submission.version.title, "person": submission.applicant}
+    title = _("To approve: %(procedure)s from %(person)s") % {"procedure": submission.version.title, "person": submission.applicant_label}
     url = submission.get_absolute_url()
 
     def send():
@@ -312,6 +332,11 @@ def _complete(submission: Submission, *, actor) -> None:
     effects.on_approved(submission, actor=actor)
     booking.settle(submission, approved=True, actor=actor)
     record("procedures.approved", actor=actor, organisation=submission.organisation, target=submission)
+    if submission.citizen_id:
+        from . import services_public
+
+        services_public.tell_citizen_status(submission)
+        return
     applicant, title, url = submission.applicant, _("Approved: %(procedure)s") % {"procedure": submission.version.title}, submission.get_absolute_url()
     transaction.on_commit(lambda: notify(applicant, title, url=url, organisation=submission.organisation, kind="procedures.decision"))
 
@@ -408,7 +433,7 @@ def _decide(request, step: Step, decision: str, *, comment: str, password: str |
            data={"step": step.position, "role": step.role, "signature": signature.code, "on_behalf_of": on_behalf.pk if on_behalf else None})
     if decision == "approve":
         _advance(submission, actor=request.user, round_steps=round_steps)
-        if submission.status != Submission.Status.APPROVED:
+        if submission.status != Submission.Status.APPROVED and submission.applicant_id:
             applicant = submission.applicant
             title = _("%(procedure)s: step « %(step)s » approved") % {"procedure": submission.version.title, "step": step.title}
             transaction.on_commit(lambda: notify(applicant, title, url=submission.get_absolute_url(), organisation=submission.organisation,
@@ -422,6 +447,11 @@ def _decide(request, step: Step, decision: str, *, comment: str, password: str |
     effects.on_closed(submission)
     if decision == "reject":
         booking.settle(submission, approved=False, actor=request.user)
+    if submission.citizen_id:
+        from . import services_public
+
+        services_public.tell_citizen_status(submission, comment=comment)
+        return step
     applicant = submission.applicant
     title = (_("Rejected: %(procedure)s") if decision == "reject" else _("Changes requested: %(procedure)s")) % {"procedure": submission.version.title}
     transaction.on_commit(lambda: notify(applicant, title, body=comment, url=submission.get_absolute_url(), organisation=submission.organisation,
@@ -446,15 +476,20 @@ def withdraw(request, submission: Submission) -> Submission:
     decided = submission.steps.filter(round=submission.round, status__in=[Step.Status.APPROVED, Step.Status.REJECTED]).count()
     if not policies.can_withdraw(request.user.pk, submission.applicant_id, submission.status, decided):
         raise PermissionDenied
+    close_withdrawn(submission, actor=request.user, request=request)
+    return submission
+
+
+def close_withdrawn(submission: Submission, *, actor, request=None, data=None) -> None:
+    """Withdraw a locked submission: its open steps cancelled, the timeline and the audit told."""
     submission.status = Submission.Status.WITHDRAWN
     submission.closed_at = timezone.now()
     submission.save(update_fields=["status", "closed_at", "updated_at"])
     submission.steps.filter(round=submission.round, status__in=[Step.Status.PLANNED, Step.Status.WAITING]).update(status=Step.Status.CANCELLED)
-    Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.WITHDRAWN, actor=request.user)
+    Event.objects.create(organisation=submission.organisation, submission=submission, kind=Event.Kind.WITHDRAWN, actor=actor)
     effects.on_closed(submission)
-    booking.settle(submission, approved=False, actor=request.user)
-    record("procedures.withdraw", actor=request.user, organisation=submission.organisation, target=submission, request=request)
-    return submission
+    booking.settle(submission, approved=False, actor=actor)
+    record("procedures.withdraw", actor=actor, organisation=submission.organisation, target=submission, request=request, data=data)
 
 
 def can_cancel(membership, submission: Submission, today: date | None = None) -> bool:
@@ -592,7 +627,10 @@ def expiring_soon(qs, organisation, days: int = EXPIRING_DAYS, now=None):
 def _anonymise(rows: list[int], now) -> None:
     """Keep the figures (procedure, version, status, sector, amount, dates, who decided) and remove
     the person: applicant, answers, files, comments."""
-    Submission.objects.filter(pk__in=rows).update(applicant=None, data={}, anonymised_at=now)
+    Submission.objects.filter(pk__in=rows).update(applicant=None, citizen=None, data={}, anonymised_at=now)
+    for message in SubmissionMessage.objects.filter(submission_id__in=rows).exclude(attachment=""):
+        message.attachment.delete(save=False)
+    SubmissionMessage.objects.filter(submission_id__in=rows).update(body="", attachment="", attachment_name="", author=None)
     Step.objects.filter(submission_id__in=rows).update(comment="")
     Event.objects.filter(submission_id__in=rows).update(comment="")
     Event.objects.filter(submission_id__in=rows, kind__in=[Event.Kind.CREATED, Event.Kind.SUBMITTED, Event.Kind.WITHDRAWN]).update(actor=None)
@@ -613,6 +651,9 @@ def purge_expired(now=None) -> list[PurgeRecord]:
         with transaction.atomic():
             for row in SubmissionFile.objects.filter(submission_id__in=rows):
                 row.file.delete(save=False)
+            if action != Procedure.RetentionAction.ANONYMISE:
+                for message in SubmissionMessage.objects.filter(submission_id__in=rows).exclude(attachment=""):
+                    message.attachment.delete(save=False)
             references = [f"D-{pk:06d}" for pk in rows]
             if action == Procedure.RetentionAction.ANONYMISE:
                 _anonymise(rows, now)

@@ -1,8 +1,19 @@
 from django.urls import path
 
-from . import views, views_manage
+from . import views, views_manage, views_public
 
 app_name = "procedures"
+
+# Public pages of a commune (issue 19): root patterns, slug kwarg « commune » (citizens.public).
+urlpatterns = [
+    path("<org:commune>/demarches-en-ligne/", views_public.index, name="public_index"),
+    path("<org:commune>/demarches-en-ligne/suivi/<str:ref>/", views_public.follow, name="public_follow"),
+    path("<org:commune>/demarches-en-ligne/suivi/<str:ref>/recu/", views_public.receipt, name="public_receipt"),
+    path("<org:commune>/demarches-en-ligne/suivi/<str:ref>/completer/", views_public.complete, name="public_complete"),
+    path("<org:commune>/demarches-en-ligne/suivi/<str:ref>/retirer/", views_public.withdraw, name="public_withdraw"),
+    path("<org:commune>/demarches-en-ligne/suivi/<str:ref>/<str:kind>/<int:pk>/", views_public.attachment, name="public_attachment"),
+    path("<org:commune>/demarches-en-ligne/<slug:slug>/", views_public.fill, name="public_fill"),
+]
 
 org_urlpatterns = [
     path("demarches/", views.index, name="index"),
@@ -16,6 +27,8 @@ org_urlpatterns = [
     path("demarches/dossiers/<int:pk>/recapitulatif/", views.recap, name="recap"),
     path("demarches/dossiers/<int:pk>/recapitulatif.pdf", views.recap_pdf, name="recap_pdf"),
     path("demarches/dossiers/<int:pk>/fichiers/<int:file_id>/", views.download, name="file"),
+    path("demarches/dossiers/<int:pk>/messages/", views_public.staff_message, name="message"),
+    path("demarches/dossiers/<int:pk>/messages/<int:message_id>/", views_public.staff_attachment, name="message_attachment"),
     path("demarches/a-valider/", views.queue, name="queue"),
     path("demarches/suivi/", views.oversee, name="oversee"),
     path("demarches/delegations/", views.delegations, name="delegations"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from maillon.core.csvexport import csv_response
 from maillon.core.reversing import row_url
 
-from . import effects, pdf, policies, queries, services
+from . import effects, pdf, policies, queries, services, views_public
 from . import schema as s
 from .forms import CancelForm, DecisionForm, DelegationForm, FilterForm
 from .forms import ProcedureSignatureForm as SignatureForm
@@ -196,6 +196,7 @@ def detail(request, pk):
         "can_print": True, "is_applicant": is_applicant,
         "can_cancel": services.can_cancel(request.membership, submission),
         "leave_review": _leave_review(request, submission, is_applicant=is_applicant),
+        **(views_public.staff_thread(submission) if submission.citizen_id else {}),
     })
 
 

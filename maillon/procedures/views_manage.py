@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from . import policies, services
 from . import schema as s
-from .catalog import TEMPLATES
 from .forms import ChainForm, FieldSpecForm, ProcedureForm
 from .models import Procedure, PurgeRecord
+from .municipal import offered_to
 
 
 def manager_required(view):
@@ -48,7 +48,7 @@ def manage(request):
 
 @manager_required
 def create(request):
-    form = ProcedureForm(request.POST or None)
+    form = ProcedureForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         procedure = services.create_procedure(request, **form.cleaned_data)
         messages.success(request, _("Procedure created. Add its fields, then publish it."))
@@ -59,21 +59,23 @@ def create(request):
 @manager_required
 def templates(request):
     enabled = set(Procedure.objects.for_organisation(request.organisation).exclude(template_key="").values_list("template_key", flat=True))
+    offered = offered_to(request.organisation)
     if request.method == "POST":
         key = request.POST.get("template")
-        if key not in TEMPLATES:
+        if key not in offered:
             raise Http404
         procedure = services.enable_template(request, key)
         messages.success(request, _("« %(title)s » is enabled and published. Adapt it if needed.") % {"title": procedure.title})
         return _to_editor(request, procedure)
-    items = [{"key": key, "enabled": key in enabled, **t} for key, t in sorted(TEMPLATES.items(), key=lambda kv: kv[1]["title"])]
+    items = [{"key": key, "enabled": key in enabled, **t}
+             for key, t in sorted(offered.items(), key=lambda kv: (not kv[1].get("municipal"), kv[1]["title"]))]
     return render(request, "procedures/manage/templates.html", {"templates": items})
 
 
 @manager_required
 def editor(request, pk):
     procedure = _procedure(request, pk)
-    form = ProcedureForm(request.POST or None, instance=procedure)
+    form = ProcedureForm(request.POST or None, instance=procedure, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         services.update_procedure(request, procedure, **{k: v for k, v in form.cleaned_data.items()})
         messages.success(request, _("Saved. Publish to make the changes visible."))
