@@ -1,6 +1,9 @@
 """Rate limits and the honeypot, below the views."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import RequestFactory
 
@@ -56,5 +59,5 @@ def test_login_page_puts_the_honeypot_in_a_hidden_block(client):
     text = client.get("/saint-essai/citoyens/connexion/").content.decode()
     block = text[text.index('<div class="hp" aria-hidden="true">'):]
     assert 'name="website"' in block[:block.index("</form>")] and 'name="website"' not in text[:text.index('class="hp"')]
-    css = open("maillon/ui/static/ui/css/maillon.css").read()
+    css = (Path(settings.BASE_DIR) / "ui/static/ui/css/maillon.css").read_text()
     assert ".hp {" in css and "left: -10000px" in css
