@@ -27,7 +27,7 @@
     if (attribution) { attribution.hidden = false; }
     L.Icon.Default.imagePath = box.dataset.js.replace(/leaflet\.js(\?.*)?$/, "images/");
     var lat = parseFloat(box.dataset.lat), lng = parseFloat(box.dataset.lng), zoom = parseInt(box.dataset.zoom, 10);
-    var map = L.map(canvas, { attributionControl: false }).setView([lat, lng], zoom);
+    var map = L.map(canvas, { attributionControl: false, keyboard: !!box.dataset.pick }).setView([lat, lng], zoom);
     L.tileLayer(box.dataset.tiles, { maxZoom: 19 }).addTo(map);
     if (!box.dataset.pick) {
       L.marker([lat, lng], { keyboard: false }).addTo(map);
@@ -61,8 +61,11 @@
     var button = box.querySelector("[data-map-open]");
     if (!button) { return; }
     button.addEventListener("click", function () {
-      button.hidden = true;
-      load(box, function () { draw(box); });
+      load(box, function () {
+        draw(box);
+        button.remove();  // its class would show it despite « hidden »
+        box.querySelector("[data-map-canvas]").focus();
+      });
     });
   });
 }());
