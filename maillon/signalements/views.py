@@ -31,6 +31,7 @@ from .forms import CategoryForm, FilterForm, ModerationForm, ReportForm, StatusF
 from .models import Category, Report
 
 SERVICE = "problem_reports"
+MAX_ID = 2**63 - 1  # a longer id in the address or the form is no row (and no database overflow)
 
 
 def _not_found(request):
@@ -201,13 +202,19 @@ def staff_photo(request, ref):
     return response
 
 
+def _category(request, pk: int) -> Category:
+    if pk > MAX_ID:
+        raise Http404
+    return get_object_or_404(Category.objects.for_organisation(request.organisation), pk=pk)
+
+
 @staff_page
 def categories(request):
     form = CategoryForm(request.POST or None)
     if request.method == "POST":
         action, pk = request.POST.get("action", ""), request.POST.get("category", "")
         if action in {"archive", "restore"} and pk.isdigit():
-            category = get_object_or_404(Category.objects.for_organisation(request.organisation), pk=int(pk))
+            category = _category(request, int(pk))
             try:
                 services.set_category_active(request.membership, category, action == "restore", request=request)
             except ValidationError as error:
@@ -229,7 +236,7 @@ def categories(request):
 
 @staff_page
 def category_delete(request, pk):
-    category = get_object_or_404(Category.objects.for_organisation(request.organisation), pk=pk)
+    category = _category(request, pk)
     if request.method == "POST":
         try:
             services.delete_category(request.membership, category, request=request)

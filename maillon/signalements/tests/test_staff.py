@@ -194,6 +194,9 @@ def test_categories_defaults_add_archive_and_delete(client, world):
     assert Category.objects.filter(pk=unused.pk).exists()
     client.post(f"{base}{unused.pk}/supprimer/")
     assert not Category.objects.filter(pk=unused.pk).exists()
+    huge = "9" * 25
+    assert client.get(f"{base}{huge}/supprimer/").status_code == 404
+    assert client.post(base, {"action": "archive", "category": huge}).status_code == 404
     assert AuditEntry.objects.filter(action="signalements.category.delete").exists()
 
 
