@@ -109,7 +109,7 @@ def current_membership(request):
     from maillon.organisations.middleware import API_MEMBERSHIP_CHECKS
 
     for check in API_MEMBERSHIP_CHECKS:
-        check(membership)
+        check(membership, request)
     request.organisation = membership.organisation
     request.membership = membership
     request._api_membership = membership

@@ -4,17 +4,20 @@ request of its pages (``organisations.middleware.REQUEST_CHECKS``) and in its na
 
 A commune of a groupement: the views of a service it has not enabled answer a French 404 page,
 keyed by the URL namespace of the resolved view (``catalogue.namespace_allowed``), never per
-view; its navigation hides their entries. A support membership past its end is closed at the
+view; its navigation hides their entries and its dashboard their panels; its API routers answer a
+404 too (``check_api_membership``, keyed by the router's prefix). A support membership past its end is closed at the
 request that finds it (and by the periodic job for those who do not come back). Organisations
 that are not communes of a groupement are untouched, without a query.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +45,7 @@ def check_request(request):
     if not found["managed"]:
         return None
     enabled = frozenset(found["enabled"])
-    membership.hidden_nav = catalogue.COVERED_NAV - frozenset().union(*(catalogue.service(k).nav_keys for k in enabled))
+    membership.hidden_nav, membership.hidden_panels = catalogue.hidden(enabled)
     match = request.resolver_match
     namespace = match.namespaces[0] if match is not None and match.namespaces else ""
     if not catalogue.namespace_allowed(namespace, enabled):
@@ -60,18 +63,39 @@ def _support_over(organisation, ends_at) -> bool:
     return True
 
 
-def check_api_membership(membership) -> None:
-    """The API's side of ``check_request``: a support access past its end acts no more."""
+def check_api_membership(membership, request=None) -> None:
+    """The API's side of ``check_request``: a support access past its end acts no more, and the
+    router of a service the commune has not enabled answers 404 (``catalogue.api_allowed``)."""
     organisation = membership.organisation
     if organisation.kind != Organisation.Kind.COMMUNE:
         return
     from . import services
 
-    ends_at, _access_id = services.state(organisation)["support"].get(membership.pk, (None, None))
+    found = services.state(organisation)
+    ends_at, _access_id = found["support"].get(membership.pk, (None, None))
     if ends_at is not None and _support_over(organisation, ends_at):
         raise Http404(str(_("Your support access to this commune is over.")))
+    if found["managed"] and request is not None and not catalogue.api_allowed(api_prefix(request), frozenset(found["enabled"])):
+        raise Http404(str(_("This service is not enabled for your commune")))
+
+
+@functools.cache
+def _api_root() -> str:
+    return reverse("api-v1:openapi-json").rsplit("/", 1)[0] + "/"
+
+
+def api_prefix(request) -> str:
+    """The prefix of the router a request to the API reaches: ``leave`` for ``/api/v1/leave/balances``."""
+    path = request.path_info
+    root = _api_root()
+    return path[len(root):].split("/", 1)[0] if path.startswith(root) else ""
 
 
 def hidden_nav(membership) -> frozenset:
     """Set by ``check_request`` on the commune's membership: no query."""
     return getattr(membership, "hidden_nav", frozenset())
+
+
+def hidden_panels(membership) -> frozenset:
+    """Set by ``check_request`` on the commune's membership: no query."""
+    return getattr(membership, "hidden_panels", frozenset())

@@ -28,7 +28,7 @@ class CommunesConfig(AppConfig):
         register_nav("communes", _("Communes"), "communes:index", icon="users", order=12, visible_if=policies.is_groupement_staff)
         register_nav("support_accesses", _("Support accesses"), "communes:support_list", icon="shield", order=215,
                      visible_if=policies.can_see_support)
-        register_nav_filter(access.hidden_nav)
+        register_nav_filter(access.hidden_nav, panels=access.hidden_panels)
         kinds.register("communes.support", _("Support access to the commune"),
                        _("A groupement's staff member acts in the commune as administrator for a few hours."),
                        Channel.IMMEDIATE, configurable=False)

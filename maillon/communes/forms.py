@@ -16,6 +16,15 @@ class CommuneForm(forms.Form):
                                        help_text=_("Receives an invitation to become the commune's administrator."))
 
 
+class CommuneEditForm(CommuneForm):
+    """A commune's changeable fields: its INSEE code (and address) stay as created."""
+
+    insee_code = None
+    secretary_email = forms.EmailField(label=_("Secretary's e-mail"), max_length=254, help_text=_(
+        "A new address receives an invitation to become the commune's administrator."))
+    field_order = ["name", "siret", "population", "mayor_name", "secretary_email"]
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), help_text=_(
         "Columns: nom ; code INSEE ; SIRET ; population ; maire ; e-mail du secrétariat. All the lines are created, or none."))

@@ -284,6 +284,165 @@ def import_csv(membership, content: bytes, *, request=None) -> list[Commune]:
     return created
 
 
+# ----------------------------------------------------------------------------- edit and removal
+
+EDITABLE = ("name", "siret", "population", "mayor_name", "secretary_email")
+# What creating a commune makes: removing a commune that holds nothing else deletes it.
+SETUP_MODELS = frozenset({"communes.Commune", "communes.CommuneService", "accounts.Membership", "accounts.RoleAssignment",
+                          "organisations.Organisation_federations"})
+
+
+def current_values(commune: Commune) -> dict:
+    return {"name": commune.organisation.name, "siret": commune.siret, "population": commune.population,
+            "mayor_name": commune.mayor_name, "secretary_email": commune.secretary_email}
+
+
+def _manage(membership, commune: Commune) -> None:
+    if not policies.can_manage_commune(membership, commune):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def update_commune(membership, commune: Commune, raw: dict, *, request=None) -> list[str]:
+    """Change a commune's name, SIRET, population, mayor or secretary's e-mail, checked as at its
+    creation (its INSEE code and address stay); a new secretary's address is invited as the
+    commune's administrator. Returns the changed fields (audited in the groupement's log)."""
+    _manage(membership, commune)
+    data = clean_commune({**raw, "insee_code": commune.insee_code})
+    before = current_values(commune)
+    after = {field: getattr(data, field) for field in EDITABLE}
+    changed = [field for field in EDITABLE if before[field] != after[field]]
+    if not changed:
+        return []
+    taken = _("A commune with this SIRET number already exists.")
+    if "siret" in changed and Commune.objects.filter(siret=data.siret).exclude(pk=commune.pk).exists():
+        raise ValidationError({"siret": taken})
+    organisation = commune.organisation
+    try:
+        with transaction.atomic():
+            for field in ("siret", "population", "mayor_name", "secretary_email"):
+                setattr(commune, field, after[field])
+            commune.save(update_fields=["siret", "population", "mayor_name", "secretary_email"])
+            organisation.name, organisation.siret = data.name, data.siret
+            organisation.save(update_fields=["name", "siret"])
+    except IntegrityError:  # the same SIRET saved meanwhile
+        raise ValidationError({"siret": taken}) from None
+    invited = "secretary_email" in changed and _invite_secretary(membership, commune, request=request)
+    record("commune.update", actor=membership.user, organisation=membership.organisation, target=commune,
+           data={"commune": organisation.slug, "changes": {f: [before[f], after[f]] for f in changed}, "invited": invited},
+           request=request)
+    return changed
+
+
+def _invite_secretary(membership, commune: Commune, *, request=None) -> bool:
+    """The secretary's address becomes the commune's administrator, unless already a member."""
+    organisation = commune.organisation
+    if Membership.objects.for_organisation(organisation).filter(user__email__iexact=commune.secretary_email).exists():
+        return False
+    invite_member(organisation, actor=membership.user, first_name=_("Town hall secretariat"), last_name=organisation.name[:150],
+                  email=commune.secretary_email, roles={Role.ADMIN: [], Role.DIRECTOR: []}, job_title=_("Town hall secretary"),
+                  request=request, audit=False)
+    return True
+
+
+@dataclass
+class Removal:
+    """What « Retirer la commune » does: ``delete`` when the commune holds only what its creation
+    made, else it is deactivated and ``kept`` says why ([(label, count)])."""
+
+    delete: bool
+    kept: list[tuple[str, int]]
+
+
+def removal(commune: Commune) -> Removal:
+    """Everything that deleting the commune's organisation would delete, protect or change, beyond
+    its profile, services and its secretary's membership (Django's deletion collector, so that an
+    app added later counts without being listed here). The audit log is append-only: a commune
+    with entries in it is kept."""
+    from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+
+    organisation = commune.organisation
+    found: dict = {}
+
+    def count(model, n: int) -> None:
+        if n and model._meta.label not in SETUP_MODELS:
+            found[model] = found.get(model, 0) + n
+
+    collector = Collector(using=Organisation.objects.db)
+    try:
+        collector.collect([organisation])
+    except (ProtectedError, RestrictedError) as error:
+        objects = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
+        for obj in objects:
+            count(type(obj), 1)
+    for model, objects in collector.data.items():
+        count(model, len(objects) - (1 if model is Organisation else 0))  # the commune's organisation itself
+    for query in collector.fast_deletes:
+        if query.model._meta.label not in SETUP_MODELS:
+            count(query.model, query.count())
+    for (field, _value), batches in collector.field_updates.items():  # rows whose link would be emptied
+        count(field.model, sum(len(batch) for batch in batches))
+    others = Membership.objects.for_organisation(organisation).exclude(user__email__iexact=commune.secretary_email).count()
+    kept = [(str(model._meta.verbose_name_plural), n) for model, n in found.items()]
+    if others:
+        kept.append((_("members besides the secretary"), others))
+    kept.sort(key=lambda item: item[0])
+    return Removal(delete=not kept, kept=kept)
+
+
+@transaction.atomic
+def remove_commune(membership, commune: Commune, *, request=None) -> Removal:
+    """« Retirer la commune »: deleted when it holds nothing (its never-used secretary's account
+    with it), else deactivated (kept with everything, its members shut out, re-activable)."""
+    _manage(membership, commune)
+    organisation = Organisation.objects.select_for_update().get(pk=commune.organisation_id)  # nothing written there meanwhile
+    commune.organisation = organisation
+    plan = removal(commune)
+    data = {"commune": organisation.slug, "name": organisation.name, "insee": commune.insee_code}
+    if plan.delete:
+        accounts = [m.user for m in Membership.objects.for_organisation(organisation).select_related("user")]
+        record("commune.delete", actor=membership.user, organisation=membership.organisation, target=commune, data=data,
+               request=request)
+        organisation.delete()
+        for user in accounts:
+            _delete_unused_account(user)
+    elif organisation.is_active:
+        organisation.is_active = False
+        organisation.save(update_fields=["is_active"])
+        record("commune.deactivate", actor=membership.user, organisation=membership.organisation, target=commune,
+               data={**data, "kept": {label: n for label, n in plan.kept}}, request=request)
+    transaction.on_commit(lambda: forget(organisation.pk))
+    return plan
+
+
+def _delete_unused_account(user) -> None:
+    """An account the commune's invitation made and nobody ever used goes with the commune."""
+    if user.last_login is not None or user.has_usable_password() or Membership.objects.filter(user=user).exists():
+        return
+    from django.db.models.deletion import ProtectedError, RestrictedError
+
+    try:
+        with transaction.atomic():
+            user.delete()
+    except (ProtectedError, RestrictedError):
+        pass
+
+
+@transaction.atomic
+def reactivate_commune(membership, commune: Commune, *, request=None) -> bool:
+    """A deactivated commune opens again to its members, as it was."""
+    _manage(membership, commune)
+    organisation = commune.organisation
+    if organisation.is_active:
+        return False
+    organisation.is_active = True
+    organisation.save(update_fields=["is_active"])
+    record("commune.reactivate", actor=membership.user, organisation=membership.organisation, target=commune,
+           data={"commune": organisation.slug}, request=request)
+    transaction.on_commit(lambda: forget(organisation.pk))
+    return True
+
+
 # ----------------------------------------------------------------------------- services
 
 def unknown_service_message() -> str:
@@ -458,7 +617,8 @@ def overview(membership, *, search: str = "") -> list[dict]:
         rows.append({
             "commune": commune, "services": [catalogue.service(k) for k in keys],
             "requests": requests.get(commune.organisation_id, 0), "last_login": last_login,
-            "idle": (last_login is None or last_login < since) and commune.organisation_id not in recent,
+            "idle": commune.organisation.is_active and (last_login is None or last_login < since)
+            and commune.organisation_id not in recent,
         })
     return rows
 

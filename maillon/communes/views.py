@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from maillon.core.forms import apply_errors
 
 from . import catalogue, policies, services
-from .forms import CommuneForm, ImportForm, ServicesForm, SupportForm
+from .forms import CommuneEditForm, CommuneForm, ImportForm, ServicesForm, SupportForm
 from .models import Commune, SupportAccess
 
 PAGE_SIZE = 25
@@ -93,6 +93,52 @@ def _detail(request, commune: Commune, support_form: SupportForm, status: int = 
 @groupement_page
 def detail(request, pk):
     return _detail(request, _commune(request, pk), SupportForm())
+
+
+@groupement_page
+def edit(request, pk):
+    commune = _commune(request, pk)
+    form = CommuneEditForm(request.POST or None, initial=services.current_values(commune))
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.update_commune(request.membership, commune, form.cleaned_data, request=request)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if not changed:
+                messages.info(request, _("Nothing was changed."))
+            elif "secretary_email" in changed:
+                messages.success(request, _("%(name)s is saved; the new secretary's address is invited if it is not a member yet.")
+                                 % {"name": commune.organisation.name})
+            else:
+                messages.success(request, _("%(name)s is saved.") % {"name": commune.organisation.name})
+            return redirect("communes:detail", org=request.organisation.slug, pk=commune.pk)
+    return render(request, "communes/edit.html", {"form": form, "commune": commune}, status=400 if form.errors else 200)
+
+
+@groupement_page
+def remove(request, pk):
+    """A confirmation page saying what will happen (deleted, or deactivated and why), then the POST."""
+    commune = _commune(request, pk)
+    if request.method == "POST":
+        name = commune.organisation.name
+        plan = services.remove_commune(request.membership, commune, request=request)
+        if plan.delete:
+            messages.success(request, _("%(name)s is deleted.") % {"name": name})
+        else:
+            messages.success(request, _("%(name)s is deactivated: its members no longer reach it; its data is kept and it can be "
+                                        "re-activated.") % {"name": name})
+        return redirect("communes:index", org=request.organisation.slug)
+    return render(request, "communes/remove.html", {"commune": commune, "plan": services.removal(commune)})
+
+
+@groupement_page
+@require_POST
+def reactivate(request, pk):
+    commune = _commune(request, pk)
+    if services.reactivate_commune(request.membership, commune, request=request):
+        messages.success(request, _("%(name)s is active again: its members reach it as before.") % {"name": commune.organisation.name})
+    return redirect("communes:detail", org=request.organisation.slug, pk=commune.pk)
 
 
 @groupement_page

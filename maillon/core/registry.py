@@ -79,6 +79,7 @@ class Registry:
     demo_seeders: list[Callable[[Any], None]] = field(default_factory=list)
     docks: dict[str, Dock] = field(default_factory=dict)
     nav_filters: list[Callable[[Any], frozenset]] = field(default_factory=list)
+    panel_filters: list[Callable[[Any], frozenset]] = field(default_factory=list)
 
 
 registry = Registry()
@@ -112,9 +113,12 @@ def register_nav(key: str, label, url_name: str, *, icon: str = "circle", order:
     registry.nav[key] = NavEntry(key, label, url_name, icon, order, frozenset(roles), primary, visible_if)
 
 
-def register_nav_filter(func) -> None:
-    """``func(membership)`` returns the navigation keys hidden for it (no query: it runs on every page)."""
+def register_nav_filter(func, *, panels=None) -> None:
+    """``func(membership)`` returns the navigation keys hidden for it, ``panels(membership)`` the
+    dashboard panel keys (no query: they run on every page)."""
     registry.nav_filters.append(func)
+    if panels is not None:
+        registry.panel_filters.append(panels)
 
 
 def register_dock(key: str, template: str, *, order: int = 100, roles=(), top: bool = False) -> None:
@@ -145,7 +149,9 @@ def visible(items, membership) -> list:
 
 def dashboard_panels(membership) -> list[Panel]:
     """The panels the membership may see, section by section (``SECTIONS``), then by order."""
-    return sorted(visible(registry.panels.values(), membership), key=lambda p: (_SECTION_RANK[p.section], p.order))
+    hidden = frozenset().union(*(f(membership) for f in registry.panel_filters)) if membership is not None else frozenset()
+    return sorted((p for p in visible(registry.panels.values(), membership) if p.key not in hidden),
+                  key=lambda p: (_SECTION_RANK[p.section], p.order))
 
 
 def section_rank(section: str) -> int:

@@ -84,8 +84,8 @@ def _memberships(user) -> list:
 # called with the request once its organisation and membership are set: a response returned (or
 # Http404 raised) answers instead of the view. The organisations app imports no domain app.
 REQUEST_CHECKS: list = []
-# The API's counterpart (``maillon.api.current_membership``): ``check(membership)`` raises Http404
-# when the membership must not act (communes: a support access past its end).
+# The API's counterpart (``maillon.api.current_membership``): ``check(membership, request)`` raises
+# Http404 when the membership must not act (communes: a support access past its end, a service off).
 API_MEMBERSHIP_CHECKS: list = []
 
 

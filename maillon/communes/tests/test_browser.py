@@ -32,3 +32,26 @@ def test_communes_pages_and_support_banner_on_a_phone(browser):
     desktop.goto(f"{browser.url}/syndicat-essais/communes/")
     browser.screenshot(desktop, "communes-index-1280")
     browser.assert_clean()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_editing_and_removing_a_commune_on_a_phone(browser):
+    world = Groupements()
+    give_totp(world.coordinator)
+    page = browser.phone()
+    browser.force_login(page, world.coordinator)
+    page.goto(f"{browser.url}/syndicat-essais/communes/{world.two.pk}/")
+    page.get_by_role("link", name="Modifier").click()
+    page.get_by_label("Nom du maire").fill("Jeanne Nouvelle")
+    browser.screenshot(page, "communes-edit-390")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(f"**/communes/{world.two.pk}/")
+    assert "Jeanne Nouvelle" in page.locator("dl").inner_text()
+    page.get_by_role("link", name="Retirer la commune").click()
+    assert "sera supprimée" in page.locator("main").inner_text()
+    browser.screenshot(page, "communes-remove-390")
+    page.get_by_role("button", name="Supprimer la commune").click()
+    page.wait_for_url("**/syndicat-essais/communes/")
+    assert "Commune des Essais 2" not in page.locator("ul.communes").inner_text()
+    browser.assert_clean()
