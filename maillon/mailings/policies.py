@@ -24,6 +24,11 @@ def can_compose_newsletter(scope: Scope) -> bool:
     return scope.full
 
 
+def can_compose_space_newsletter(scope: Scope, space) -> bool:
+    """A space's monthly newsletter: its hosts (the spaces of their scope), for its members."""
+    return space.pk in scope.space_ids
+
+
 def can_see(scope: Scope, mailing) -> bool:
     return mailing.organisation_id == scope.organisation.pk and (scope.full or mailing.created_by_id == scope.user.pk)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 import smtplib
 import time
-from datetime import date
+from datetime import date, datetime
 from html import unescape
 
 from django.conf import settings
@@ -331,21 +331,84 @@ def month_news(organisation, month: date):
     return pages_of(organisation, NewsPage).filter(date__gte=first, date__lt=following).order_by("date", "pk")
 
 
-def newsletter_body(organisation, month: date) -> str:
-    news = list(month_news(organisation, month))
+def _month_bounds(month: date):
+    first = month.replace(day=1)
+    following = (first + timezone.timedelta(days=32)).replace(day=1)
+    return (timezone.make_aware(datetime.combine(first, datetime.min.time())), timezone.make_aware(datetime.combine(following, datetime.min.time())))
+
+
+def newsletter_spaces(scope: segments.Scope):
+    """The spaces whose posts an organisation's newsletter may quote: owned by the organisation,
+    open to every member of their federation, and that federation holds every organisation the
+    newsletter reaches (for a federation office, all of its federations' organisations). Never a
+    members-only space: its posts are for its members."""
+    from maillon.organisations.models import Organisation
+    from maillon.spaces.models import Space
+
+    ids = set(scope.organisation_ids) or {scope.organisation.pk}
+    holding: dict[int, set[int]] = {}
+    for federation_id, organisation_id in Organisation.federations.through.objects.filter(
+            organisation__in=ids).values_list("federation_id", "organisation_id"):
+        holding.setdefault(federation_id, set()).add(organisation_id)
+    federations = [pk for pk, members in holding.items() if members >= ids]
+    return Space.objects.filter(organisation=scope.organisation, visibility=Space.Visibility.FEDERATION,
+                                federation__in=federations)
+
+
+def month_posts(spaces, month: date):
+    """The posts of ``spaces`` written during ``month``, oldest first, with their space and author."""
+    from maillon.spaces.models_feed import Post
+
+    start, end = _month_bounds(month)
+    return (Post.objects.filter(space__in=spaces, created_at__gte=start, created_at__lt=end)
+            .select_related("space", "author").order_by("created_at", "pk"))
+
+
+def _post_items(posts) -> list[dict]:
+    from django.utils.text import Truncator
+
+    from maillon.spaces.feed_services import post_url
+
+    return [{"post": post, "space": post.space, "url": links.absolute(post_url(post, post.space)),
+             "title": Truncator(unescape(strip_tags(post.html)).strip() or post.link or "…").words(12),
+             "html": sanitise(post.html)} for post in posts]
+
+
+def newsletter_body(organisation, month: date, *, scope: segments.Scope | None = None, space=None) -> str:
+    """The month's published news and the posts of the spaces open to the newsletter's readers;
+    for a space's newsletter, that space's posts only."""
+    if space is not None:
+        news, posts = [], _post_items(month_posts([space], month))
+    else:
+        news = list(month_news(organisation, month))
+        posts = _post_items(month_posts(newsletter_spaces(scope), month)) if scope is not None else []
     return render_to_string("mailings/newsletter_body.html", {
         "news": [{"page": page, "url": links.absolute(page.maillon_url(organisation.slug))} for page in news],
-        "organisation": organisation, "month": date_format(month, "F Y")})
+        "posts": posts, "space": space, "organisation": organisation, "month": date_format(month, "F Y")})
 
 
-def compose_newsletter(scope: segments.Scope, month: date | None = None, request=None) -> Mailing:
-    """One click: a draft to everyone the sender reaches, listing the month's published news."""
-    if not policies.can_compose_newsletter(scope):
-        raise ValidationError(_("Only directors and communication officers compose the newsletter."))
+def compose_newsletter(scope: segments.Scope, month: date | None = None, request=None, space=None) -> Mailing:
+    """One click: a draft listing the month's published news and the posts of the organisation's
+    spaces open to its federation, to the members of the organisations the sender reaches; or, for
+    ``space`` (its hosts), that space's posts of the month to its members."""
     month = month or timezone.localdate()
-    category, _created = Category.objects.get_or_create(organisation=scope.organisation, name=_("Newsletter"))
-    mailing = save_draft(scope, subject=_("Newsletter — %(month)s") % {"month": date_format(month, "F Y")},
-                         body=newsletter_body(scope.organisation, month), category=category, request=request)
+    label = date_format(month, "F Y")
+    if space is not None:
+        if not policies.can_compose_space_newsletter(scope, space):
+            raise ValidationError(_("Only the space's hosts compose its newsletter."))
+        name = (_("Newsletter of %(space)s") % {"space": space.name})[:120]
+        category, _created = Category.objects.get_or_create(organisation=scope.organisation, name=name)
+        mailing = save_draft(scope, subject=_("%(space)s — %(month)s") % {"space": space.name, "month": label},
+                             body=newsletter_body(scope.organisation, month, space=space), category=category,
+                             criteria={"spaces": [str(space.pk)]}, request=request)
+    else:
+        if not policies.can_compose_newsletter(scope):
+            raise ValidationError(_("Only directors and communication officers compose the newsletter."))
+        category, _created = Category.objects.get_or_create(organisation=scope.organisation, name=_("Newsletter"))
+        # To the organisations' members only: not to the other people of the spaces the sender hosts.
+        mailing = save_draft(scope, subject=_("Newsletter — %(month)s") % {"month": label},
+                             body=newsletter_body(scope.organisation, month, scope=scope), category=category,
+                             criteria={"organisations": [str(pk) for pk in scope.organisation_ids]}, request=request)
     Mailing.objects.filter(pk=mailing.pk).update(kind=Mailing.Kind.NEWSLETTER)
     mailing.kind = Mailing.Kind.NEWSLETTER
     return mailing

@@ -56,8 +56,10 @@ def index(request):
 
 def _compose(request, scope, mailing: Mailing | None):
     initial = MailingForm.initial_for(mailing) if mailing else {}
+    space = None
     if mailing is None and request.GET.get("espace", "").isdigit():
         initial[CRITERION_PREFIX + "spaces"] = [request.GET["espace"]]
+        space = next((s for s in scope.spaces if str(s.pk) == request.GET["espace"]), None)
     form = MailingForm(request.POST or None, scope=scope, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,7 +69,7 @@ def _compose(request, scope, mailing: Mailing | None):
         else:
             messages.success(request, _("Draft saved. Check the recipients and send yourself a test."))
             return redirect("mailings:detail", org=scope.organisation.slug, pk=mailing.pk)
-    return render(request, "mailings/compose.html", {"form": form, "mailing": mailing})
+    return render(request, "mailings/compose.html", {"form": form, "mailing": mailing, "space": space})
 
 
 def new(request):
@@ -138,9 +140,15 @@ def retry(request, pk):
 
 @require_POST
 def newsletter(request):
+    """The organisation's newsletter, or with ``espace`` the newsletter of a space the sender hosts."""
     scope = _scope(request)
+    space = None
+    if "espace" in request.POST:
+        space = next((s for s in scope.spaces if str(s.pk) == request.POST["espace"]), None)
+        if space is None:
+            raise Http404
     try:
-        mailing = services.compose_newsletter(scope, request=request)
+        mailing = services.compose_newsletter(scope, request=request, space=space)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("mailings:index", org=scope.organisation.slug)

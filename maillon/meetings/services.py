@@ -356,10 +356,13 @@ def edit_meeting(membership: Membership, meeting: Meeting, *, title: str, object
         invited += _add_guests(meeting, new_contacts)
         if text_changed:
             Event.objects.filter(pk=meeting.event_id).update(title=title, description=objective, updated_at=timezone.now())
+            renamed = (meeting.title, title) if title != meeting.title else None
             meeting.title, meeting.objective, meeting.agenda = title, objective, agenda_text
             if inform:
                 meeting.sequence += 1
             meeting.save(update_fields=["title", "objective", "agenda", "sequence"])
+            if renamed and inform:  # a new title is how registrants know the event; the objective and agenda are not told
+                meeting_changed.send(sender=Meeting, meeting=meeting, changes={"title": renamed})
         record("meetings.edit", actor=membership.user, organisation=organisation, target=meeting, request=request, data={
             "added": [m.pk for m in added], "removed": [p.membership_id for p in removed], "text_changed": text_changed,
             "guests_added": [c.pk for c in new_contacts], "guests_removed": [g.pk for g in gone_guests], "sequence": meeting.sequence,

@@ -1,5 +1,5 @@
 """The registrants of a space's event are told when its meeting changes in the meetings app
-(``meetings.signals.meeting_changed``): a new date, place or room, or a cancellation, once per
+(``meetings.signals.meeting_changed``): a new date, place, room or title, or a cancellation, once per
 change, to everyone registered or waiting whatever their organisation (a notification, e-mailed
 as each person chose for « space_events.change »). Dates are said in French, Paris time."""
 
@@ -37,6 +37,8 @@ def describe(meeting, changes: dict) -> tuple[str, str]:
         return (_("Event cancelled: %(title)s") % {"title": meeting.title},
                 _("The event of %(when)s is cancelled: registrations are closed.") % {"when": when(meeting.start, meeting.end)})
     lines = []
+    if changes.get("title"):
+        lines.append(_("Title: %(before)s → %(after)s.") % {"before": changes["title"][0], "after": changes["title"][1]})
     if "start" in changes or "end" in changes:
         before = when(changes.get("start", (meeting.start,))[0], changes.get("end", (meeting.end,))[0])
         lines.append(_("Date: %(before)s → %(after)s.") % {"before": before, "after": when(meeting.start, meeting.end)})
@@ -52,7 +54,7 @@ def describe(meeting, changes: dict) -> tuple[str, str]:
 def tell_registrants(sender, meeting, changes: dict, **kwargs) -> int:
     """Receiver of ``meeting_changed``: one notification per person registered or waiting, after
     the commit. Returns how many people are told."""
-    if not ({"start", "end", "place", "room", "cancelled"} & set(changes)):
+    if not ({"start", "end", "place", "room", "title", "cancelled"} & set(changes)):
         return 0
     event = SpaceEvent.objects.filter(meeting=meeting).select_related("space").first()
     if event is None:

@@ -125,3 +125,21 @@ def test_ticks_on_the_reception_list_make_the_meeting_s_attendance(world):
     services.mark_arrived(mine[visitor.pk], True, world.host)
     services.cancel(Registration.objects.get(pk=mine[visitor.pk].pk), world.host)
     assert not Guest.objects.filter(meeting=event.meeting).exists()
+
+
+def test_a_new_title_is_told_but_not_a_new_agenda_nor_a_change_kept_quiet(world, django_capture_on_commit_callbacks):
+    event, *_people = full_event(world)
+    meeting = event.meeting
+    people = [p.membership for p in meeting.participants.select_related("membership")]
+
+    def edit(title, agenda_text="", inform=True):
+        with django_capture_on_commit_callbacks(execute=True):
+            meetings.edit_meeting(world.host_membership, meeting, title=title, objective=meeting.objective,
+                                  agenda_text=agenda_text, people=people, inform=inform)
+
+    edit("Réunion annuelle du réseau")
+    assert told() == [("membre0", "Événement modifié : Réunion annuelle du réseau", "Titre : Réunion annuelle → Réunion annuelle du réseau."),
+                      ("membre1", "Événement modifié : Réunion annuelle du réseau", "Titre : Réunion annuelle → Réunion annuelle du réseau.")]
+    edit("Réunion annuelle du réseau", agenda_text="1. Bilan")  # the agenda only: nothing told
+    edit("Réunion annuelle", inform=False)  # the organiser chose not to inform
+    assert Notification.objects.filter(kind=KIND).count() == 2
