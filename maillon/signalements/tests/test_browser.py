@@ -79,7 +79,7 @@ def test_a_citizen_without_javascript_reports_a_problem_and_follows_it(browser, 
     browser.force_login(staff, world.staff)
     staff.goto(f"{browser.url}/sainte-essai/signalements/gestion/")
     staff.get_by_role("link", name=f"{report.reference} · Éclairage public").click()
-    assert staff.locator("img.report-photo").evaluate("img => img.naturalWidth") == 640
+    assert staff.locator("img.report-photo").evaluate("img => img.decode().then(() => img.naturalWidth)") == 640
     staff.get_by_label("Statut").select_option(label="Pris en charge")
     staff.get_by_label("Commentaire public (envoyé à l'habitant)").fill("L'ampoule sera changée mardi.")
     staff.get_by_role("button", name="Enregistrer et prévenir l'habitant").click()
