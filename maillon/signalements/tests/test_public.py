@@ -257,3 +257,12 @@ def test_public_pages_stay_within_budget(client, world, django_assert_max_num_qu
         size = len(gzip.compress(response.content))
         print(f"{path}: {len(queries)} queries, {size} bytes compressed")
         assert size <= 14 * 1024, (path, size)
+
+
+def test_the_portal_and_my_space_lead_to_the_reports(client, world):
+    report = world.report(published=False)
+    portal = client.get("/sainte-essai/citoyens/").content.decode()
+    assert 'href="/sainte-essai/signalements/"' in portal and "Signaler un problème" in portal
+    login_citizen(client, world.citizen)
+    mine = client.get("/sainte-essai/citoyens/mon-espace/").content.decode()
+    assert f"/sainte-essai/signalements/{report.reference}/" in mine

@@ -232,3 +232,14 @@ def test_points_are_accepted_only_in_a_french_box(lat, lng):
     assert geo.in_france(lat, lng) is inside
     if lat < 0 and lng < 0 or abs(lng) > 62:  # South America's south, the Pacific, Asia: never
         assert not geo.in_france(lat, lng)
+
+
+def test_a_pending_report_waits_in_the_moderation_queue(client, world):
+    report = world.report(published=False, description="À lire avant publication.")
+    world.report(description="Déjà publié.")
+    client.force_login(world.staff)
+    response = client.get("/sainte-essai/moderation/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"/sainte-essai/signalements/gestion/{report.reference}/" in page and "À lire avant publication." in page
+    assert "Déjà publié." not in page
