@@ -9,6 +9,7 @@ the end of the demo's seeders."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
@@ -58,7 +59,7 @@ def _request(citizen, organisation):
     request = RequestFactory().post("/demo/", REMOTE_ADDR="127.0.0.1")
     request.session = SessionStore()
     request.organisation = organisation
-    request.user = None
+    request.user = AnonymousUser()
     return request
 
 
