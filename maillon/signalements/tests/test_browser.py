@@ -87,6 +87,11 @@ def test_a_citizen_without_javascript_reports_a_problem_and_follows_it(browser, 
     _shot(staff, "staff-report-390")
     staff.goto(f"{browser.url}/sainte-essai/signalements/gestion/")
     _shot(staff, "staff-list-390")
+    staff.get_by_role("link", name="Catégories").click()
+    staff.get_by_label("Nouvelle catégorie").fill("Cimetière")
+    staff.get_by_role("button", name="Ajouter", exact=True).click()
+    assert "Catégorie ajoutée." in staff.content() and "Cimetière" in staff.inner_text("main")
+    _shot(staff, "staff-categories-390")
     page.reload()
     text = page.inner_text("main")
     assert "Pris en charge" in text and "L'ampoule sera changée mardi." in text
