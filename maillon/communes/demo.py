@@ -48,7 +48,10 @@ def _siret(n: int) -> str:
 STAFF_ROLES = [("valdegers.coordination", Role.COORDINATOR), ("valdegers.direction", Role.DIRECTOR)]
 
 
-def seed_communes(context) -> None:
+def seed_communes(context, *, count: int | None = None) -> None:
+    """The groupement, its staff and its communes; ``count=8`` seeds only the first eight (those
+    with services, the support access in the first): what a test of another app's demo needs,
+    in a fraction of the time of all 30."""
     from maillon.core.demo import DemoLogin, _activate_totp, _person
 
     from . import services
@@ -85,7 +88,7 @@ def seed_communes(context) -> None:
     taken = set(Organisation.objects.values_list("slug", flat=True))
     federation = services.groupement_federation(groupement)
     communes = []
-    for index, (name, population) in enumerate(COMMUNES):
+    for index, (name, population) in enumerate(COMMUNES[:count]):
         data = services.CommuneData(name, f"329{index + 10:02d}", _siret(index + 1), population,
                                     f"{context_first(index)} {context_last(index)}", f"mairie{index + 1}@communes.demo.maillon.localhost")
         communes.append(services._create(groupement, data, actor=coordination.user, taken=taken, federation=federation))
