@@ -246,7 +246,7 @@ def public_timeline(submission: Submission) -> list[dict]:
         items.append({"label": labels.get(event.kind, event.get_kind_display()), "at": event.at,
                       "step": event.step.title if event.step_id else "", "comment": event.comment, "done": True})
     for step in Step.objects.filter(submission=submission, round=submission.round, status__in=[Step.Status.WAITING, Step.Status.PLANNED]):
-        items.append({"label": _("In progress") if step.status == Step.Status.WAITING else _("To come"), "at": None,
+        items.append({"label": _("Being examined") if step.status == Step.Status.WAITING else _("To come"), "at": None,
                       "step": step.title, "comment": "", "done": False})
     return items
 
