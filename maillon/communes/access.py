@@ -85,8 +85,9 @@ def _api_root() -> str:
 
 
 def api_prefix(request) -> str:
-    """The prefix of the router a request to the API reaches: ``leave`` for ``/api/v1/leave/balances``."""
-    path = request.path_info
+    """The prefix of the router a request to the API reaches: ``leave`` for ``/api/v1/leave/balances``
+    (``request.path`` and ``reverse`` both carry the script prefix, if any)."""
+    path = request.path
     root = _api_root()
     return path[len(root):].split("/", 1)[0] if path.startswith(root) else ""
 
