@@ -315,7 +315,8 @@ def _filtered(request):
         data = form.cleaned_data
         if data.get("q"):
             term = data["q"].strip()
-            match = Q(applicant__last_name__icontains=term) | Q(applicant__first_name__icontains=term) | Q(version__title__icontains=term)
+            match = (Q(applicant__last_name__icontains=term) | Q(applicant__first_name__icontains=term) | Q(version__title__icontains=term)
+                     | Q(citizen__family_name__icontains=term) | Q(citizen__email__icontains=term))
             digits = term.upper().removeprefix("D-").lstrip("0")
             if digits.isdigit():
                 match |= Q(pk=int(digits))

@@ -246,3 +246,14 @@ def test_the_builder_offers_the_public_audience_and_templates_only_with_the_serv
     page = staff.get(f"/{plain.org.slug}/demarches/gestion/modeles/").content.decode()
     assert "Enlèvement d&#x27;encombrants" not in page
     assert staff.post(f"/{plain.org.slug}/demarches/gestion/modeles/", {"template": "commune-encombrants"}).status_code == 404
+
+
+def test_the_follow_up_list_finds_citizens_requests_by_name_or_email(client, town, habitante, django_capture_on_commit_callbacks):
+    waste = town.enable("commune-encombrants")
+    send(client, town, waste, waste_answers(), django_capture_on_commit_callbacks)
+    submission = Submission.objects.get()
+    staff = client.__class__()
+    staff.force_login(town.secretary)
+    for term in ("Dupouy", "habitante@exemple", submission.reference):
+        assert submission.reference in staff.get(f"/{town.org.slug}/demarches/suivi/", {"q": term}).content.decode(), term
+    assert submission.reference not in staff.get(f"/{town.org.slug}/demarches/suivi/", {"q": "Personne"}).content.decode()
