@@ -257,3 +257,19 @@ def test_the_follow_up_list_finds_citizens_requests_by_name_or_email(client, tow
     for term in ("Dupouy", "habitante@exemple", submission.reference):
         assert submission.reference in staff.get(f"/{town.org.slug}/demarches/suivi/", {"q": term}).content.decode(), term
     assert submission.reference not in staff.get(f"/{town.org.slug}/demarches/suivi/", {"q": "Personne"}).content.decode()
+
+
+def test_my_space_lists_the_citizens_requests_to_this_commune_and_the_portal_links_the_forms(town, habitante):
+    from maillon.citizens.registry import CITIZEN_ITEMS, PORTAL_SECTIONS
+
+    waste = town.enable("commune-encombrants")
+    mine = services_public.send_request(town.request(), waste, habitante, waste_answers())
+    other_town = Town("ailleurs")
+    services_public.send_request(other_town.request(), other_town.enable("commune-encombrants"), habitante, waste_answers())
+    services_public.send_request(town.request(), waste, citizen("autre@exemple.test"), waste_answers())
+    assert services_public.citizen_items in CITIZEN_ITEMS
+    [item] = services_public.citizen_items(habitante, town.org)
+    assert item.url == f"/{town.org.slug}/demarches-en-ligne/suivi/{mine.reference}/" and mine.reference in item.title
+    assert item.status == "En attente de validation" or item.status
+    section = PORTAL_SECTIONS["procedures"]
+    assert section.service == "citizen_procedures" and section.url_name == "procedures:public_index"
