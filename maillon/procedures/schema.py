@@ -306,8 +306,11 @@ class SubmissionForm(forms.Form):
     def sections(self):
         """One item per schema field: the spec, its bound fields, and group rows."""
         items = []
+        labels = {spec["key"]: spec.get("label", spec["key"]) for spec in self.schema}
         for spec in self.schema:
             item = {"spec": spec, "key": spec["key"], "kind": spec["kind"], "rule": spec.get("show_if")}
+            if item["rule"]:
+                item["rule_label"] = labels.get(item["rule"].get("field"), "")
             if spec["kind"] == GROUP:
                 subs = spec.get("fields") or []
                 item["columns"] = subs

@@ -48,6 +48,7 @@ def test_a_citizen_sends_a_request_gets_a_receipt_and_the_chain_starts(client, t
     assert client.get(f"/{town.org.slug}/demarches-en-ligne/").content.decode().count(hall.title) == 1
     page = client.get(f"/{town.org.slug}/demarches-en-ligne/{hall.slug}/").content.decode()
     assert 'type="file"' in page and 'class="hp" aria-hidden="true"' in page and "Signer" not in page
+    assert "Seulement si « Au nom d&#x27;une association » vaut « oui » :" in page  # no script: the rule is written
     response = send(client, town, hall, hall_answers(), django_capture_on_commit_callbacks)
     submission = Submission.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/{town.org.slug}/demarches-en-ligne/suivi/{submission.reference}/recu/"
