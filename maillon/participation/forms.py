@@ -45,7 +45,8 @@ class ConsultationForm(forms.Form):
 
 class OptionAnswerForm(HoneypotForm):
     option = forms.TypedChoiceField(label=_("Your answer"), coerce=int, widget=forms.RadioSelect,
-                                    error_messages={"required": _("Choose one of the options.")})
+                                    error_messages={"required": _("Choose one of the options."),
+                                                    "invalid_choice": _("Choose one of the options.")})
 
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)

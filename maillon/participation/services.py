@@ -141,8 +141,12 @@ def save_consultation(organisation, data: dict, *, actor, consultation: Consulta
                 errors["kind"] = _("People have already answered: the kind of answer can no longer change.")
             elif answered and kind == Consultation.Kind.OPTIONS and labels != current:
                 errors["options"] = _("People have already answered: the options can no longer change.")
-            if answered and opens_at is not None and opens_at != consultation.opens_at:
-                errors["opens_at"] = _("People have already answered: the opening date can no longer change.")
+            if answered and opens_at is not None:
+                # The form gives minutes: the same minute is the same date.
+                if abs((opens_at - consultation.opens_at).total_seconds()) >= 60:
+                    errors["opens_at"] = _("People have already answered: the opening date can no longer change.")
+                else:
+                    opens_at = consultation.opens_at
         if errors:
             raise ValidationError(errors)
         created = consultation is None
