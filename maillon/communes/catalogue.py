@@ -53,7 +53,8 @@ SERVICES: tuple[Service, ...] = (
              {"mailings"}, {"mailings"}),
     _service("citizen_procedures", _("Online procedures for citizens"),
              _("Public forms without an account (or with FranceConnect), receipts, follow-up and messages."),
-             set(), set()),
+             # staff instruct citizens' requests in the procedures pages: this service opens them too
+             {"procedures"}, {"procedures"}, panels={"procedures_queue"}),
     _service("participation", _("Citizen participation"), _("Consultations and an idea box, moderated."),
              {"participation"}, {"participation"}),
     _service("problem_reports", _("Problem reports"), _("Citizens report a problem with a photo and a place; staff follow it up."),

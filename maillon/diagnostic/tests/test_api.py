@@ -19,7 +19,7 @@ def test_it_gives_the_latest_scores_bundle_plan_and_selfcheck(town, client):
     body = get(client, town.commune).json()
     assert body["diagnostic"]["overall"] == 89
     assert {a["key"]: a["score"] for a in body["diagnostic"]["areas"]}["web"] == 47
-    assert [s["key"] for s in body["diagnostic"]["services"]] == ["procedures", "content", "mailings"]
+    assert [s["key"] for s in body["diagnostic"]["services"]] == ["procedures", "content", "mailings", "citizen_procedures"]
     assert [m["key"] for m in body["diagnostic"]["training"]] == ["online_procedures", "website"]
     assert body["selfcheck"]["score"] == 13 and len(body["selfcheck"]["actions_left"]) == 13
 
