@@ -269,6 +269,8 @@ else:
               {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache"),
                "OPTIONS": {"MAX_ENTRIES": 5000}}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Django's database sessions, the row read through a query compiled once per process (issue 14).
+    SESSION_ENGINE = "maillon.core.session_store"
 # Without Redis the channel layer does not cross processes: live counts are also re-read this often.
 MAILLON_LIVE_POLL_SECONDS = float(env("MAILLON_LIVE_POLL_SECONDS", "0" if REDIS_URL else "30"))
 

@@ -12,9 +12,10 @@ class AccountsConfig(AppConfig):
 
         from maillon.notifications import kinds
 
-        from . import services_sessions
+        from . import backends, services_sessions
         from .sessions import on_allauth_login
 
+        backends.install()  # the logged-in person read through a compiled query (issue 14)
         user_logged_in.connect(on_allauth_login, dispatch_uid="maillon.accounts.login_by")
         user_logged_in.connect(services_sessions.on_allauth_login, dispatch_uid="maillon.accounts.new_device")
         kinds.register(services_sessions.NEW_DEVICE_KIND, _("Logins from a new device"),

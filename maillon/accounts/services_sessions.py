@@ -38,7 +38,7 @@ from .sessions import SESSION_KEY as OPENED_BY_KEY
 SEEN_KEY = "maillon.seen"  # when this session's « last seen » was last written (epoch seconds)
 SEEN_EVERY = 300
 NEW_DEVICE_KIND = "accounts.new_device"
-DB_ENGINES = {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
+DB_ENGINES = {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db", "maillon.core.session_store"}
 KEEP_DEVICES = timedelta(days=365)
 
 

@@ -18,13 +18,15 @@ and the organisation's leave settings (Alsace-Moselle holidays). Each app is use
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.apps import apps
 from django.db.models import F, IntegerField, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from maillon.core.prepared import prepared
 
 PRESENT, PARTLY, ABSENT, UNKNOWN = "present", "partly", "absent", "unknown"
 # Why someone is absent, when known.
@@ -131,12 +133,9 @@ def day_facts(organisation, membership_ids, day: date, cycles: dict[int, int] | 
     work cycles only when ``cycles`` is not given)."""
     facts = DayFacts()
     if apps.is_installed("maillon.agenda"):
-        from maillon.agenda.models import Closure
-
         # Closed « today » when an organisation-wide closure covers midday (a closed evening is not a closed day).
         noon = datetime.combine(day, time(12), timezone.get_default_timezone())
-        facts.closure = (Closure.objects.for_organisation(organisation).filter(resource__isnull=True, start__lte=noon, end__gt=noon)
-                         .values_list("reason", flat=True).first())
+        facts.closure = next(iter(_closure_at(organisation=organisation.pk, noon=noon)), None)
     if apps.is_installed("maillon.leave"):
         from maillon.leave.models import WorkCycle
         from maillon.leave.services import settings_for
@@ -149,6 +148,16 @@ def day_facts(organisation, membership_ids, day: date, cycles: dict[int, int] | 
             facts.cycles = dict(WorkCycle.objects.for_organisation(organisation).filter(membership_id__in=list(membership_ids))
                                 .values_list("membership_id", "half_days"))
     return facts
+
+
+@prepared(organisation=-130_011, noon=datetime(1901, 2, 3, 12, 0, tzinfo=UTC))
+def _closure_at(organisation, noon):
+    """The reason of an organisation-wide closure covering ``noon`` (compiled once per process: the
+    staff directory reads it at each request)."""
+    from maillon.agenda.models import Closure
+
+    return (Closure.objects.filter(organisation=organisation, resource__isnull=True, start__lte=noon, end__gt=noon)
+            .order_by("pk").values_list("reason", flat=True)[:1])
 
 
 def works_on(half_days: int, day: date) -> bool:

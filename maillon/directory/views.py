@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from maillon.accounts.models import Membership, RoleAssignment
 from maillon.accounts.roles import Role
+from maillon.core.prepared import prepared
 from maillon.core.reversing import row_url
 
 from . import policies, presence, services
@@ -80,19 +81,20 @@ def staff(request):
     from maillon.organisations.models import Sector
 
     org = request.organisation
-    queryset = presence.with_work_cycles(
-        Membership.objects.active().for_organisation(org).select_related("user")
-        .only("user_id", "sector_id", "job_title", *(f"user__{f}" for f in STAFF_USER_FIELDS))
-    )
     sector = request.GET.get("secteur", "")
-    if sector.isdigit():
-        queryset = queryset.filter(sector_id=int(sector))
     q = request.GET.get("q", "").strip()
     if q:
+        queryset = _staff_queryset(org.pk)
+        if sector.isdigit():
+            queryset = queryset.filter(sector_id=int(sector))
         queryset = queryset.filter(Q(user__first_name__icontains=q) | Q(user__last_name__icontains=q) | Q(job_title__icontains=q))
+    elif sector.isdigit():
+        queryset = _staff_of_sector(organisation=org.pk, sector=int(sector))
+    else:
+        queryset = _staff_of(organisation=org.pk)
     # Presence is computed for everyone matching (a fixed number of queries) so that the
     # « present / absent today » filter and the counts are right whatever the page.
-    people = list(queryset.order_by("user__last_name", "user__first_name"))
+    people = list(queryset)
     presences = presence.presence_today(org, people, day=timezone.localdate(), cycles=presence.cycles_of(people))
     for m in people:
         m.presence = presences[m.pk]
@@ -111,6 +113,25 @@ def staff(request):
         "sectors": sectors,
         "sector": sector, "search": q, "shown": shown, "away_count": on_leave, "query": f"secteur={sector}&q={q}&presence={shown}",
     })
+
+
+def _staff_queryset(organisation):
+    """The active members of ``organisation`` (an id) with what a staff row prints and their work cycle, by name."""
+    return presence.with_work_cycles(
+        Membership.objects.active().filter(organisation=organisation).select_related("user")
+        .only("user_id", "sector_id", "job_title", *(f"user__{f}" for f in STAFF_USER_FIELDS))
+    ).order_by("user__last_name", "user__first_name")
+
+
+# Without a search, the list's query is compiled once per process (core.prepared, issue 14).
+@prepared(organisation=-130_021)
+def _staff_of(organisation):
+    return _staff_queryset(organisation)
+
+
+@prepared(organisation=-130_021, sector=-130_022)
+def _staff_of_sector(organisation, sector):
+    return _staff_queryset(organisation).filter(sector_id=sector)
 
 
 def _skills(request, memberships) -> dict[int, str]:

@@ -616,15 +616,23 @@ def absences_between(organisation, start: date | datetime, end: date | datetime)
         start = timezone.localtime(start).date() if timezone.is_aware(start) else start.date()
     if isinstance(end, datetime):
         end = timezone.localtime(end).date() if timezone.is_aware(end) else end.date()
+    if organisation is None:
+        return []
+    rows = _absences(organisation=organisation.pk, start=start, end=end)
+    return [(user_id, *_bounds(sd, sh, ed, eh)) for user_id, sd, sh, ed, eh in rows]
+
+
+@prepared(organisation=-730_101, start=date(1901, 3, 4), end=date(1901, 3, 5))
+def _absences(organisation, start, end):
+    """``absences_between``'s rows (compiled once per process: the staff directory's presence reads them at each request)."""
     cancelled = LedgerEntry.objects.filter(organisation=organisation, kind=LedgerEntry.Kind.CANCEL, reference=OuterRef("reference"))
-    rows = (
-        LedgerEntry.objects.for_organisation(organisation)
+    return (
+        LedgerEntry.objects.filter(organisation=organisation)
         .filter(Q(kind=LedgerEntry.Kind.DEBIT), start_date__lte=end, end_date__gte=start)
         .exclude(Exists(cancelled))
         .order_by("start_date", "start_half", "membership_id")
         .values_list("membership__user_id", "start_date", "start_half", "end_date", "end_half")
     )
-    return [(user_id, *_bounds(sd, sh, ed, eh)) for user_id, sd, sh, ed, eh in rows]
 
 
 # ---------------------------------------------------------------- carry-over (« reliquat ») and expiry

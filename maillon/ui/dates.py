@@ -1,5 +1,5 @@
 """``format_date(value, "j F Y")``: what Django's ``date`` filter writes, for the few format
-characters the row-drawing template tags use (j d F N M m n Y H i c), without building a
+characters the row-drawing template tags use (j d F N M m n Y H i c l), without building a
 ``DateFormat`` and translating the month's name at every call (issue 14: the two dates of each
 row of the leave movements page were a fifth of its CPU). Any other format character goes through
 Django's ``dateformat.format``. Same text as Django's for every date (hypothesis test)."""
@@ -9,17 +9,17 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.utils import dateformat
-from django.utils.dates import MONTHS, MONTHS_3, MONTHS_AP
+from django.utils.dates import MONTHS, MONTHS_3, MONTHS_AP, WEEKDAYS
 from django.utils.translation import get_language
 
-_SUPPORTED = frozenset("jdFNMmnYHic")
+_SUPPORTED = frozenset("jdFNMmnYHicl")
 
 
 @lru_cache(maxsize=16)
 def _month_names(language: str | None) -> dict[str, dict[int, str]]:
-    """The month names of the active language (``language`` is the cache key)."""
+    """The month (and weekday) names of the active language (``language`` is the cache key)."""
     return {"F": {k: str(v) for k, v in MONTHS.items()}, "N": {k: str(v) for k, v in MONTHS_AP.items()},
-            "M": {k: str(v).title() for k, v in MONTHS_3.items()}}
+            "M": {k: str(v).title() for k, v in MONTHS_3.items()}, "l": {k: str(v) for k, v in WEEKDAYS.items()}}
 
 
 @lru_cache(maxsize=64)
@@ -60,6 +60,8 @@ def format_date(value, fmt: str) -> str:
             out.append(f"{value.month:02d}")
         elif char == "n":
             out.append(str(value.month))
+        elif char == "l":
+            out.append(months["l"][value.weekday()])
         elif char == "Y":
             out.append(f"{value.year:04d}")
         elif char == "H":

@@ -2,6 +2,7 @@
 show up to 56 of them, and a template include per line (with its URL reversed each time) was the
 largest part of those pages' CPU (issue 14). The markup is the one the partial had."""
 
+from datetime import datetime
 from functools import lru_cache
 
 from django import template
@@ -10,6 +11,8 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop
+
+from maillon.ui.dates import format_date
 
 register = template.Library()
 
@@ -58,10 +61,10 @@ def planning_days(context, occurrences) -> str:
     """« Mon planning » on the dashboard: the occurrences grouped by local day (``.day``), each day
     titled as ``naturalday:"l j F"|capfirst`` (« Aujourd'hui », « Demain », « Lundi 8 décembre »),
     each line its time and linked title. Drawn here as ``occurrence`` is (issue 14)."""
-    from django.contrib.humanize.templatetags.humanize import naturalday
     from django.utils.text import capfirst
 
     start = _event_url_start(get_script_prefix(), context["organisation"].slug)
+    today = datetime.now().date()  # as humanize's naturalday takes it for a date
     days: list[tuple[object, list[str]]] = []
     for occ in occurrences:
         if not days or days[-1][0] != occ.day:
@@ -72,6 +75,19 @@ def planning_days(context, occurrences) -> str:
             f'<a href="{start}{occ.event_id}/">{conditional_escape(occ.event.title)}</a></li>'
         )
     return mark_safe("".join(  # noqa: S308 - the titles are escaped, the rest is ours
-        f'<p class="li-group">{conditional_escape(capfirst(naturalday(day, "l j F")))}</p>\n<ul class="list">{"".join(lines)}</ul>'
+        f'<p class="li-group">{conditional_escape(capfirst(_natural_day(day, today)))}</p>\n<ul class="list">{"".join(lines)}</ul>'
         for day, lines in days
     ))
+
+
+def _natural_day(day, today) -> str:
+    """humanize's ``naturalday:"l j F"`` (« today », « tomorrow », « yesterday », else the date; ``today``
+    as humanize takes it, the server's clock for a date), the date written by ``ui.dates``."""
+    delta = (day - today).days
+    if delta == 0:
+        return gettext("today")
+    if delta == 1:
+        return gettext("tomorrow")
+    if delta == -1:
+        return gettext("yesterday")
+    return format_date(day, "l j F")

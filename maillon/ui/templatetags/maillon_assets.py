@@ -2,7 +2,7 @@
 page is ≤ 6 requests, and a favicon file is one, fetched by the browser on every first visit).
 The source stays ui/static/ui/img/favicon.svg (the CMS's pages link to the file).
 ``{{ organisation.logo|small_logo_url }}``: the header's small copy of the logo.
-``{% icon "bell" %}``: an icon of the sprite."""
+``{% icon "bell" %}``: an icon of the sprite. ``{% asset "ui/css/maillon.css" %}``: a static file's URL."""
 
 from functools import cache
 from pathlib import Path
@@ -41,12 +41,24 @@ def small_logo_url(logo) -> str:
 
 
 _icons: dict[str, str] = {}
+_assets: dict[str, str] = {}
 
 
 @receiver(setting_changed)
 def _forget_icons(setting, **kwargs) -> None:
     if setting in {"STATIC_URL", "STORAGES"}:
         _icons.clear()
+        _assets.clear()
+
+
+@register.simple_tag
+def asset(path) -> str:
+    """``{% static path %}`` of the layout's stylesheet and script, found once per process (the
+    collected files' names do not change while it runs; issue 14)."""
+    found = _assets.get(path)
+    if found is None:
+        found = _assets[path] = staticfiles_storage.url(path)
+    return found
 
 
 @register.simple_tag

@@ -23,6 +23,17 @@ def dashboard_panel(context, item):
 
 
 @register.simple_tag
+def today_line() -> str:
+    """``{% now "l j F Y" as today %}{{ today|capfirst }}`` (« Lundi 7 décembre 2026 »), written by
+    ``ui.dates`` rather than a ``DateFormat``."""
+    from datetime import datetime
+
+    from django.utils.text import capfirst
+
+    return capfirst(format_date(datetime.now(tz=timezone.get_current_timezone()), "l j F Y"))
+
+
+@register.simple_tag
 def notification_items(notifications) -> str:
     """The notifications panel's list, drawn here rather than by a template loop (two dates per
     line: issue 14). Same markup as the loop had."""

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from maillon.ui.dates import format_date
 
-FORMATS = ["j F Y", "j N Y", "j N, H:i", "Y-m-d", "c", "d/m/Y H:i", "j M", "n", "l j F Y"]
+FORMATS = ["j F Y", "j N Y", "j N, H:i", "Y-m-d", "c", "d/m/Y H:i", "j M", "n", "l j F Y", "l j F", "l"]
 
 
 @given(moment=st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 12, 31), timezones=st.just(UTC)),
