@@ -283,7 +283,7 @@ def set_status(idea: Idea, *, status: str, answer: str, actor, request=None) -> 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        idea = Idea.objects.select_for_update().select_related("citizen", "organisation").get(pk=idea.pk)
+        idea = Idea.objects.select_for_update(of=("self",)).select_related("citizen", "organisation").get(pk=idea.pk)
         before = idea.status
         if status == before and answer == idea.answer:
             return idea
