@@ -27,6 +27,8 @@ REVIEWED_PASSWORD_VIEWS = {
                                                    "rate-limited (accounts/signing.py), as for procedures",
     "maillon.spaces.views.accept": "space invitation: behind a single-use token sent to the address, sets that new account's "
                                    "first password through AUTH_PASSWORD_VALIDATORS, never logs in (allauth's login follows)",
+    "maillon.citizens.views.login": "a citizen's sign-in by e-mail: takes no password, sends a single-use signed link "
+                                    "(rate-limited, honeypot); the citizen is a session key, never a User nor a Django login",
 }
 # Our redirect that shadows the admins' login forms (the others are plain RedirectViews).
 SHADOWS = {"maillon.core.views.login_redirect"}
