@@ -103,6 +103,7 @@ def build_world() -> World:
     give_totp(b_member)
     world = World(a=a, b=b, attackers=attackers, b_member=b_member)
     _spaces_of_b_only(a, b)
+    _problem_report_of(b)
     for name, user in attackers.items():
         raw = PersonalAccessToken.generate()
         PersonalAccessToken.objects.create(user=user, name="matrice", token_hash=PersonalAccessToken.hash(raw), hint=raw[:12])
@@ -114,6 +115,17 @@ def build_world() -> World:
     world.b_ids, world.b_strings = collect(world.b_rows)
     world.a_ids, world.a_strings = collect(owned_rows(a))
     return world
+
+
+def _problem_report_of(b) -> None:
+    """Problem reports live in communes, which the demo's two centres are not: B gets one row so
+    their addresses (a tracking number, not an id) are built and requested by A too."""
+    from maillon.citizens.services import verified_citizen
+    from maillon.signalements.models import Category, Report
+
+    category = Category.objects.create(organisation=b, name="Voirie")
+    Report.objects.create(organisation=b, category=category, description="Nid-de-poule devant l'école",
+                          citizen=verified_citizen("habitant.matrice@exemple.test"), address="1 place de la Mairie")
 
 
 def _spaces_of_b_only(a, b) -> None:
@@ -241,7 +253,8 @@ def collect(rows: list, per_model: int = 60) -> tuple[dict, dict]:
         names = [
             f.name for f in model._meta.concrete_fields
             if isinstance(f, models.CharField | models.TextField | models.UUIDField) and not f.choices and not TEXT_FIELD.search(f.name)
-            and (isinstance(f, models.SlugField | models.UUIDField) or re.search(r"(slug|token|key|code|uid|kind|spec|path)", f.name))
+            and (isinstance(f, models.SlugField | models.UUIDField) or re.search(r"(slug|token|key|code|uid|kind|spec|path)", f.name)
+                 or (f.unique and f.name == "reference"))  # a public tracking number (problem reports)
         ]
         for name in names:
             for value in queryset.order_by("pk").values_list(name, flat=True)[:per_model]:

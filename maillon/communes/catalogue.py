@@ -54,7 +54,7 @@ SERVICES: tuple[Service, ...] = (
     _service("citizen_procedures", _("Online procedures for citizens"),
              _("Public forms without an account (or with FranceConnect), receipts, follow-up and messages."),
              # staff instruct citizens' requests in the procedures pages: this service opens them too
-             {"procedures"}, {"procedures"}, panels={"procedures_queue"}),
+             {"procedures"}, {"procedures"}, panels={"procedures_queue", "procedures_mine"}),
     _service("participation", _("Citizen participation"), _("Consultations and an idea box, moderated."),
              {"participation"}, {"participation"}),
     _service("problem_reports", _("Problem reports"), _("Citizens report a problem with a photo and a place; staff follow it up."),

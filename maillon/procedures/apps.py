@@ -25,9 +25,9 @@ class ProceduresConfig(AppConfig):
         periodic.register("procedures.retention_purge", tasks.purge_expired, "daily", at=time(3, 30))
         register_demo_seeder(demo.seed)
         register_booking_hooks()
-        from . import demo_public, views_public
+        from . import demo_public, services_public
 
-        views_public.register_portal()
+        services_public.register_portal()
         register_demo_seeder(demo_public.seed)
 
 

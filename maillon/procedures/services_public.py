@@ -254,3 +254,16 @@ def public_timeline(submission: Submission) -> list[dict]:
 def last_staff_comment(submission: Submission) -> str:
     event = Event.objects.filter(submission=submission, kind=Event.Kind.CHANGES).order_by("-at", "-pk").first()
     return event.comment if event else ""
+
+
+def register_portal() -> None:
+    from django.utils.translation import gettext_lazy
+
+    from maillon.citizens.registry import register_citizen_items, register_portal_section
+
+    register_portal_section("procedures", gettext_lazy("Online procedures"),
+                            gettext_lazy("Make a request to the town hall and follow it: civil status, school, rooms, town planning…"),
+                            "procedures:public_index", service="citizen_procedures", order=10)
+    register_citizen_items(citizen_items)
+
+

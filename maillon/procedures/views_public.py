@@ -214,13 +214,3 @@ def staff_thread(submission) -> dict:
             "message_form": StaffMessageForm()}
 
 
-def register_portal() -> None:
-    from django.utils.translation import gettext_lazy
-
-    from maillon.citizens.registry import register_citizen_items, register_portal_section
-
-    register_portal_section("procedures", gettext_lazy("Online procedures"),
-                            gettext_lazy("Make a request to the town hall and follow it: civil status, school, rooms, town planning…"),
-                            "procedures:public_index", service=SERVICE, order=10)
-    register_citizen_items(services_public.citizen_items)
-
