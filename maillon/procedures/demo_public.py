@@ -63,6 +63,16 @@ def _request(citizen, organisation):
     return request
 
 
+def _list_logins(context, commune, people) -> None:
+    """The commune's two logins in the demo's list; the secretary directs the commune (moderation,
+    participation), a role that asks for MFA: a TOTP secret is set and printed, as for the others."""
+    from maillon.core.demo import DemoLogin, _activate_totp
+
+    reception, secretary = people
+    context.logins.append(DemoLogin(reception.username, str(Role(Role.RECEPTION).label), commune.name))
+    context.logins.append(DemoLogin(secretary.username, str(Role(Role.DIRECTOR).label), commune.name, _activate_totp(secretary)))
+
+
 def _staff(commune, index: int):
     from maillon.core.demo import _person
 
@@ -100,11 +110,12 @@ def _seed(context) -> None:
     communes = [c for c in communes if CommuneService.objects.filter(organisation=c).exclude(key="citizen_procedures").exists()][:COMMUNE_SLUGS]
     citizens = [verified_citizen(email, given_name=first, family_name=last) for email, first, last in CITIZENS]
     for index, commune in enumerate(communes):
+        people = _staff(commune, index)
+        _list_logins(context, commune, people)
         if Procedure.objects.for_organisation(commune).filter(audience=Procedure.Audience.PUBLIC).exists():
             continue
         CommuneService.objects.get_or_create(organisation=commune, key="citizen_procedures")
         commune_services.forget(commune.pk)
-        people = _staff(commune, index)
         manager = as_request(people[1], commune)
         for key in TEMPLATES:
             services.enable_template(manager, key)

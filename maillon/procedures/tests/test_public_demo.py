@@ -29,6 +29,10 @@ def test_it_seeds_three_communes_with_requests_in_every_state_once():
     states = set(Submission.objects.filter(citizen__isnull=False).values_list("status", flat=True))
     assert states == {"pending", "changes", "approved", "rejected", "withdrawn"}
     assert SubmissionMessage.objects.filter(from_citizen=True).exists() and SubmissionMessage.objects.filter(from_citizen=False).exists()
+    logins = {login.username: login for login in context.logins}
+    assert logins["commune1.secretariat"].totp_secret and not logins["commune1.accueil"].totp_secret  # the director's MFA
     count = Submission.objects.count()
     demo_public.seed(context)
     assert Submission.objects.count() == count
+    assert [login.totp_secret for login in context.logins if login.username == "commune1.secretariat"][-1] == \
+        logins["commune1.secretariat"].totp_secret  # listed again, with the secret people already added
