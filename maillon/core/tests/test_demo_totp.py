@@ -18,7 +18,8 @@ def privileged_secrets(context) -> dict[str, str]:
 
 def test_two_installs_get_different_secrets_and_one_install_keeps_its_own():
     first = privileged_secrets(demo.seed())
-    assert set(first) == {"directrice", "rh", "admin", "arc.directeur", "fede.directrice", "valdegers.direction", "valdegers.coordination"}
+    assert set(first) == {"directrice", "rh", "admin", "arc.directeur", "fede.directrice", "valdegers.direction", "valdegers.coordination",
+                          "commune1.secretariat", "commune2.secretariat", "commune3.secretariat"}
     assert len(set(first.values())) == len(first)  # one per account, not derived from the name
     assert privileged_secrets(demo.seed()) == first  # seeding again: the authenticator apps still work
     Authenticator.objects.all().delete()  # as on a fresh install
