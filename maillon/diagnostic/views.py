@@ -12,25 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillon.communes.pages import commune_staff_page
 from maillon.core.forms import apply_errors
 
 from . import documents, policies, questionnaire, rules, selfcheck, services
 from .forms import QuestionnaireForm, RuleForm, SelfCheckForm
 from .models import Diagnostic, Rule
 
-
-def commune_page(view):
-    """A page of a commune's diagnostic: 404 outside a commune, 403 for a member who is not its
-    director or administrator."""
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not policies.is_commune(getattr(request, "organisation", None)):
-            raise Http404
-        if not policies.can_fill_in(request.membership):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+commune_page = commune_staff_page(policies.can_fill_in)  # 404 outside a commune, 403 for who is not its director or admin
 
 
 def rules_page_guard(view):

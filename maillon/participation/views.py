@@ -4,10 +4,8 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from maillon.audit.services import record
 from maillon.citizens.models import Moderation
+from maillon.communes.pages import commune_staff_page
 from maillon.core.csvexport import csv_response
 from maillon.core.forms import apply_errors
 
@@ -30,17 +29,7 @@ MAX_ID = 2**63 - 1
 PER_PAGE = 25
 
 
-def manager_page(view):
-    """404 outside a commune, 403 for a member who does not manage participation."""
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not policies.is_commune(getattr(request, "organisation", None)):
-            raise Http404
-        if not policies.can_manage(request.membership):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+manager_page = commune_staff_page(policies.can_manage)  # 404 outside a commune, 403 for who does not manage participation
 
 
 def _consultation(request, pk) -> Consultation:

@@ -9,8 +9,6 @@ Thin: services.py decides, policies.py says who.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 from maillon.citizens.antiabuse import rate_limited
 from maillon.citizens.identity import citizen_required, current_citizen
 from maillon.citizens.models import Moderation
+from maillon.communes.pages import commune_staff_page
 from maillon.core.forms import apply_errors
 from maillon.core.middleware import content_security_policy
 
@@ -119,19 +118,7 @@ def public_detail(request, commune, ref):
 
 # ---------------------------------------------------------------------------- staff pages
 
-def staff_page(view):
-    """A commune's staff page: 404 outside a commune, 403 for a member who does not handle reports."""
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not policies.is_commune(getattr(request, "organisation", None)):
-            raise Http404
-        if not policies.can_manage(request.membership):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+staff_page = commune_staff_page(policies.can_manage)  # 404 outside a commune, 403 for who does not handle reports
 
 
 def _report(request, ref) -> Report:
