@@ -12,9 +12,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from datetime import time
 
-        from . import choices
+        from . import choices, translation_state
 
         choices.install()
+        translation_state.install()  # the active language without asgiref.Local's lock (issue 14)
         from . import periodic
         from .tasks import clear_expired_sessions, prune_task_results
 
