@@ -182,6 +182,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "maillon.core.integrity.SubresourceIntegrityMiddleware",  # inside GZip: reads the page before compression
+    "maillon.core.first_visit.FirstVisitStyleMiddleware",  # a browser's first page: the stylesheet inside it
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "maillon.core.edge.EdgeLimitsMiddleware",
@@ -220,6 +221,10 @@ TEMPLATES = [
         },
     },
 ]
+# A browser's first page carries the layout's stylesheet inline (core/first_visit.py, issue 14),
+# when the page's HTML is at most this many bytes before the CSS.
+MAILLON_INLINE_STYLE_FIRST_VISIT = envbool("MAILLON_INLINE_STYLE_FIRST_VISIT", "False" if TESTING else "True")
+MAILLON_INLINE_STYLE_MAX_PAGE = envint("MAILLON_INLINE_STYLE_MAX_PAGE", 40_000)
 # Every form's empty choice reads « Choisir… » / « Non précisé », never Django's dashes.
 FORM_RENDERER = "maillon.ui.forms.FormRenderer"
 
