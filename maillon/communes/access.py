@@ -53,6 +53,11 @@ def check_request(request):
     return None
 
 
+def in_support(membership) -> bool:
+    """The membership acts through a running support access (``check_request`` marked it)."""
+    return getattr(membership, "is_support", False)
+
+
 def _support_over(organisation, ends_at) -> bool:
     """A support access past its end is closed now (audited), whoever finds it first."""
     from . import services

@@ -32,7 +32,8 @@ class CommunesConfig(AppConfig):
         kinds.register("communes.support", _("Support access to the commune"),
                        _("A groupement's staff member acts in the commune as administrator for a few hours."),
                        Channel.IMMEDIATE, configurable=False)
-        register_dock("support_banner", "communes/partials/support_banner.html", order=0, top=True)
+        register_dock("support_banner", "communes/partials/support_banner.html", order=0, top=True,
+                      visible_if=access.in_support)  # only where it shows something: no template on other pages
         if access.check_request not in REQUEST_CHECKS:
             REQUEST_CHECKS.append(access.check_request)
         if access.check_api_membership not in API_MEMBERSHIP_CHECKS:

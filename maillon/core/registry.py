@@ -68,6 +68,7 @@ class Dock:
     order: int = 100
     roles: frozenset[str] = frozenset()
     top: bool = False
+    visible_if: Callable[[Any], bool] | None = None  # drawn only for the memberships it accepts
 
 
 @dataclass
@@ -121,8 +122,8 @@ def register_nav_filter(func, *, panels=None) -> None:
         registry.panel_filters.append(panels)
 
 
-def register_dock(key: str, template: str, *, order: int = 100, roles=(), top: bool = False) -> None:
-    registry.docks[key] = Dock(key, template, order, frozenset(roles), top)
+def register_dock(key: str, template: str, *, order: int = 100, roles=(), top: bool = False, visible_if=None) -> None:
+    registry.docks[key] = Dock(key, template, order, frozenset(roles), top, visible_if)
 
 
 def register_api_router(prefix: str, router) -> None:
