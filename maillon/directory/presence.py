@@ -78,21 +78,33 @@ def activities_today(organisation, membership_ids, day: date) -> dict[int, list[
     """membership_id -> ["Title 14:00–16:00"] of today's agenda (one query)."""
     if not apps.is_installed("maillon.agenda") or not membership_ids:
         return {}
+    start, end = day_bounds(day)
+    wanted = set(membership_ids)
+    result: dict[int, list[str]] = {}
+    for membership_id, title, slot_start, slot_end in _allocations_between(organisation=organisation.pk, start=start, end=end):
+        if membership_id in wanted:
+            when = f"{timezone.localtime(slot_start):%H:%M}–{timezone.localtime(slot_end):%H:%M}"
+            result.setdefault(membership_id, []).append(f"{title} {when}")
+    return result
+
+
+@prepared(organisation=-130_012, start=datetime(1901, 2, 3, tzinfo=UTC), end=datetime(1901, 2, 4, tzinfo=UTC))
+def _allocations_between(organisation, start, end):
+    """The organisation's members' active allocations overlapping [start, end), by start (compiled
+    once per process: the staff directory reads them at each request; ``activities_today`` keeps
+    the people it was asked about)."""
+    from maillon.accounts.models import Membership
     from maillon.agenda.models import Allocation
 
-    start, end = day_bounds(day)
-    rows = (
+    return (
         Allocation.objects.for_organisation(organisation).active()
         # block_end ≥ end (end plus a buffer): the same rows, found through the (membership, block_end)
-        # index instead of every past allocation of the organisation.
-        .filter(membership_id__in=list(membership_ids), start__lt=end, end__gt=start, block_end__gt=start, occurrence__cancelled=False)
-        .order_by("start").values_list("membership_id", "occurrence__event__title", "start", "end")
+        # index of each of the organisation's members instead of every past allocation of the organisation.
+        .filter(membership_id__in=Membership.objects.filter(organisation=organisation).values("pk"),
+                start__lt=end, end__gt=start, block_end__gt=start, occurrence__cancelled=False)
+        # Ties of one person in the order the (membership, block_end) index gave them.
+        .order_by("start", "block_end", "pk").values_list("membership_id", "occurrence__event__title", "start", "end")
     )
-    result: dict[int, list[str]] = {}
-    for membership_id, title, slot_start, slot_end in rows:
-        when = f"{timezone.localtime(slot_start):%H:%M}–{timezone.localtime(slot_end):%H:%M}"
-        result.setdefault(membership_id, []).append(f"{title} {when}")
-    return result
 
 
 @lru_cache(maxsize=8)

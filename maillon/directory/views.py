@@ -72,14 +72,30 @@ def links(request):
     })
 
 
-# What a staff row prints of a person (the rest of the user row is not read: dates cost their parsing).
-STAFF_USER_FIELDS = ("username", "first_name", "last_name", "phone", "email")
+# What a staff row prints of a person, read as values (model instances cost their building: issue 14).
+STAFF_FIELDS = ("pk", "user_id", "sector_id", "job_title", "user__username", "user__first_name", "user__last_name",
+                "user__phone", "user__email", "cycle_half_days")
+
+
+class StaffPerson:
+    """One active member as the staff list reads them: what a row prints, and what ``presence``
+    reads (``pk``, ``user_id``, ``cycle_half_days``)."""
+
+    __slots__ = ("pk", "user_id", "sector_id", "job_title", "username", "first_name", "last_name", "phone", "email",
+                 "cycle_half_days", "presence")
+
+    def __init__(self, row):
+        (self.pk, self.user_id, self.sector_id, self.job_title, self.username, self.first_name, self.last_name,
+         self.phone, self.email, self.cycle_half_days) = row
+
+    @property
+    def display_name(self) -> str:
+        """``User.display_name``: the full name, else the username."""
+        return f"{self.first_name} {self.last_name}".strip() or self.username
 
 
 def staff(request):
     """Colleagues with sector, roles, contact and whether they are present today."""
-    from maillon.organisations.models import Sector
-
     org = request.organisation
     sector = request.GET.get("secteur", "")
     q = request.GET.get("q", "").strip()
@@ -94,7 +110,7 @@ def staff(request):
         queryset = _staff_of(organisation=org.pk)
     # Presence is computed for everyone matching (a fixed number of queries) so that the
     # « present / absent today » filter and the counts are right whatever the page.
-    people = list(queryset)
+    people = [StaffPerson(row) for row in queryset]
     presences = presence.presence_today(org, people, day=timezone.localdate(), cycles=presence.cycles_of(people))
     for m in people:
         m.presence = presences[m.pk]
@@ -107,7 +123,7 @@ def staff(request):
     else:
         shown = ""
     page_obj = Paginator(people, 40).get_page(request.GET.get("page"))
-    sectors = list(Sector.objects.for_organisation(org))  # the filter's options, and the rows' sector names
+    sectors = list(_sectors_of(organisation=org.pk))  # the filter's options, and the rows' sector names
     return render(request, "directory/staff.html", {
         "page_obj": page_obj, "rows": _staff_rows_html(_staff_rows(org, page_obj.object_list, sectors, _skills(request, page_obj.object_list))),
         "sectors": sectors,
@@ -116,11 +132,10 @@ def staff(request):
 
 
 def _staff_queryset(organisation):
-    """The active members of ``organisation`` (an id) with what a staff row prints and their work cycle, by name."""
+    """The active members of ``organisation`` (an id) as ``STAFF_FIELDS`` rows (work cycle included), by name."""
     return presence.with_work_cycles(
-        Membership.objects.active().filter(organisation=organisation).select_related("user")
-        .only("user_id", "sector_id", "job_title", *(f"user__{f}" for f in STAFF_USER_FIELDS))
-    ).order_by("user__last_name", "user__first_name")
+        Membership.objects.active().filter(organisation=organisation)
+    ).order_by("user__last_name", "user__first_name").values_list(*STAFF_FIELDS)
 
 
 # Without a search, the list's query is compiled once per process (core.prepared, issue 14).
@@ -134,6 +149,19 @@ def _staff_of_sector(organisation, sector):
     return _staff_queryset(organisation).filter(sector_id=sector)
 
 
+@prepared(organisation=-130_023)
+def _sectors_of(organisation):
+    from maillon.organisations.models import Sector
+
+    return Sector.objects.for_organisation(organisation).only("name")
+
+
+@prepared(organisation=-130_024)
+def _roles_in(organisation):
+    """(membership_id, role) of the organisation's active members (the rows' roles)."""
+    return RoleAssignment.objects.filter(membership__organisation=organisation, membership__is_active=True).values_list("membership_id", "role")
+
+
 def _skills(request, memberships) -> dict[int, str]:
     """« Compétences : … » of each person who declared some in the skills directory (one query),
     when that app is installed; nothing of someone who chose to be hidden."""
@@ -145,10 +173,10 @@ def _skills(request, memberships) -> dict[int, str]:
 
 
 def _staff_rows(org, memberships, sectors, skills=None) -> list[dict]:
-    """One staff row per membership, as plain values the template prints: the roles' labels (one
-    query for the page, in the roles' order) and the vCard link (one reverse for the page)."""
+    """One staff row per ``StaffPerson``, as plain values the template prints: the roles' labels
+    (one query for the organisation, in the roles' order) and the vCard link (one reverse for the page)."""
     held: dict[int, set[str]] = {}
-    for membership_id, role in RoleAssignment.objects.filter(membership_id__in=[m.pk for m in memberships]).values_list("membership_id", "role"):
+    for membership_id, role in _roles_in(organisation=org.pk):
         held.setdefault(membership_id, set()).add(role)
     labels = [(role, str(label)) for role, label in Role.choices]
     vcard_url = row_url("directory:person_vcard", org=org.slug)
@@ -159,10 +187,10 @@ def _staff_rows(org, memberships, sectors, skills=None) -> list[dict]:
         roles = held.get(m.pk, ())
         summary = [m.job_title, sector_names.get(m.sector_id) or no_sector, ", ".join(label for role, label in labels if role in roles)]
         rows.append({
-            "name": m.user.display_name, "summary": " · ".join(part for part in summary if part),
+            "name": m.display_name, "summary": " · ".join(part for part in summary if part),
             "lines": [*([m.presence.detail] if m.presence.detail else []), *m.presence.activities,
                       *([skills[m.user_id]] if skills and m.user_id in skills else [])],
-            "phone": m.user.phone, "email": m.user.email, "vcard_url": vcard_url(m.pk),
+            "phone": m.phone, "email": m.email, "vcard_url": vcard_url(m.pk),
             "status": m.presence.label, "status_css": m.presence.css,
         })
     return rows

@@ -250,3 +250,39 @@ def test_every_role_reads_its_own_notifications(people, role):
     notify(user, "Pour vous", organisation=people.org, email=False)
     body = _api(user).get("/api/v1/notifications").json()
     assert [i["title"] for i in body["items"]] == ["Pour vous"]
+
+
+# The list's rows as the template loop drew them before issue 14's fifth pass.
+FORMER_ROWS = """{% load i18n %}<ul class="rows">
+{% for n in page_obj %}
+  <li class="row row-link{% if not n.read_at %} is-unread{% endif %}">
+    <div class="row-main">
+      <p class="row-primary"><a href="{{ n.open_url }}">{{ n.title }}</a></p>
+      {% if n.body %}<p class="row-secondary">{{ n.body|truncatechars:160 }}</p>{% endif %}
+    </div>
+    <div class="row-end">{% if not n.read_at %}<span class="status status-wait">{% translate "new" %}</span>{% endif %}<time class="row-meta" datetime="{{ n.created_at|date:'c' }}">{{ n.created_at|date:"j N, H:i" }}</time></div>
+  </li>
+{% endfor %}
+</ul>"""
+
+
+def test_the_rows_drawn_by_the_view_are_those_the_template_loop_drew(people, login):
+    from django.template import engines
+    from django.utils import timezone
+
+    from maillon.core.reversing import row_url
+    from maillon.notifications import views
+
+    notify(people.owner, "<Réunion> & « compte rendu »", body="e\u0301" * 100 + " <b>gras</b>", organisation=people.org, email=False)
+    notify(people.owner, "Long", body="x" * 159 + "é" + "y" * 200, organisation=people.org, email=False)
+    notify(people.owner, "Court", body="y" * 160, email=False)
+    read = notify(people.owner, "Lu", organisation=people.org, email=False)
+    Notification.objects.filter(pk=read.pk).update(read_at=timezone.now())
+    page = login(people.owner).get("/essais/notifications/").content.decode()
+    shown = list(views._Listed(people.owner.pk, people.org.pk)[0:20])
+    open_url = row_url("notifications:open", org=people.org.slug)
+    for n in shown:
+        n.open_url = open_url(n.pk)
+    former = engines["django"].from_string(FORMER_ROWS).render({"page_obj": shown})
+    assert len(shown) == 4 and views._rows_html(shown, open_url) == former and former in page
+    assert [n.pk for n in views._Listed(people.owner.pk, people.org.pk)[2:4]] == [n.pk for n in shown[2:4]]
