@@ -18,6 +18,7 @@ from maillon.agenda import policies as agenda_policies
 from maillon.agenda import services as agenda
 from maillon.agenda.models import Allocation, Event, Resource
 from maillon.audit.services import record
+from maillon.core.prepared import prepared
 from maillon.notifications.services import notify
 
 from . import invitations, policies
@@ -216,12 +217,16 @@ def _check_not_locked(membership: Membership, event: Event) -> None:
                               else _("This booking was approved by the equipment manager: ask them to change it."))
 
 
+@prepared(organisation=-820_011, event=-820_012)  # stand-ins (core.prepared): compiled once per process
+def _allocations(organisation, event):
+    return (Allocation.objects.filter(organisation_id=organisation, occurrence__event_id=event, occurrence__cancelled=False,
+                                      active=True, resource__isnull=False)
+            .select_related("resource").order_by("resource__name", "pk"))
+
+
 def booked_resources(meeting: Meeting) -> tuple[Resource | None, list[Resource]]:
     """The room and the equipment booked for the meeting in the agenda (its active allocations)."""
-    allocations = (Allocation.objects.filter(organisation_id=meeting.organisation_id, occurrence__event_id=meeting.event_id,
-                                             occurrence__cancelled=False, active=True, resource__isnull=False)
-                   .select_related("resource").order_by("resource__name", "pk"))
-    resources = [a.resource for a in allocations]
+    resources = [a.resource for a in _allocations(organisation=meeting.organisation_id, event=meeting.event_id)]
     room = next((r for r in resources if r.kind == Resource.Kind.ROOM), None)
     return room, [r for r in resources if r.kind == Resource.Kind.EQUIPMENT]
 

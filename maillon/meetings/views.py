@@ -6,7 +6,8 @@ querysets, policies, services."""
 
 from __future__ import annotations
 
-from datetime import date, time
+import functools
+from datetime import UTC, date, datetime, time
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +26,7 @@ from maillon.agenda import conflicts as engine
 from maillon.agenda.services import ConflictError
 from maillon.agenda.views import suggestions_context
 from maillon.core.forms import apply_errors
+from maillon.core.prepared import prepared
 from maillon.core.reversing import row_url
 
 from . import invitations, pdf, policies, services, services_minutes
@@ -42,14 +45,46 @@ def _meetings(request):
     return Meeting.objects.for_organisation(request.organisation).select_related("meeting_type", "series", "event")
 
 
+# Stand-ins of the queries compiled once per process (core.prepared): never real ids or dates.
+_AT = datetime(1901, 3, 4, 5, 6, 7, tzinfo=UTC)
+
+
+@prepared(organisation=-820_001, pk=-820_002)
+def _meeting(organisation, pk, related):
+    meetings = Meeting.objects.for_organisation(organisation).select_related("meeting_type", "series", "event")
+    return (meetings.select_related(*related) if related else meetings).filter(pk=pk)  # select_related() alone: every FK
+
+
+@prepared(meeting=-820_003)
+def _participants(meeting):
+    return Participant.objects.filter(meeting_id=meeting).select_related("membership__user").order_by("membership__user__last_name")
+
+
+@prepared(meeting=-820_004)
+def _guests(meeting):
+    return Guest.objects.filter(meeting_id=meeting)
+
+
+def _prefetched(meeting, name, rows):
+    """``rows`` kept as ``meeting.<name>.all()``, as ``prefetch_related(name)`` keeps them."""
+    field = getattr(Meeting, name).field
+    for row in rows:
+        field.set_cached_value(row, meeting)
+    queryset = getattr(meeting, name).get_queryset()
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    meeting.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
 def meeting_or_404(request, pk, guests=False, related=("organiser", "minutes")):
     """The meeting if the person may see it, with its participants (``guests`` too), and the
     ``related`` rows the caller reads (the meeting's page needs neither organiser nor minutes)."""
-    lookups = [Prefetch("participants", queryset=Participant.objects.select_related("membership__user").order_by("membership__user__last_name"))]
+    try:
+        meeting = next(iter(_meeting(organisation=request.organisation.pk, pk=int(pk), related=tuple(related))))
+    except StopIteration:
+        raise Http404 from None
+    _prefetched(meeting, "participants", list(_participants(meeting=meeting.pk)))
     if guests:
-        lookups.append("guests")
-    meetings = _meetings(request).select_related(*related) if related else _meetings(request)  # select_related() alone: every FK
-    meeting = get_object_or_404(meetings.prefetch_related(*lookups), pk=pk)
+        _prefetched(meeting, "guests", list(_guests(meeting=meeting.pk)))
     meeting.participant_ids = {p.membership_id for p in meeting.participants.all()}
     if not policies.can_see_meeting(request.membership, meeting, meeting.participant_ids):
         raise Http404
@@ -66,25 +101,108 @@ def minutes_or_404(meeting):
     return record
 
 
+@prepared(meeting=-820_021)
+def _own_tasks(meeting, limit):
+    return _carried(Meeting(pk=meeting), limit)
+
+
+@prepared(meeting=-820_022, series=-820_023, start=_AT)
+def _series_tasks(meeting, series, start, limit):
+    return _carried(Meeting(pk=meeting, series_id=series, start=start), limit)
+
+
+def _carried(meeting, limit):
+    return Task.objects.carried_to(meeting).select_related("assignee__user", "meeting").annotate(total=Window(Count("pk")))[:limit]
+
+
 def carried_tasks(meeting, limit=TASKS_SHOWN):
     """The first ``limit`` tasks of the meeting (most urgent first) and how many there are."""
-    tasks = list(Task.objects.carried_to(meeting).select_related("assignee__user", "meeting").annotate(total=Window(Count("pk")))[:limit])
+    if meeting.series_id:
+        tasks = list(_series_tasks(meeting=meeting.pk, series=meeting.series_id, start=meeting.start, limit=limit))
+    else:
+        tasks = list(_own_tasks(meeting=meeting.pk, limit=limit))
     return {"tasks": tasks, "tasks_total": tasks[0].total if tasks else 0}
 
 
 
 
+PER_PAGE = 20
+PREPARED_PAGES = 10  # the first pages of the list run a query compiled once per process; later ones build theirs
+
+
+def _listed(organisation, membership, user, now, past, overseer):
+    qs = Meeting.objects.for_organisation(organisation).select_related("meeting_type", "series", "event").visible_to_ids(
+        membership, user, overseer=overseer)
+    return qs.filter(end__lt=now).order_by("-start") if past else qs.filter(end__gte=now)
+
+
+def _page(qs, offset):
+    return qs[offset:offset + PER_PAGE]
+
+
+def _count(qs):
+    return qs.order_by().values("organisation").annotate(n=Count("pk", distinct=True)).values_list("n", flat=True)
+
+
+# Coordinators and the director see every meeting (no person in the SQL), the others theirs.
+@prepared(organisation=-820_031, now=_AT)
+def _all_page(organisation, now, past, offset):
+    return _page(_listed(organisation, None, None, now, past, overseer=True), offset)
+
+
+@prepared(organisation=-820_032, membership=-820_033, user=-820_034, now=_AT)
+def _mine_page(organisation, membership, user, now, past, offset):
+    return _page(_listed(organisation, membership, user, now, past, overseer=False), offset)
+
+
+@prepared(organisation=-820_035, now=_AT)
+def _all_count(organisation, now, past):
+    return _count(_listed(organisation, None, None, now, past, overseer=True))
+
+
+@prepared(organisation=-820_036, membership=-820_037, user=-820_038, now=_AT)
+def _mine_count(organisation, membership, user, now, past):
+    return _count(_listed(organisation, membership, user, now, past, overseer=False))
+
+
+@prepared(organisation=-820_039, membership=-820_040)
+def _open_tasks(organisation, membership):
+    return Task.objects.for_organisation(organisation).open().filter(assignee=membership).select_related("meeting")[:10]
+
+
+class _Listed:
+    """The unsearched list for the ``Paginator``: its count and its first pages through prepared
+    queries (the same rows as the queryset ``_listed`` builds, which later pages slice)."""
+
+    def __init__(self, **values):
+        self.values = values
+        self.prepared = {k: v for k, v in values.items() if k != "overseer" and not (values["overseer"] and k in ("membership", "user"))}
+
+    def count(self):
+        return next(iter((_all_count if self.values["overseer"] else _mine_count)(**self.prepared)), 0)
+
+    def __getitem__(self, item):
+        if item.start == item.stop:
+            return []
+        if item.start % PER_PAGE == 0 and item.start < PER_PAGE * PREPARED_PAGES:
+            rows = (_all_page if self.values["overseer"] else _mine_page)(offset=item.start, **self.prepared)
+            return list(rows)[:item.stop - item.start]
+        return list(_listed(**self.values)[item])
+
+
 def index(request):
     """Upcoming meetings (or past ones, newest first), 20 a page, searchable by title, series or type."""
     now = timezone.now()
-    qs = _meetings(request).visible_to(request.membership)
     past = request.GET.get("passees") == "1"
-    qs = qs.filter(end__lt=now).order_by("-start") if past else qs.filter(end__gte=now)
+    membership = request.membership
+    values = {"organisation": request.organisation.pk, "membership": membership.pk, "user": membership.user_id, "now": now,
+              "past": past, "overseer": membership.has_role("coordinator", "director")}
     query = request.GET.get("q", "").strip()[:100]
+    qs = _listed(**values) if query else _Listed(**values)
     for word in query.split():
         qs = qs.filter(Q(title__icontains=word) | Q(series__title__icontains=word) | Q(meeting_type__name__icontains=word))
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    tasks = list(Task.objects.for_organisation(request.organisation).open().filter(assignee=request.membership).select_related("meeting")[:10])
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    tasks = list(_open_tasks(organisation=request.organisation.pk, membership=membership.pk))
     meeting_url = row_url("meetings:detail", org=request.organisation.slug)  # once for the page's rows
     for row in page.object_list:
         row.url = meeting_url(row.pk)
@@ -161,8 +279,21 @@ def _reschedule_initial(meeting, room, equipment) -> dict:
             "room": room.pk if room else None, "equipment": [e.pk for e in equipment]}
 
 
+_PAGE_ROUTES = ("meetings:minutes", "agenda:event_ics", "meetings:attendance_sheet", "meetings:rsvp", "meetings:sign_attendance",
+                "meetings:reschedule", "meetings:cancel")
+
+
+@functools.lru_cache(maxsize=256)
+def _page_routes(slug: str) -> tuple:
+    """The meeting page's addresses in this organisation, each reversed once per process (the URL
+    patterns do not change while it runs), then filled in with the meeting's id."""
+    return reverse("meetings:index", kwargs={"org": slug}), {name.split(":")[1]: row_url(name, org=slug) for name in _PAGE_ROUTES}
+
+
 def detail(request, pk, status=200, signature_form=None):
     meeting = meeting_or_404(request, pk, guests=True, related=())
+    index_url, routes = _page_routes(request.organisation.slug)
+    urls = {name: route(meeting.event_id if name == "event_ics" else meeting.pk) for name, route in routes.items()}
     mine = next((p for p in meeting.participants.all() if p.membership_id == request.membership.pk), None)
     can_sign = services_minutes.can_sign_attendance(mine)
     can_manage = policies.can_manage(request.membership, meeting) and not meeting.cancelled_at
@@ -172,6 +303,7 @@ def detail(request, pk, status=200, signature_form=None):
         "can_write": policies.can_write_minutes(request.membership, meeting, meeting.participant_ids),
         "can_manage": can_manage, "room": room, "equipment": equipment,
         "can_sign": can_sign, "signature_form": signature_form or (SignatureForm(request=request) if can_sign else None),
+        "index_url": index_url, "urls": urls,
     }, status=status)
 
 
