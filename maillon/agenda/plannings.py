@@ -12,11 +12,13 @@ supervision ratio for children and the qualification a shift requires."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from fractions import Fraction
+from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -28,6 +30,7 @@ from django.utils.translation import ngettext
 
 from maillon.accounts.models import Membership
 from maillon.audit.services import record
+from maillon.core.prepared import prepared
 from maillon.notifications.services import notify
 
 from . import conflicts as engine
@@ -351,42 +354,70 @@ def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+PAGE_IDS = 20  # plannings per prepared query below: a page of the list (fewer ids are padded, more are split)
+_SHIFT_COLUMNS = ("pk", "planning_id", "title", "start", "end", *pending.DETAILS)
+
+
+@prepared(**{f"p{i}": -821_001 - i for i in range(PAGE_IDS)})
+def _shifts_of_plannings(**ids):
+    return Shift.objects.filter(planning_id__in=list(ids.values())).order_by().values_list(*_SHIFT_COLUMNS)
+
+
+@prepared(**{f"p{i}": -821_101 - i for i in range(PAGE_IDS)})
+def _people_of_plannings(**ids):
+    return Shift.people.through.objects.filter(shift__planning_id__in=list(ids.values())).order_by().values_list("shift_id", "membership_id")
+
+
+def _raw_rows(query, ids: list[int]):
+    """The rows of a prepared query over planning ids, ``PAGE_IDS`` at a time, read with the
+    driver's own types (the ORM's converters were most of the cost of 200 shifts; SQLite gives
+    datetimes naive in UTC, PostgreSQL aware ones)."""
+    with connection.cursor() as cursor:
+        for first in range(0, len(ids), PAGE_IDS):
+            chunk = ids[first:first + PAGE_IDS]
+            chunk += [chunk[-1]] * (PAGE_IDS - len(chunk))  # a repeated id changes nothing in IN (…)
+            cursor.execute(*query(**{f"p{i}": pk for i, pk in enumerate(chunk)}).query.sql_with_params())
+            yield from cursor.fetchall()
+
+
+@lru_cache(maxsize=64)
+def _stored_shifts(text: str | None) -> dict[str, dict] | None:
+    """``pending.published``'s shifts from a snapshot's stored text, decoded once per process
+    (the list's 20 snapshots were a tenth of its CPU): read only, never changed."""
+    snap = json.loads(text) if text else {}
+    shifts = snap.get("shifts") if isinstance(snap, dict) else None
+    return shifts if isinstance(shifts, dict) else None
+
+
 def list_figures(plannings: list[Planning], *, pending_changes: bool) -> dict[int, tuple[int, int]]:
     """``{planning_id: (shifts, pending changes)}`` for a page of the plannings list, in one query
     for the shifts (and one for the people of the published ones when ``pending_changes``): the
     list's cost follows its page, never the organisation's history (issue 14). The changes are
-    counted as ``pending.diff`` finds them, without writing them out."""
+    counted as ``pending.diff`` finds them, without writing them out. A planning read with
+    ``snapshot_text`` (its snapshot as stored, ``published_snapshot`` deferred) has it decoded
+    once per process."""
     ids = [p.pk for p in plannings]
     if not ids:
         return {}
     if not pending_changes:
         counts = dict(Shift.objects.filter(planning_id__in=ids).order_by().values("planning_id").annotate(n=Count("pk")).values_list("planning_id", "n"))
         return {pk: (counts.get(pk, 0), 0) for pk in ids}
-    told = {p.pk: t for p in plannings if (t := pending.published(p)) is not None}
-    working: dict[int, dict[str, dict]] = {pk: {} for pk in ids}
-    # Read with the driver's own types (the ORM's converters were most of the cost of 200 shifts):
-    # datetimes arrive naive in UTC on SQLite, aware on PostgreSQL; both are written as state() does.
-    columns = ("pk", "planning_id", *pending.FIELDS)
-    sql, params = Shift.objects.filter(planning_id__in=ids).values_list(*columns).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for values in cursor.fetchall():
-            row = dict(zip(columns, values, strict=True))
-            working[row["planning_id"]][str(row["pk"])] = row
+    told = {}
+    for p in plannings:
+        shifts = (_stored_shifts(p.snapshot_text) if p.status == Planning.Status.PUBLISHED else None) if hasattr(p, "snapshot_text") else pending.published(p)
+        if shifts is not None:
+            told[p.pk] = shifts
     people = defaultdict(list)
     if told:
-        for shift_id, membership_id in Shift.people.through.objects.filter(shift__planning_id__in=list(told)).values_list("shift_id", "membership_id"):
+        for shift_id, membership_id in _raw_rows(_people_of_plannings, list(told)):
             people[str(shift_id)].append(membership_id)
-    out = {}
-    for pk in ids:
-        shifts = working[pk]
-        if pk not in told:
-            out[pk] = (len(shifts), 0)
-            continue
-        now = {key: {"title": row["title"], "start": _utc_text(row["start"]), "end": _utc_text(row["end"]),
-                     "people": people[key], **{name: row[name] for name in pending.DETAILS}} for key, row in shifts.items()}
-        out[pk] = (len(shifts), pending.count_changes(told[pk], now))
-    return out
+    # Each shift as ``pending.state`` writes it (its occurrence aside, which the count ignores).
+    working: dict[int, dict[str, dict]] = {pk: {} for pk in ids}
+    for pk, planning_id, title, start, end, *details in _raw_rows(_shifts_of_plannings, ids):
+        key = str(pk)
+        working[planning_id][key] = {"title": title, "start": _utc_text(start), "end": _utc_text(end), "people": people[key],
+                                     **dict(zip(pending.DETAILS, details, strict=True))}
+    return {pk: (len(working[pk]), pending.count_changes(told[pk], working[pk]) if pk in told else 0) for pk in ids}
 
 
 def published_version(planning: Planning) -> tuple[list[Shift], dict[int, WorkProfile]] | None:

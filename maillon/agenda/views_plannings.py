@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -58,8 +60,11 @@ def _pending_label(count: int) -> str:
 def planning_list(request):
     can_plan = policies.can_plan(request.membership)
     qs = _plannings(request).order_by("-start_date", "title")
-    if not can_plan:  # the others see only the published version: no snapshot to read
-        qs = qs.defer("published_snapshot")
+    # The others see only the published version: no snapshot to read. The coordinators' page
+    # reads each snapshot as stored, decoded once per process (plannings.list_figures).
+    qs = qs.only("pk", "title", "start_date", "end_date", "status", "sector__name")  # what the rows show
+    if can_plan:
+        qs = qs.annotate(snapshot_text=Cast("published_snapshot", TextField()))
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     # The coordinators see what waits for publication; the shifts are counted for the page only
     # (a join of every shift of the organisation, counted and grouped, grew with its history).

@@ -10,6 +10,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 
 from maillon.ui.dates import format_date
@@ -57,12 +58,25 @@ def occurrence(context, occ) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def list_lines(context, lines) -> str:
+    """The list view's lines (``occurrence``), each day titled (« Lundi 7 décembre ») before its first
+    line; the day compared is the start's date as stored (UTC), as ``{% ifchanged occ.start.date %}``
+    compared it, the title written in local time as the ``date`` filter wrote it."""
+    out, day = [], None
+    for occ in lines:
+        if occ.start.date() != day:
+            day = occ.start.date()
+            title = conditional_escape(capfirst(format_date(timezone.localtime(occ.start), "l j F")))
+            out.append(f'<li class="agenda-day"><h2>{title}</h2></li>')
+        out.append(f"<li>{occurrence(context, occ)}</li>")
+    return mark_safe("".join(out))  # noqa: S308 - the lines are ours, the titles escaped
+
+
+@register.simple_tag(takes_context=True)
 def planning_days(context, occurrences) -> str:
     """« Mon planning » on the dashboard: the occurrences grouped by local day (``.day``), each day
     titled as ``naturalday:"l j F"|capfirst`` (« Aujourd'hui », « Demain », « Lundi 8 décembre »),
     each line its time and linked title. Drawn here as ``occurrence`` is (issue 14)."""
-    from django.utils.text import capfirst
-
     start = _event_url_start(get_script_prefix(), context["organisation"].slug)
     today = datetime.now().date()  # as humanize's naturalday takes it for a date
     days: list[tuple[object, list[str]]] = []
