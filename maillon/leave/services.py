@@ -88,10 +88,16 @@ DEFAULT_TYPES = [
 ]
 
 
+@prepared(organisation=-730_004)
+def _settings(organisation):
+    return LeaveSettings.objects.filter(organisation_id=organisation)
+
+
 def settings_for(organisation) -> LeaveSettings:
     found = getattr(organisation, "_leave_settings_cache", None)
     if found is None:
-        found, _created = LeaveSettings.objects.get_or_create(organisation=organisation)
+        # Read through a query compiled once per process; created the first time.
+        found = next(iter(_settings(organisation=organisation.pk)), None) or LeaveSettings.objects.get_or_create(organisation=organisation)[0]
         organisation._leave_settings_cache = found
     return found
 
@@ -114,9 +120,14 @@ def leave_types(organisation):
     return LeaveType.objects.for_organisation(organisation).active()
 
 
+@prepared(organisation=-730_003)
+def _active_types(organisation):
+    return LeaveType.objects.filter(organisation_id=organisation).active()
+
+
 def active_types(organisation) -> list[LeaveType]:
-    """The active types as a list, in one query once the defaults exist."""
-    types = list(LeaveType.objects.for_organisation(organisation).active())
+    """The active types as a list, in one query once the defaults exist (compiled once per process)."""
+    types = list(_active_types(organisation=organisation.pk))
     if not types and not getattr(organisation, "_leave_types_ensured", False):
         types = list(leave_types(organisation))
     return types

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape  # plain text only (Django's escape() without the SafeString)
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from maillon.accounts.models import Membership
 from maillon.core.csvexport import csv_response
 from maillon.core.forms import apply_errors
+from maillon.core.prepared import prepared
 from maillon.core.reversing import row_url
 
 from . import insight, policies, services
@@ -35,7 +38,7 @@ from .forms import (
     SimulatorForm,
 )
 from .models import LeaveType, LedgerEntry
-from .templatetags.leave import days
+from .templatetags.leave import LEDGER_COLUMNS, PERSON_COLUMNS, days
 
 
 def _require(allowed: bool) -> None:
@@ -47,8 +50,9 @@ def mine(request):
     membership = request.membership
     rows = services.balances(membership, with_reliquat=True)
     simulation = None
-    form = SimulatorForm(request.GET if "start_date" in request.GET else None, types=[r["type"] for r in rows])
-    if form.is_bound and form.is_valid():
+    types = [r["type"] for r in rows]
+    form = SimulatorForm(request.GET, types=types) if "start_date" in request.GET else None
+    if form is not None and form.is_valid():
         data = form.cleaned_data
         row = next(r for r in rows if r["type"].pk == data["leave_type"].pk)
         try:
@@ -60,10 +64,9 @@ def mine(request):
             after = row["available"] - days if data["leave_type"].counts_against_balance else None
             simulation = {"days": days, "type": data["leave_type"], "balance": row["balance"], "pending": row["pending"], "after": after,
                           "negative_allowed": after is not None and after < 0}
-    entries = LedgerEntry.objects.for_organisation(request.organisation).filter(membership=membership).select_related("leave_type")
-    page = Paginator(entries, 20).get_page(request.GET.get("page"))
+    page = Paginator(_Ledger(organisation=membership.organisation_id, membership=membership.pk), 20).get_page(request.GET.get("page"))
     return render(request, "leave/mine.html", {
-        "balances": rows, "form": form, "form_html": None if form.is_bound else _empty_simulator(form), "simulation": simulation, "page_obj": page,
+        "balances": rows, "form": form, "form_html": None if form is not None else _simulator_html(types), "simulation": simulation, "page_obj": page,
         "abilities": policies.abilities(membership), "mode": str(services.settings_for(request.organisation).get_counting_mode_display()).lower(),
     })
 
@@ -72,6 +75,11 @@ def mine(request):
 # types are the only choices): drawn once per process and shape, not on each visit (its fields and
 # widgets were a quarter of the page's CPU; issue 14). A filled-in form is drawn as usual.
 _EMPTY_SIMULATORS: dict[tuple, str] = {}
+
+
+def _simulator_html(types) -> str:
+    """The empty simulator of these leave types, the form built only the first time."""
+    return _EMPTY_SIMULATORS.get((get_language(), tuple((t.pk, t.name) for t in types))) or _empty_simulator(SimulatorForm(None, types=types))
 
 
 def _empty_simulator(form) -> str:
@@ -107,49 +115,90 @@ def _members(request):
 
 def team(request):
     _require(policies.can_view_all_ledgers(request.membership))
-    types = [t for t in services.active_types(request.organisation) if t.counts_against_balance]
-    members = _members(request).order_by("user__last_name", "user__first_name")
+    organisation = request.organisation
+    types = [t for t in services.active_types(organisation) if t.counts_against_balance]
     search = request.GET.get("q", "").strip()
-    if search:
-        members = members.filter(Q(user__first_name__icontains=search) | Q(user__last_name__icontains=search) | Q(user__username__icontains=search))
     # Plain values, not three model instances per person: a row prints only these.
-    page = Paginator(members.values_list("pk", "user__first_name", "user__last_name", "user__username", "sector__name"), 30).get_page(request.GET.get("page"))
-    sums = {
-        (m, t): total for m, t, total in LedgerEntry.objects.for_organisation(request.organisation)
-        .filter(membership__in=[row[0] for row in page.object_list]).values("membership", "leave_type")
-        .annotate(total=Sum("amount")).values_list("membership", "leave_type", "total")
-    }
+    if search:
+        members = (_members(request).order_by("user__last_name", "user__first_name", "pk")
+                   .filter(Q(user__first_name__icontains=search) | Q(user__last_name__icontains=search) | Q(user__username__icontains=search))
+                   .values_list("pk", "user__first_name", "user__last_name", "user__username", "sector__name"))
+    else:  # the whole team, read at once (a page of an organisation's staff and their number from one list)
+        members = list(_team_members(organisation=organisation.pk))
+    page = Paginator(members, 30).get_page(request.GET.get("page"))
+    ids = [row[0] for row in page.object_list]
+    sums = {(m, t): total for m, t, total in _team_sums(len(ids))(organisation=organisation.pk, **{f"m{i}": pk for i, pk in enumerate(ids)})} if ids else {}
     abilities = policies.abilities(request.membership)
     return render(request, "leave/team.html", {
-        "types": types, "rows": _team_rows(request.organisation, page.object_list, types, sums, abilities), "page_obj": page,
+        "types": types, "rows": _team_rows(organisation, page.object_list, types, sums, abilities), "page_obj": page,
         "search": search, "query": urlencode({"q": search}), "abilities": abilities,
     })
 
 
-def _team_rows(organisation, members, types, sums, abilities) -> list[dict]:
-    """The team page's rows (``members``: (pk, first name, last name, login, sector name)), their text and links made here: the URLs are reversed once per
-    page, not three times per person, and the balances are one string (issue 14: CPU per page)."""
+@prepared(organisation=-746_001)
+def _team_members(organisation):
+    return (Membership.objects.filter(organisation_id=organisation).active().order_by("user__last_name", "user__first_name", "pk")
+            .values_list("pk", "user__first_name", "user__last_name", "user__username", "sector__name"))
+
+
+# The ledger's sums of a page's people per leave type, compiled once per process for each number of people.
+_TEAM_SUMS: dict[int, object] = {}
+
+
+def _team_sums(n: int):
+    query = _TEAM_SUMS.get(n)
+    if query is None:
+        stand_ins = {f"m{i}": -746_100 - i for i in range(n)}
+
+        @prepared(organisation=-746_001, **stand_ins)
+        def query(organisation, **people):
+            return (LedgerEntry.objects.filter(organisation_id=organisation, membership_id__in=list(people.values())).values("membership", "leave_type")
+                    .annotate(total=Sum("amount")).values_list("membership", "leave_type", "total"))
+
+        _TEAM_SUMS[n] = query
+    return query
+
+
+def _team_rows(organisation, members, types, sums, abilities) -> str:
+    """The team page's rows (``members``: (pk, first name, last name, login, sector name)), drawn
+    here: the URLs are reversed once per page, not three times per person, the balances are one
+    string and the rows are not a template loop (issue 14: CPU per page)."""
     slug = {"org": organisation.slug}
     history, correction = reverse("leave:entries", kwargs=slug), reverse("leave:correction", kwargs=slug)
     cycle = row_url("leave:cycle", **slug)
+    history_label, correct_label, cycle_label = _("History"), _("Correct"), _("Work cycle")  # as {% translate %} writes them
+    texts: dict = {}  # days() of each distinct sum
     rows = []
     for pk, first_name, last_name, username, sector in members:
-        text = " · ".join(f"{t.name} {days(sums.get((pk, t.pk)) or Decimal(0))}" for t in types)
-        rows.append({
-            "name": f"{first_name} {last_name}".strip() or username,  # User.get_full_name(), or the login
-            "detail": f"{sector} · {text}" if sector is not None else text,
-            "history": f"{history}?q={quote(username, safe='/')}",
-            "correct": f"{correction}?personne={pk}" if abilities["correct"] else "",
-            "cycle": cycle(pk) if abilities["configure"] else "",
-        })
-    return rows
+        text = " · ".join(f"{t.name} {texts.get(total) or texts.setdefault(total, days(total))}"
+                          for t in types for total in (sums.get((pk, t.pk)) or Decimal(0),))
+        detail = f"{sector} · {text}" if sector is not None else text
+        link = f"{history}?q={quote(username, safe='/')}"
+        tools = f'<a href="{escape(link)}">{history_label}</a>'
+        if abilities["correct"]:
+            tools += f'<a href="{escape(f"{correction}?personne={pk}")}">{correct_label}</a>'
+        if abilities["configure"]:
+            tools += f'<a href="{escape(cycle(pk))}">{cycle_label}</a>'
+        rows.append(
+            f'\n  <li class="row">\n    <div class="row-main">\n'
+            f'      <p class="row-primary">{escape(f"{first_name} {last_name}".strip() or username)}</p>\n'  # User.get_full_name(), or the login
+            f'      <p class="row-secondary">{escape(detail)}</p>\n      </div>\n'
+            f'    <div class="row-tools">{tools}</div>\n  </li>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped
 
 
 def entries(request):
     _require(policies.can_view_all_ledgers(request.membership))
-    form = EntryFilterForm(request.GET or None, organisation=request.organisation)
+    abilities = policies.abilities(request.membership)
+    if not request.GET:  # the first visit: no filter, the organisation's latest movements
+        return render(request, "leave/entries.html", {
+            "filters_html": _empty_filters(request.organisation), "page_obj": Paginator(_Ledger(organisation=request.organisation.pk), 30).get_page(None),
+            "query": "", "abilities": abilities,
+        })
+    form = EntryFilterForm(request.GET, organisation=request.organisation)
     queryset = LedgerEntry.objects.for_organisation(request.organisation).select_related("membership__user", "leave_type", "created_by")
-    if form.is_bound and form.is_valid():
+    if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
             q = data["q"]
@@ -164,11 +213,75 @@ def entries(request):
             queryset = queryset.filter(created_at__date__lte=data["until"])
     if request.GET.get("export") == "csv":
         return _csv(queryset)
-    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    page = Paginator(queryset.values_list(*LEDGER_COLUMNS, *PERSON_COLUMNS), 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
-    return render(request, "leave/entries.html", {"form": form, "page_obj": page, "query": query.urlencode(), "abilities": policies.abilities(request.membership)})
+    return render(request, "leave/entries.html", {"form": form, "page_obj": page, "query": query.urlencode(), "abilities": abilities})
+
+
+# The movements page's filter bar without a filter is the same for every visit of an organisation
+# in a language (its leave types are the only variable options): drawn once per process for them,
+# without building the form and its key at each visit (issue 14). A filtered page draws its form.
+_EMPTY_FILTERS: dict[tuple, str] = {}
+
+
+@prepared(organisation=-745_001)
+def _type_choices(organisation):
+    """The leave type options of EntryFilterForm (its queryset's rows and order)."""
+    return LeaveType.objects.filter(organisation_id=organisation).values_list("pk", "name")
+
+
+def _empty_filters(organisation) -> str:
+    key = (get_language(), organisation.pk, tuple(_type_choices(organisation=organisation.pk)))
+    html = _EMPTY_FILTERS.get(key)
+    if html is None:
+        if len(_EMPTY_FILTERS) > 500:
+            _EMPTY_FILTERS.clear()
+        html = _EMPTY_FILTERS[key] = render_to_string("ui/partials/filters.html", {"form": EntryFilterForm(None, organisation=organisation), "search": "q"})
+    return html
+
+
+class _Ledger:
+    """A ledger's rows (LEDGER_COLUMNS, and PERSON_COLUMNS for a whole organisation's), newest first,
+    as a Paginator reads them: their number and one page, through queries compiled once per
+    process (issue 14: building them cost more than running them)."""
+
+    def __init__(self, *, organisation: int, membership: int | None = None):
+        self.values = {"organisation": organisation} if membership is None else {"organisation": organisation, "membership": membership}
+
+    def __len__(self) -> int:
+        count = _person_count if len(self.values) == 2 else _organisation_count
+        return next(iter(count(**self.values)), 0)
+
+    def __getitem__(self, page: slice) -> list[tuple]:
+        rows = _person_rows if len(self.values) == 2 else _organisation_rows
+        if page.stop <= page.start:  # an empty ledger's only page (an empty slice is no SQL at all)
+            return []
+        if page.start < 600:  # the first pages (a compiled query per page)
+            return list(rows(**self.values, bottom=page.start, top=page.stop))
+        return list(rows.__wrapped__(**self.values, bottom=page.start, top=page.stop))
+
+
+@prepared(organisation=-745_001)
+def _organisation_count(organisation):
+    return LedgerEntry.objects.filter(organisation_id=organisation).order_by().values("organisation_id").annotate(n=Count("pk")).values_list("n", flat=True)
+
+
+@prepared(organisation=-745_001, membership=-745_002)
+def _person_count(organisation, membership):
+    return (LedgerEntry.objects.filter(organisation_id=organisation, membership_id=membership).order_by().values("membership_id")
+            .annotate(n=Count("pk")).values_list("n", flat=True))
+
+
+@prepared(organisation=-745_001)
+def _organisation_rows(organisation, bottom, top):
+    return LedgerEntry.objects.filter(organisation_id=organisation).values_list(*LEDGER_COLUMNS, *PERSON_COLUMNS)[bottom:top]
+
+
+@prepared(organisation=-745_001, membership=-745_002)
+def _person_rows(organisation, membership, bottom, top):
+    return LedgerEntry.objects.filter(organisation_id=organisation, membership_id=membership).values_list(*LEDGER_COLUMNS)[bottom:top]
 
 
 def _csv(queryset) -> HttpResponse:
