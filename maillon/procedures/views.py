@@ -9,13 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from maillon.core.csvexport import csv_response
 from maillon.core.reversing import row_url
+from maillon.ui.dates import format_date
 
 from . import effects, pdf, policies, queries, services, views_public
 from . import schema as s
@@ -42,10 +43,12 @@ def index(request):
     submission_url = row_url("procedures:submission", org=request.organisation.slug)  # Submission.get_absolute_url
     for submission in page.object_list:
         submission.url = submission_url(submission.pk)
-        when = formats.date_format(timezone.localtime(submission.updated_at), "j N Y, H:i")
+        when = format_date(timezone.localtime(submission.updated_at), "j N Y, H:i")
         submission.secondary = _("%(ref)s · updated %(when)s") % {"ref": submission.reference, "when": when}
     return render(request, "procedures/index.html", {
         "categories": sorted(by_category.items()), "page_obj": page, "query": "",
+        # What the « Start a procedure » cards show: they are drawn once per process for it ({% memo %}).
+        "catalogue_key": tuple((p.slug, p.title, p.description, p.category) for p in procedures),
         "can_manage": policies.can_manage_procedures(request.membership), "can_oversee": policies.can_oversee(request.membership),
     })
 
