@@ -216,8 +216,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "maillon.ui.context_processors.layout",
             ],
-            # « {% load static %} » finds each file's URL once per process (issue 14).
-            "libraries": {"static": "maillon.ui.templatetags.maillon_static"},
         },
     },
 ]

@@ -8,4 +8,6 @@ class UiConfig(AppConfig):
     verbose_name = _("Interface")
 
     def ready(self):
-        from . import plug  # noqa: F401 - registers the foundation's panels and navigation
+        from . import plug, static_urls  # noqa: F401 - plug registers the foundation's panels and navigation
+
+        static_urls.install()  # {% static %} finds each URL once per process (issue 14)
