@@ -179,6 +179,7 @@ MIDDLEWARE = [
     "maillon.core.middleware.HealthProbeMiddleware",  # /healthz, /readyz: before sessions and host checks
     "maillon.core.busy.BusyDatabaseMiddleware",  # a view that met a locked database: French 503 + Retry-After
     "django.middleware.security.SecurityMiddleware",
+    "maillon.core.first_visit.StylesheetCookieMiddleware",  # the stylesheet's response: the browser has it now
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "maillon.core.integrity.SubresourceIntegrityMiddleware",  # inside GZip: reads the page before compression
