@@ -88,6 +88,15 @@ def open_sessions(org_slug: str, count: int) -> tuple[list[Person], dict]:
     return people, by_user
 
 
+def browser_cookies(session: str) -> dict[str, str]:
+    """A returning browser's cookies: its session, and the stylesheet it already has (pages link it
+    instead of carrying it inline as on a first visit: core/first_visit.py)."""
+    from maillon.core.first_visit import COOKIE, stylesheet
+
+    found = stylesheet()
+    return {"sessionid": session, **({COOKIE: found[2]} if found is not None else {})}
+
+
 # ---------------------------------------------------------------- a tiny HTTP/1.1 client
 
 class Connection:
@@ -192,7 +201,7 @@ def pages_for(org: str, mix: str, person: Person) -> list[tuple[str, str, float]
 
 
 async def browse(person: Person, args, stats: Stats, deadline: float) -> None:
-    conn = Connection(args.host, args.port, {"sessionid": person.cookie})
+    conn = Connection(args.host, args.port, browser_cookies(person.cookie))
     pages = pages_for(args.org, args.mix, person)
     weights = [w for *_, w in pages]
     if args.think:
@@ -251,7 +260,7 @@ async def write_leave(args, stats: Stats, by_user: dict, deadline: float, passwo
         # A weekday far enough ahead that the applicant has no leave yet: one per week per run.
         day = date.today() + timedelta(days=70 + 7 * (n // len(applicants)) + (n % 5) - date.today().weekday())
         n += 1
-        conn = Connection(args.host, args.port, {"sessionid": person.cookie})
+        conn = Connection(args.host, args.port, browser_cookies(person.cookie))
         before = await sync_to_async(lambda u=person.user_id: set(Submission.objects.filter(applicant_id=u).values_list("pk", flat=True)))()
         fields = {"leave_type": "Congés payés", "period__start": day.isoformat(), "period__start_half": "morning",
                   "period__end": day.isoformat(), "period__end_half": "afternoon", "action": "submit", "signature-password": password}
@@ -268,7 +277,7 @@ async def write_leave(args, stats: Stats, by_user: dict, deadline: float, passwo
                 approver = await sync_to_async(waiting_approver)(pk, by_user)
                 if approver is None:
                     break
-                conn = Connection(args.host, args.port, {"sessionid": by_user[approver].cookie})
+                conn = Connection(args.host, args.port, browser_cookies(by_user[approver].cookie))
                 await post_form(conn, stats, "approve", f"/{args.org}/demarches/dossiers/{pk}/decision/",
                                 {"decision": "approve", "signature-password": password}, form_page=f"/{args.org}/demarches/dossiers/{pk}/")
                 conn.close()

@@ -70,6 +70,13 @@ def client_for(username: str):
 
     client = Client()
     allauth_login(client, User.objects.get(username=username))
+    # A returning browser: it has the stylesheet (core/first_visit.py: its response sets the cookie),
+    # so pages link it instead of carrying it inline as on a first visit.
+    from maillon.core.first_visit import stylesheet
+
+    found = stylesheet()
+    if found is not None:
+        client.get(found[3])
     return client
 
 
