@@ -28,7 +28,9 @@ with connection.schema_editor() as editor:
         if model._meta.db_table not in connection.introspection.table_names():
             editor.create_model(model)
 client = Client(HTTP_HOST="intranet.exemple.fr", HTTP_X_FORWARDED_PROTO="https")
-found = {}
+from maillon.core.first_visit import stylesheet
+css = client.get(stylesheet()[3])  # a returning browser: it has the stylesheet, so pages link it (core/first_visit.py)
+found = {"css_cookie": css.cookies["maillon_css"].output() if "maillon_css" in css.cookies else ""}
 for path in sys.argv[1:]:
     response = client.get(path)
     body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -89,6 +91,11 @@ def test_every_page_carries_every_header_the_observatory_checks(production):
         assert csp["default-src"] == "'self'" and csp["base-uri"] == "'self'" and csp["form-action"] == "'self'"
         assert "unsafe" not in h["Content-Security-Policy"]
         assert "Server" not in h
+
+
+def test_the_stylesheet_cookie_is_secure_in_production(production):
+    cookie = production["css_cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_plain_http_is_sent_to_https(production):
