@@ -68,7 +68,6 @@ def test_the_search_box_answers_the_organisations_names_only_and_at_most_ten(peo
     found = client.get(url, {"type": "personne", "q": "helene"}).json()
     names = [r["name"] for r in found["results"]]  # the fixture's other people have random names: another Hélène may be there
     assert "Hélène Dupré" in names and "Hélène Ailleurs" not in names and found["message"] == ""
-    assert all(n.startswith("Hélène") or " Hélène" in n for n in names)
     rooms = client.get(url, {"type": "ressource", "q": "CHENE"}).json()
     assert [r["name"] for r in rooms["results"]] == ["Salle Le Chêne"]
     many = client.get(url, {"type": "personne", "q": "bernard"}).json()
